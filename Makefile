@@ -1,0 +1,47 @@
+# 党建学习助手 — set-up and run targets. Everything installs into ./.venv from pinned requirements.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KB     ?= knowledge_base
+
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run ingest app test eval bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run [KB=../shared/corpus]: index the knowledge base (incremental) and launch the app
+run: setup
+	$(BIN)/dangjian ingest $(KB)
+	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py
+
+ingest: setup
+	$(BIN)/dangjian ingest $(KB)
+
+app: setup
+	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py
+
+## make test: the test suite (needs ../shared beside the repo for the corpus tests)
+test: setup
+	$(BIN)/python -m pytest
+
+## make eval / make bench: retrieval evaluation and benchmarks (not part of the tests)
+eval: setup
+	$(BIN)/python -m eval.retrieval
+
+bench: setup
+	$(BIN)/python -m eval.bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,207 @@
+"""Answer stage (default, no LLM): a grounded extractive answer with numbered citations.
+
+1. Retrieve the top passages (:class:`~bot.retrieve.HybridRetriever`).
+2. Grounding check: the *coverage* of the best passage — the IDF-weighted share of the
+   question's key terms (CJK character bigrams and Latin words, question words removed) that occur
+   in it. Below ``settings.min_coverage`` the answer is 知识库中未找到依据 with no citations; a
+   passage fetched by an explicit article reference ("党章第七条") is always grounded.
+3. Sentence selection: the sentences of the top passages that cover the most key terms; an
+   enumeration lead ("党员享有下列权利：") brings its items along.
+4. Composition: short Chinese answer, each sentence followed by ``[n]``; citations list
+   《标题》第X条 and the quoted passage. Citations come only from retrieved passages.
+
+Public API: :class:`ExtractiveAnswerer` (``answer``), :func:`key_terms`, :func:`coverage`,
+:data:`NOT_FOUND`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieve import HybridRetriever, expand_aliases, normalize_query
+from bot.schema import Answer, Citation, RetrievedChunk
+
+NOT_FOUND = "知识库中未找到依据。"
+
+#: Question words and function words removed before key terms are formed (they carry no topic).
+STOP_PHRASES = sorted(
+    [
+        "请问", "请", "什么", "哪些", "哪个", "哪种", "哪几", "哪里", "怎么样", "怎么办", "怎么", "怎样", "如何",
+        "多长时间", "多长", "多久", "多少", "几年", "是否", "有没有", "是不是", "能不能", "可不可以", "可以吗",
+        "吗", "呢", "吧", "啊", "的", "了", "是", "有", "和", "与", "及", "或", "在", "对", "把", "被", "给",
+        "应当", "应该", "需要", "一下", "我们", "我", "你", "他", "她", "它", "这", "那", "为", "要", "会",
+        "规定", "具体", "主要", "内容", "情况", "知道", "告诉", "介绍", "说说", "讲讲", "一般",
+    ],
+    key=len,
+    reverse=True,
+)
+_STOP_RE = re.compile("|".join(map(re.escape, STOP_PHRASES)))
+_CJK = re.compile(r"[\u4e00-\u9fff]+|[a-zA-Z]+|\d+")
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?|\n")
+
+
+def key_terms(question: str) -> list[str]:
+    """Key terms of a question: character bigrams of each CJK run left after removing stop
+    phrases (single characters when a run has one character), plus Latin words and numbers.
+
+    Example: ``key_terms("预备党员的预备期是多长时间？")`` → ``['预备', '备党', '党员', '备期']``.
+    """
+    text = _STOP_RE.sub(" ", normalize_query(question))
+    terms: list[str] = []
+    for run in _CJK.findall(text):
+        if "\u4e00" <= run[0] <= "\u9fff":
+            if len(run) == 1:
+                terms.append(run)
+            else:
+                terms += [run[i : i + 2] for i in range(len(run) - 1)]
+        else:
+            terms.append(run.lower())
+    return list(dict.fromkeys(terms))
+
+
+def coverage(terms: list[str], weights: dict[str, float], text: str) -> float:
+    """IDF-weighted share of ``terms`` occurring in ``text``, in [0, 1] (0 when no terms)."""
+    if not terms:
+        return 0.0
+    low = text.lower()
+    total = sum(weights.get(t, 1.0) for t in terms)
+    hit = sum(weights.get(t, 1.0) for t in terms if t in low)
+    return hit / total if total else 0.0
+
+
+@dataclass
+class _Sentence:
+    text: str
+    passage: int  # index into the retrieved list
+    position: int
+    score: float
+
+
+class ExtractiveAnswerer:
+    """Grounded extractive answers (no LLM). Thread-safe once constructed.
+
+    Args:
+        retriever: the hybrid retriever.
+        min_coverage: grounding threshold (default ``settings.min_coverage``).
+        max_chars: upper bound of the answer body length in characters (citations excluded).
+    """
+
+    def __init__(self, retriever: HybridRetriever, min_coverage: float | None = None, max_chars: int = 260):
+        self.retriever = retriever
+        self.min_coverage = retriever.settings.min_coverage if min_coverage is None else min_coverage
+        self.max_chars = max_chars
+
+    # ------------------------------------------------------------------ grounding
+    def weights(self, terms: list[str]) -> dict[str, float]:
+        return self.retriever.index.ensure_bm25().idf(terms)
+
+    def evidence(self, question: str, passages: list[RetrievedChunk]) -> tuple[float, list[float]]:
+        """(best coverage, coverage of each passage) of the question's key terms."""
+        terms = key_terms(expand_aliases(normalize_query(question)))
+        w = self.weights(terms)
+        covs = [coverage(terms, w, p.chunk.embed_text) for p in passages]
+        best = max(covs, default=0.0)
+        if any(p.direct for p in passages):
+            best = max(best, 1.0)
+        return best, covs
+
+    # ------------------------------------------------------------------ answering
+    def answer(self, question: str, doc_type: str | None = None, k: int | None = None) -> Answer:
+        """Answer ``question`` from the knowledge base.
+
+        Returns an :class:`~bot.schema.Answer`; ``grounded`` False (answer 知识库中未找到依据,
+        no citations) when the question is empty, the index is empty or the evidence is weak.
+        """
+        question = (question or "").strip()
+        if not question:
+            return Answer(answer="请输入问题。", grounded=False, question=question)
+        passages = self.retriever.retrieve(question, k=k, doc_type=doc_type)
+        return self.answer_from(question, passages)
+
+    def answer_from(self, question: str, passages: list[RetrievedChunk]) -> Answer:
+        """Compose the answer from already retrieved passages (see :meth:`answer`)."""
+        if not passages:
+            return Answer(answer=NOT_FOUND, grounded=False, question=question)
+        best, covs = self.evidence(question, passages)
+        if best < self.min_coverage:
+            return Answer(answer=NOT_FOUND, grounded=False, question=question,
+                          notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        chosen = self._select(question, passages, covs)
+        by_passage: dict[int, list[_Sentence]] = {}
+        for s in chosen:
+            by_passage.setdefault(s.passage, []).append(s)
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for p_idx in sorted(by_passage):  # passages in retrieval order
+            p = passages[p_idx].chunk
+            n = len(citations) + 1
+            citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
+                                      source=p.source, text=p.text, version=p.version))
+            body = "".join(s.text for s in sorted(by_passage[p_idx], key=lambda s: s.position)).strip()
+            if p.article:
+                body = re.sub(r"^" + re.escape(p.article) + r"(（续）)?\s*", "", body)
+                lead = f"《{p.title}》{p.article}规定："
+            elif p.doc_type == "案例":
+                lead = f"《{p.title}》中写道："
+            else:
+                lead = ""
+            parts.append(f"{lead}{body}[{n}]")
+        return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
+
+    def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:
+        terms = key_terms(expand_aliases(normalize_query(question)))
+        w = self.weights(terms)
+        # whole article asked for by reference: quote it
+        direct = [i for i, p in enumerate(passages) if p.direct]
+        if direct:
+            out = []
+            for i in direct[:2]:
+                out.append(_Sentence(passages[i].chunk.text, i, 0, 1.0))
+            return out
+        candidates: list[_Sentence] = []
+        best_cov = max(covs)
+        for i, p in enumerate(passages[:3]):
+            if covs[i] < max(self.min_coverage, best_cov * 0.6):
+                continue
+            sentences = [s for s in _SENTENCE.findall(p.chunk.text)]
+            for j, s in enumerate(sentences):
+                if not s.strip() or s == "\n":
+                    continue
+                score = coverage(terms, w, s) + 0.05 / (i + 1)
+                candidates.append(_Sentence(s.strip(), i, j, score))
+        if not candidates:
+            return [_Sentence(passages[0].chunk.text[: self.max_chars], 0, 0, 0.0)]
+        candidates.sort(key=lambda s: s.score, reverse=True)
+        top = candidates[0]
+        chosen = [top]
+        length = len(top.text)
+        if top.text.endswith("：") or len(top.text) < 12:  # enumeration lead or fragment: take what follows
+            follow = [s for s in candidates if s.passage == top.passage and s.position > top.position]
+            for s in sorted(follow, key=lambda s: s.position):
+                if length + len(s.text) > self.max_chars + 120:
+                    break
+                chosen.append(s)
+                length += len(s.text)
+        for s in candidates[1:]:
+            if s in chosen or s.score < top.score * 0.75 or length + len(s.text) > self.max_chars:
+                continue
+            if any(s.text == c.text for c in chosen):
+                continue
+            chosen.append(s)
+            length += len(s.text)
+            if len(chosen) >= 3:
+                break
+        return chosen
+
+
+def render_markdown(ans: Answer) -> str:
+    """Answer + 依据 list as Markdown (for the app and the CLI's human output)."""
+    lines = [ans.answer]
+    if ans.citations:
+        lines.append("\n**依据**")
+        for c in ans.citations:
+            quote = c.text if len(c.text) <= 300 else c.text[:300] + "…"
+            version = f"（{c.version}）" if c.version else ""
+            lines.append(f"[{c.n}] {c.label()}{version}：{quote}")
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""Command line: ``python -m bot`` or ``dangjian``.
+
+Commands: ``ingest [PATH]``, ``ask QUESTION [--json]``, ``retrieve``, ``stats``.
+Machine-readable output goes to stdout alone; logs and progress bars go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="dangjian",
+    help="党建学习助手：知识库索引、检索与有据可查的问答。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DOC_TYPE_HELP = "只检索某类文档：法规/案例/讲稿/资料"
+
+
+def _emit(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"错误：{message}", err=True)
+    raise typer.Exit(code)
+
+
+def _pipeline():
+    from bot.embed import EmbedderError
+    from bot.index import KnowledgeIndexError
+    from bot.pipeline import get_pipeline
+
+    try:
+        return get_pipeline()
+    except (EmbedderError, KnowledgeIndexError) as e:
+        _fail(str(e))
+
+
+@app.callback()
+def main_options(
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="索引目录（默认 $DANGJIAN_DATA_DIR 或 ./data）")] = None,
+    kb_dir: Annotated[Optional[Path], typer.Option("--kb-dir", help="知识库目录（默认 $DANGJIAN_KB_DIR 或 ./knowledge_base）")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="输出调试日志")] = False,
+) -> None:
+    """党建学习助手命令行。"""
+    if data_dir:
+        os.environ["DANGJIAN_DATA_DIR"] = str(data_dir)
+    if kb_dir:
+        os.environ["DANGJIAN_KB_DIR"] = str(kb_dir)
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    from bot.config import get_settings
+
+    get_settings.cache_clear()
+
+
+@app.command()
+def ingest(
+    path: Annotated[Optional[Path], typer.Argument(help="要索引的文件或目录（默认：知识库目录）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出统计")] = False,
+) -> None:
+    """增量索引 PATH 下的文档：未变的跳过，改过的替换，已删除的移除。"""
+    pipe = _pipeline()
+    target = path or pipe.settings.kb_dir
+    if not Path(target).exists():
+        _fail(f"找不到路径 {target}")
+    report = pipe.ingest(Path(target))
+    if as_json:
+        _emit(report.to_json())
+    else:
+        typer.echo(report.summary())
+    if report.failed and not (report.added or report.updated or report.unchanged):
+        raise typer.Exit(2)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题，例如：预备党员的预备期是多长时间？")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（answer, grounded, citations）")] = False,
+    doc_type: Annotated[Optional[str], typer.Option("--doc-type", help=DOC_TYPE_HELP)] = None,
+) -> None:
+    """回答一个问题，并给出处（《标题》第X条）。"""
+    from bot.answer import render_markdown
+
+    ans = _pipeline().ask(question, doc_type=doc_type)
+    if as_json:
+        _emit(ans.to_json())
+    else:
+        typer.echo(render_markdown(ans))
+
+
+@app.command()
+def retrieve(
+    query: Annotated[Optional[str], typer.Argument(help="单个查询（或用 --input 批量）")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="每个问题返回的片段数")] = 5,
+    input_file: Annotated[Optional[Path], typer.Option("--input", help='JSONL 文件，每行 {"id": ..., "question": ...}；"-" 为标准输入')] = None,
+    doc_type: Annotated[Optional[str], typer.Option("--doc-type", help=DOC_TYPE_HELP)] = None,
+) -> None:
+    """检索：每个问题输出一行 JSON：{"id", "question", "results": [{rank, title, article, doc_type, source, text, score}]}。"""
+    if not query and not input_file:
+        _fail("请给出查询文本或 --input 文件")
+    pipe = _pipeline()
+    rows: list[dict] = []
+    if query:
+        rows.append({"id": None, "question": query})
+    if input_file:
+        stream = sys.stdin if str(input_file) == "-" else None
+        try:
+            lines = (stream or open(input_file, encoding="utf-8")).read().splitlines()
+        except OSError as e:
+            _fail(f"无法读取 {input_file}：{e.strerror or e}")
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict) or not str(row.get("question", "")).strip():
+                    raise ValueError("缺少 question 字段")
+            except ValueError as e:
+                _fail(f"{input_file} 第 {n} 行不是合法的 JSON 问题记录（{e}）")
+            rows.append(row)
+    for row in rows:
+        results = pipe.retrieve(str(row["question"]), k=k, doc_type=doc_type)
+        _emit({"id": row.get("id"), "question": row["question"], "results": [r.to_json(i) for i, r in enumerate(results, 1)]})
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
+    """索引统计：文档数、片段数（按类型）、向量模型、存储位置。"""
+    s = _pipeline().stats()
+    if as_json:
+        _emit(s)
+        return
+    typer.echo(f"文档 {s['documents']} 篇，片段 {s['chunks']} 个")
+    for t, n in sorted(s["chunks_by_type"].items()):
+        typer.echo(f"  {t}：{s['documents_by_type'].get(t, 0)} 篇，{n} 个片段")
+    typer.echo(f"向量模型：{s['embedder']}\n存储：{s['location']}（collection {s['collection']}）")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

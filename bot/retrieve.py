@@ -1,0 +1,188 @@
+"""Retrieve stage: hybrid retrieval (dense + BM25) fused by reciprocal rank fusion, with direct
+article look-up when the question names a regulation and an article ("党章第七条", "宪法第34条").
+
+Public API: :class:`HybridRetriever` (``retrieve``), :func:`normalize_query`,
+:func:`parse_article_refs`, :data:`REGULATION_ALIASES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.index import KnowledgeIndex
+from bot.schema import RetrievedChunk
+from bot.split import chinese_number
+
+#: Common short names → full titles of regulations (the first title found in the index is used).
+REGULATION_ALIASES: dict[str, list[str]] = {
+    "党章": ["中国共产党章程"],
+    "章程": ["中国共产党章程"],
+    "宪法": ["中华人民共和国宪法"],
+    "纪律处分条例": ["中国共产党纪律处分条例"],
+    "处分条例": ["中国共产党纪律处分条例"],
+    "党纪处分条例": ["中国共产党纪律处分条例"],
+    "问责条例": ["中国共产党问责条例"],
+    "党内监督条例": ["中国共产党党内监督条例"],
+    "监督条例": ["中国共产党党内监督条例"],
+    "支部工作条例": ["中国共产党支部工作条例（试行）", "中国共产党支部工作条例"],
+    "廉洁自律准则": ["中国共产党廉洁自律准则"],
+    "八项规定": ["十八届中央政治局关于改进工作作风、密切联系群众的八项规定", "中央八项规定"],
+    "发展党员工作细则": ["中国共产党发展党员工作细则"],
+    "党员教育管理工作条例": ["中国共产党党员教育管理工作条例"],
+    "监察法": ["中华人民共和国监察法"],
+}
+
+_T2S = None
+_T2S_LOCK = threading.Lock()
+
+
+def _t2s(text: str) -> str:
+    global _T2S
+    with _T2S_LOCK:
+        if _T2S is None:
+            import opencc
+
+            _T2S = opencc.OpenCC("t2s")
+        return _T2S.convert(text)
+
+
+def normalize_query(question: str) -> str:
+    """Traditional → simplified Chinese (OpenCC), full-width ASCII → half-width, collapsed spaces."""
+    q = _t2s(question)
+    q = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" and c not in "（）：；，？！" else c for c in q)
+    return re.sub(r"\s+", " ", q).strip()
+
+
+_ARTICLE_REF = re.compile(
+    r"(?:《(?P<book>[^》]{2,40})》|(?P<alias>" + "|".join(sorted(map(re.escape, REGULATION_ALIASES), key=len, reverse=True))
+    + r"))?\s*(?:的)?\s*第\s*(?P<num>[0-9一二三四五六七八九十百零〇两]+)\s*条"
+)
+
+
+@dataclass
+class ArticleRef:
+    """A reference in a question: ``titles`` are candidate full titles, ``number`` the article."""
+
+    titles: list[str]
+    number: int
+    text: str
+
+
+def parse_article_refs(question: str, known_titles: list[str]) -> list[ArticleRef]:
+    """Find "党章第七条" / "《中华人民共和国宪法》第三十四条" / "宪法第34条" references.
+
+    The regulation may also be named by a full indexed title appearing before the article number.
+    A bare "第七条" with no regulation is ambiguous and ignored unless only one regulation is indexed.
+    """
+    refs: list[ArticleRef] = []
+    for m in _ARTICLE_REF.finditer(question):
+        try:
+            number = chinese_number(m.group("num"))
+        except ValueError:
+            continue
+        titles: list[str] = []
+        if m.group("book"):
+            book = m.group("book")
+            titles = [t for t in known_titles if t == book] or [t for t in known_titles if book in t or t in book]
+            for alias, full in REGULATION_ALIASES.items():
+                if alias in book:
+                    titles += full
+        elif m.group("alias"):
+            titles = list(REGULATION_ALIASES[m.group("alias")])
+        else:
+            before = question[: m.start()]
+            titles = [t for t in known_titles if t in before]
+            if not titles and len(known_titles) == 1:
+                titles = list(known_titles)
+        if titles and number > 0:
+            refs.append(ArticleRef(list(dict.fromkeys(titles)), number, m.group(0)))
+    return refs
+
+
+def expand_aliases(question: str) -> str:
+    """Append full titles for short names (党章 → 中国共产党章程) so keyword search matches them."""
+    extra = [full[0] for alias, full in REGULATION_ALIASES.items() if alias in question and full[0] not in question]
+    return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
+class HybridRetriever:
+    """Dense (Chroma) + BM25 (bm25s) retrieval fused by reciprocal rank fusion.
+
+    RRF score of a passage: Σ_r w_r / (k + rank_r), ranks from 1, k = ``settings.rrf_k`` (60,
+    Cormack et al., SIGIR 2009). Passages named by an article reference in the question are
+    fetched directly and ranked first. Near-identical passages (same normalised text) are kept once.
+    """
+
+    def __init__(self, index: KnowledgeIndex, settings: Settings | None = None):
+        self.index = index
+        self.settings = settings or index.settings
+        self._titles: list[str] | None = None
+
+    def known_titles(self) -> list[str]:
+        if self._titles is None:
+            self._titles = self.index.titles()
+        return self._titles
+
+    def invalidate(self) -> None:
+        """Forget cached titles (call after the index changed)."""
+        self._titles = None
+        self.index._bm25_checked = False
+
+    def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
+        """Top ``k`` passages for ``question`` (best first), optionally of one doc type
+        (法规/案例/讲稿/资料). Returns [] for an empty index or an empty question."""
+        k = k or self.settings.top_k
+        q = normalize_query(question)
+        if not q or self.index.count() == 0:
+            return []
+        n = max(self.settings.candidates, k)
+        direct: list[RetrievedChunk] = []
+        for ref in parse_article_refs(q, self.known_titles()):
+            for chunk in self.index.find_article(ref.titles, ref.number):
+                if doc_type and chunk.doc_type != doc_type:
+                    continue
+                direct.append(RetrievedChunk(chunk=chunk, score=0.0, direct=True))
+        dense = self.index.dense_search(q, n, doc_type)
+        sparse = self.index.bm25_search(expand_aliases(q), n, doc_type)
+        fused: dict[str, float] = {}
+        dense_scores = dict(dense)
+        bm25_scores = dict(sparse)
+        for weight, ranking in ((self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)):
+            for rank, (cid, _) in enumerate(ranking, start=1):
+                fused[cid] = fused.get(cid, 0.0) + weight / (self.settings.rrf_k + rank)
+        order = sorted(fused, key=fused.get, reverse=True)
+        chunks = self.index.get(order[: k * 3])
+        results: list[RetrievedChunk] = []
+        seen_text: set[str] = set()
+        top_score = (max(fused.values()) if fused else 0.0) + 1.0
+        for r in direct:
+            key = _text_key(r.chunk.text)
+            if key in seen_text:
+                continue
+            seen_text.add(key)
+            r.score = top_score
+            r.dense_score = dense_scores.get(r.chunk.id)
+            r.bm25_score = bm25_scores.get(r.chunk.id)
+            results.append(r)
+        for cid in order:
+            if len(results) >= k:
+                break
+            chunk = chunks.get(cid)
+            if chunk is None:
+                continue
+            key = _text_key(chunk.text)
+            if key in seen_text:
+                continue
+            seen_text.add(key)
+            results.append(
+                RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid), bm25_score=bm25_scores.get(cid))
+            )
+        return results[: max(k, len(direct))]
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(re.sub(r"\W", "", text).encode("utf-8")).hexdigest()
