@@ -81,7 +81,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         lowered = name_or_path.lower()
         resolved = Path(name_or_path).name or name_or_path
         self.id = f"sentence-transformers/{resolved}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim() or 0)
         if "e5" in lowered:
             self._qp, self._pp = "query: ", "passage: "
         elif "bge" in lowered and "zh" in lowered:

@@ -184,7 +184,7 @@ def _read_html(data: bytes, path: Path) -> str:
         tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
     for h in soup.find_all(["h1", "h2", "h3", "h4"]):
-        h.insert_before("\n# ")
+        h.replace_with(f"\n# {h.get_text(' ', strip=True)}\n")
     body = soup.get_text("\n")
     return (f"# {title}\n\n" if title and title not in body[:500] else "") + body
 

@@ -1,0 +1,102 @@
+"""Shared fixtures: a real Chroma index on disk, built once per session from a subset of the
+development corpus in ../shared/corpus (copied into a temporary knowledge base)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+QUIZBANKS = SHARED / "eval" / "quizbanks"
+PARTY_CONSTITUTION = CORPUS / "regulations" / "中国共产党章程_2017十九大修改.md"
+STATE_CONSTITUTION = CORPUS / "regulations" / "中华人民共和国宪法_2018修正.md"
+CASES = CORPUS / "cases" / "ccdi_yewutantao"
+SEEDS = CORPUS / "seeds"
+
+#: Case files used by the subset (chosen by title; the rest of the library is left out for speed).
+CASE_TITLES = [
+    "18期如何处理下落不明的党员？",
+    "15期中央纪委审理室：党纪处分决定作出后，如何宣布和执行？",
+    "14期为您解答_纪检监察机关如何认定和处理实名、匿名举报？",
+    "“利用职务上便利”中的“隶属关系、制约关系”解析",
+    "9年前挪用公款30万元，是否已过追诉时效？",
+    "“两面人”违纪行为辨析",
+]
+SEED_FILES = ["000_0a887f4a2e2d2c32.txt", "003_de155e735d954f35.txt"]
+
+
+def require_corpus() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"../shared/corpus 不存在（{CORPUS}）：需要开发语料的测试被跳过")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    require_corpus()
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def subset_kb(tmp_path_factory, corpus) -> Path:
+    """A knowledge base with the two constitutions, six case files and two seed papers."""
+    kb = tmp_path_factory.mktemp("kb")
+    (kb / "regulations").mkdir()
+    (kb / "cases").mkdir()
+    (kb / "papers").mkdir()
+    shutil.copy(PARTY_CONSTITUTION, kb / "regulations")
+    shutil.copy(STATE_CONSTITUTION, kb / "regulations")
+    for title in CASE_TITLES:
+        shutil.copy(CASES / f"{title}.md", kb / "cases")
+    for name in SEED_FILES:
+        shutil.copy(SEEDS / name, kb / "papers")
+    return kb
+
+
+@pytest.fixture(scope="session")
+def settings_factory(tmp_path_factory):
+    from bot.config import Settings
+
+    def make(**kw):
+        kw.setdefault("data_dir", tmp_path_factory.mktemp("data"))
+        return Settings(**kw)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built(subset_kb, tmp_path_factory):
+    """(pipeline, settings, first ingest report) over the subset knowledge base."""
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+
+    data = tmp_path_factory.mktemp("index")
+    settings = Settings(data_dir=data, kb_dir=subset_kb)
+    pipe = Pipeline(settings)
+    report = pipe.ingest(subset_kb, show_progress=False)
+    return pipe, settings, report
+
+
+@pytest.fixture(scope="session")
+def pipeline(built):
+    return built[0]
+
+
+def run_cli(*args: str, env: dict | None = None, input: str | None = None, timeout: int = 300):
+    """Run ``python -m bot ARGS`` as a subprocess; returns CompletedProcess (text mode)."""
+    import subprocess
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO, env=full_env, input=input, capture_output=True, text=True, timeout=timeout,
+    )

