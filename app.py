@@ -44,6 +44,31 @@ def sources_markdown(ans: Answer) -> str:
     return "\n\n---\n\n".join(blocks)
 
 
+def _plain_history(history: list | None) -> list[dict]:
+    """Chat turns as plain {"role", "content": str} dicts (drops non-text content)."""
+    out = []
+    for t in history or []:
+        if isinstance(t, dict) and t.get("role") in ("user", "assistant"):
+            content = t.get("content")
+            if isinstance(content, list):  # Gradio may hand back [{"type": "text", "text": ...}]
+                content = "".join(x.get("text", "") for x in content if isinstance(x, dict))
+            if isinstance(content, str) and content:
+                out.append({"role": t["role"], "content": content})
+    return out
+
+
+def chat_reply(ans: Answer) -> str:
+    """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels."""
+    reply = ans.answer
+    if ans.verified is False:
+        reply += "\n\n⚠ **引用核验未通过**：" + "；".join(ans.notes)
+    elif ans.mode == "extractive-fallback" and ans.notes:
+        reply += "\n\n⚠ " + ans.notes[0]
+    if ans.citations:
+        reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {c.label()}" for c in ans.citations)
+    return reply
+
+
 def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
     """Assemble the Blocks app. ``pipeline`` defaults to the process-wide one."""
     pipe = pipeline or get_pipeline()
@@ -55,19 +80,27 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
         """Answer a question from the knowledge base; returns the answer and its 依据 as Markdown."""
         return render_markdown(pipe.ask(question))
 
-    def chat(message: str, history: list, doc_type: str):
+    def chat_api(message: str, history: list[dict] | None = None) -> str:
+        """Multi-turn: answer ``message`` given earlier turns [{"role", "content"}, …]; Markdown."""
+        return render_markdown(pipe.ask(message, history=_plain_history(history)))
+
+    def chat_ui(message: str, history: list, doc_type: str):
         message = (message or "").strip()
         if not message:
-            return history, "", gr.update()
-        ans = pipe.ask(message, doc_type=_doc_type(doc_type))
-        reply = ans.answer
-        if ans.citations:
-            reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {c.label()}" for c in ans.citations)
-        history = list(history or []) + [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": reply},
-        ]
-        return history, "", sources_markdown(ans)
+            yield history, "", gr.update()
+            return
+        earlier = _plain_history(history)
+        history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        yield history, "", gr.update()
+        text = ""
+        for item in pipe.ask_stream(message, doc_type=_doc_type(doc_type), history=earlier):
+            if isinstance(item, str):
+                text += item
+                history[-1] = {"role": "assistant", "content": text}
+                yield history, "", gr.update()
+            else:
+                history[-1] = {"role": "assistant", "content": chat_reply(item)}
+                yield history, "", sources_markdown(item)
 
     with gr.Blocks(title="党建学习助手") as demo:
         gr.Markdown("# 党建学习助手\n依据党章党规回答问题，每个回答都注明出处（《标题》第X条）。知识库中没有依据时会如实说明。")
@@ -85,10 +118,11 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                 with gr.Column(scale=2):
                     gr.Markdown("### 引用原文")
                     sources = gr.Markdown("_提问后，这里显示回答所引用的原文。_", elem_id="sources")
-            send.click(chat, [box, chatbot, doc_type], [chatbot, box, sources], api_visibility="private")
-            box.submit(chat, [box, chatbot, doc_type], [chatbot, box, sources], api_visibility="private")
-            clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_visibility="private")
+            send.click(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_send", api_visibility="private")
+            box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
+            clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
         gr.api(ask, api_name="ask")
+        gr.api(chat_api, api_name="chat")
     return demo
 
 

@@ -198,6 +198,10 @@ class ExtractiveAnswerer:
 def render_markdown(ans: Answer) -> str:
     """Answer + 依据 list as Markdown (for the app and the CLI's human output)."""
     lines = [ans.answer]
+    if ans.verified is False:
+        lines.append("\n> ⚠ 引用核验未通过：" + "；".join(ans.notes))
+    elif ans.mode == "extractive-fallback" and ans.notes:
+        lines.append("\n> ⚠ " + ans.notes[0])
     if ans.citations:
         lines.append("\n**依据**")
         for c in ans.citations:

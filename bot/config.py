@@ -68,10 +68,21 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(60.0, gt=0, description="seconds before one LLM request is abandoned")
+    llm_max_retries: int = Field(2, ge=0, description="retries with exponential backoff (done by the openai client)")
+    llm_temperature: float = Field(0.1, ge=0, le=2)
+    llm_history_tokens: int = Field(
+        1500, ge=0, description="chat history kept for condensing follow-ups (tokens, counted as characters)"
+    )
 
     # --- app ---------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="address the Gradio app binds")
     port: int = Field(7860, description="port of the Gradio app")
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an OpenAI-compatible endpoint and model are configured."""
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def chroma_dir(self) -> Path:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from collections.abc import Iterator
+
 from bot.answer import ExtractiveAnswerer
 from bot.config import Settings, get_settings
+from bot.generate import GenerativeAnswerer, Turn, heuristic_condense
 from bot.index import IngestReport, KnowledgeIndex, ProgressFn
 from bot.retrieve import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
@@ -29,6 +32,12 @@ class Pipeline:
         self.index = KnowledgeIndex(self.settings)
         self.retriever = HybridRetriever(self.index, self.settings)
         self.answerer = ExtractiveAnswerer(self.retriever)
+        self.generator: GenerativeAnswerer | None = None
+        if self.settings.llm_enabled:
+            from bot.prompts import validate_all
+
+            validate_all()  # a broken template is a start-up error, not a mid-chat one
+            self.generator = GenerativeAnswerer(self.retriever, self.answerer, self.settings)
 
     def ingest(self, path: Path | None = None, progress: ProgressFn | None = None, show_progress: bool = True) -> IngestReport:
         """Index ``path`` (default: the knowledge base folder) incrementally; see :meth:`KnowledgeIndex.ingest`."""
@@ -39,9 +48,20 @@ class Pipeline:
     def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
         return self.retriever.retrieve(question, k=k, doc_type=doc_type)
 
-    def ask(self, question: str, doc_type: str | None = None) -> Answer:
-        """Grounded answer with citations (extractive; see :mod:`bot.answer`)."""
-        return self.answerer.answer(question, doc_type=doc_type)
+    def ask(self, question: str, doc_type: str | None = None, history: list[Turn] | None = None) -> Answer:
+        """Grounded answer with citations: generative and verified when an LLM is configured
+        (:mod:`bot.generate`), else extractive (:mod:`bot.answer`). ``history`` (chat turns) lets a
+        follow-up question be resolved against earlier ones."""
+        if self.generator is not None:
+            return self.generator.answer(question, history=history, doc_type=doc_type)
+        return self.answerer.answer(heuristic_condense(question, history), doc_type=doc_type)
+
+    def ask_stream(self, question: str, doc_type: str | None = None, history: list[Turn] | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces while generating, then the final :class:`Answer` (always last)."""
+        if self.generator is not None:
+            yield from self.generator.stream(question, history=history, doc_type=doc_type)
+        else:
+            yield self.answerer.answer(heuristic_condense(question, history), doc_type=doc_type)
 
     def stats(self) -> dict:
         return self.index.stats()

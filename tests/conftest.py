@@ -3,6 +3,7 @@ development corpus in ../shared/corpus (copied into a temporary knowledge base).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -100,3 +101,43 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None, timeo
         [sys.executable, "-m", "bot", *args],
         cwd=REPO, env=full_env, input=input, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def launch_app(env: dict, timeout: float = 120):
+    """Start ``python app.py`` on a free loopback port with ``env``; yield its URL; stop it."""
+    import socket
+    import subprocess
+    import time
+
+    port = free_port()
+    full = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "DANGJIAN_PORT": str(port), **env}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=full,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail("app exited: " + proc.stdout.read())
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail(f"app did not start within {timeout} s")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

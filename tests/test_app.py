@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 
-from conftest import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import launch_app
 
 
 @pytest.fixture(scope="module")
 def app_url(built):
     _, settings, _ = built
-    port = _free_port()
-    env = {**os.environ, "DANGJIAN_DATA_DIR": str(settings.data_dir), "DANGJIAN_PORT": str(port),
-           "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("app exited: " + proc.stdout.read())
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("app did not start within 120 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with launch_app({"DANGJIAN_DATA_DIR": str(settings.data_dir)}) as url:
+        yield url
 
 
 def test_api_ask_cites_article_four(app_url):
@@ -67,3 +33,11 @@ def test_page_is_chinese(app_url):
 
     html = urllib.request.urlopen(app_url, timeout=10).read().decode("utf-8")
     assert "党建学习助手" in html
+
+
+def test_api_two_turns_extractive(app_url):
+    from gradio_client import Client
+
+    history = [{"role": "user", "content": "预备党员的预备期是多长时间？"}, {"role": "assistant", "content": "一年[1]"}]
+    result = Client(app_url, verbose=False).predict("那延长预备期呢？", history, api_name="/chat")
+    assert "不能超过一年" in result and "第七条" in result

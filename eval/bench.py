@@ -1,0 +1,162 @@
+"""Benchmarks: ``python -m eval.bench [--corpus DIR] [--data-dir DIR] [--synthetic 100000] [--full-ingest]``.
+
+Prints (nothing is asserted):
+
+1. ingest throughput (documents/s, characters/s) — on a fresh temporary index: the regulations plus
+   ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest`` (~15 min);
+2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
+3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
+   index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
+   HNSW graph sees a realistic distribution without hours of embedding);
+4. peak resident memory of the process (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from eval.common import DATA, DEFAULT_CORPUS, load_jsonl
+
+
+def pct(values: list[float], p: float) -> float:
+    """p-th percentile (nearest-rank on sorted values), in the values' unit."""
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+def timed(fn, questions: list[str]) -> list[float]:
+    out = []
+    for q in questions:
+        t = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def line(name: str, ms: list[float]) -> str:
+    return f"  {name:<34} p50 {pct(ms, 50):7.1f} ms   p95 {pct(ms, 95):7.1f} ms   mean {statistics.mean(ms):7.1f} ms  (n={len(ms)})"
+
+
+def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+
+    tmp = Path(tempfile.mkdtemp(prefix="dj-bench-"))
+    try:
+        if full:
+            src = corpus
+        else:
+            src = tmp / "kb"
+            (src / "regulations").mkdir(parents=True)
+            (src / "cases").mkdir()
+            for f in (corpus / "regulations").glob("*.md"):
+                shutil.copy(f, src / "regulations")
+            for f in sorted((corpus / "cases").rglob("*.md"))[:n_docs]:
+                shutil.copy(f, src / "cases")
+        pipe = Pipeline(Settings(data_dir=tmp / "data"))
+        t = time.perf_counter()
+        r = pipe.ingest(src, show_progress=True)
+        sec = time.perf_counter() - t
+        docs = r.added + r.updated
+        print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：2 部法规 + {n_docs} 篇案例'}，全新索引）")
+        print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个，{r.chars_embedded} 字，用时 {sec:.1f} s")
+        print(f"  {docs / sec:.2f} 篇/s，{r.chars_embedded / sec:.0f} 字/s")
+        t = time.perf_counter()
+        r2 = pipe.ingest(src, show_progress=False)
+        print(f"  再次索引（无改动）：{time.perf_counter() - t:.2f} s，新写入 {r2.chunks_added} 个片段")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def add_synthetic(pipe, n: int, seed: int = 0) -> None:
+    """Add ``n`` synthetic chunks (see module docstring) to ``pipe``'s index, then rebuild BM25."""
+    from tqdm import tqdm
+
+    rng = np.random.default_rng(seed)
+    idx = pipe.index
+    data = idx._all(["documents", "embeddings"])
+    sentences = [s for d in data["documents"] for s in re.split(r"(?<=[。！？；])", d) if len(s) > 8]
+    vecs = np.asarray(data["embeddings"], dtype=np.float32)
+    random.seed(seed)
+    bar = tqdm(total=n, desc="合成片段", unit="片段")
+    batch = 2000
+    for start in range(0, n, batch):
+        m = min(batch, n - start)
+        texts = ["".join(random.sample(sentences, 3)) for _ in range(m)]
+        base = vecs[rng.integers(0, len(vecs), m)]
+        noisy = base + rng.normal(0, 0.03, base.shape).astype(np.float32)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        idx.collection.add(
+            ids=[f"syn-{start + i}" for i in range(m)],
+            documents=texts,
+            embeddings=noisy.tolist(),
+            metadatas=[{"title": "合成片段", "doc_type": "资料", "source": "synthetic", "path": "/synthetic",
+                        "version": "", "heading": "", "article": "", "article_no": -1, "index": i,
+                        "n_chunks": 1, "doc_hash": "syn"} for i in range(m)],
+        )
+        bar.update(m)
+    bar.close()
+    t = time.perf_counter()
+    idx._rebuild_bm25()
+    print(f"  BM25 重建（{idx.count()} 个片段）：{time.perf_counter() - t:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="性能基准")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--data-dir", type=Path, default=Path("data"))
+    ap.add_argument("--full-ingest", action="store_true", help="在全新索引上完整索引全部语料（约 15 分钟）")
+    ap.add_argument("--ingest-docs", type=int, default=40, help="吞吐测试使用的案例篇数（非 --full-ingest 时）")
+    ap.add_argument("--synthetic", type=int, default=100_000, help="追加的合成片段数（0 跳过）")
+    ap.add_argument("--skip-ingest", action="store_true")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
+        return 2
+    if not args.skip_ingest:
+        bench_ingest(args.corpus, args.full_ingest, args.ingest_docs)
+
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+
+    pipe = Pipeline(Settings(data_dir=args.data_dir, kb_dir=args.corpus))
+    r = pipe.ingest(args.corpus, show_progress=True)
+    questions = [q["question"] for q in load_jsonl(DATA / "dev_questions.jsonl")]
+    pipe.retrieve(questions[0])
+    pipe.ask(questions[0])  # warm-up: BM25 load, OpenCC, first query
+    print(f"\n[2] 语料规模延迟（{pipe.stats()['chunks']} 个片段，{len(questions)} 个问题，单进程，已预热）")
+    print(line("retrieve (k=5)", timed(lambda q: pipe.retrieve(q, k=5), questions)))
+    print(line("ask (extractive)", timed(pipe.ask, questions)))
+
+    if args.synthetic:
+        tmp = Path(tempfile.mkdtemp(prefix="dj-bench-syn-"))
+        try:
+            shutil.copytree(args.data_dir, tmp / "data", ignore=shutil.ignore_patterns("naive-langchain"))
+            big = Pipeline(Settings(data_dir=tmp / "data"))
+            print(f"\n[3] 追加 {args.synthetic} 个合成片段")
+            t = time.perf_counter()
+            add_synthetic(big, args.synthetic)
+            print(f"  写入与重建用时 {time.perf_counter() - t:.1f} s；索引共 {big.index.count()} 个片段")
+            big.retrieve(questions[0])
+            print(line("retrieve (k=5) @ +synthetic", timed(lambda q: big.retrieve(q, k=5), questions)))
+            print(line("ask (extractive) @ +synthetic", timed(big.ask, questions)))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n[4] 进程峰值内存（ru_maxrss）：{peak:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
