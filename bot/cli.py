@@ -150,6 +150,63 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
     typer.echo(f"向量模型：{s['embedder']}\n存储：{s['location']}（collection {s['collection']}）")
 
 
+def _existing_stems(path: Path) -> list[str]:
+    """Stems of an existing bank: .xlsx (column 题干), .json ({"items": [...]}) or text, one per line."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            ws = load_workbook(path, read_only=True).active
+            rows = list(ws.iter_rows(values_only=True))
+            col = list(rows[0]).index("题干") if rows and "题干" in rows[0] else 1
+            return [str(r[col]) for r in rows[1:] if r and r[col]]
+        if path.suffix.lower() == ".json":
+            return [i["stem"] for i in json.loads(path.read_text(encoding="utf-8")).get("items", [])]
+        return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        _fail(f"无法读取已有题库 {path}：{e}")
+        return []
+
+
+@app.command()
+def quiz(
+    topic: Annotated[str, typer.Option("--topic", help="出题主题，如“党员的权利和义务”“党章第七条”")],
+    n: Annotated[int, typer.Option("--n", min=1, max=200, help="题目数量（四种题型平均分配）")] = 12,
+    types: Annotated[str, typer.Option("--types", help="题型，逗号分隔：单选,多选,判断,填空")] = "单选,多选,判断,填空",
+    difficulty: Annotated[str, typer.Option("--difficulty", help="难度：易/中/难")] = "中",
+    fmt: Annotated[str, typer.Option("--format", help="json / xlsx / docx")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", help="输出文件（xlsx/docx 必填）")] = None,
+    existing: Annotated[Optional[Path], typer.Option("--existing", help="已有题库（xlsx/json/txt），避免重复题干")] = None,
+) -> None:
+    """生成党章党规知识竞赛题（单选/多选/判断/填空），每题附答案、解析和出处，并经过校验。"""
+    from bot.quiz import export_docx, export_xlsx, generate_quiz
+
+    if fmt not in ("json", "xlsx", "docx"):
+        _fail("--format 只能是 json、xlsx 或 docx")
+    if fmt != "json" and not output:
+        _fail(f"--format {fmt} 需要 --output 文件名")
+    if difficulty not in ("易", "中", "难"):
+        _fail("--difficulty 只能是 易、中、难")
+    stems = _existing_stems(existing) if existing else None
+    try:
+        qs = generate_quiz(_pipeline(), topic, n=n, types=[t.strip() for t in types.split(",") if t.strip()],
+                           difficulty=difficulty, existing=stems)
+    except ValueError as e:
+        _fail(str(e))
+    typer.echo(f"生成 {len(qs.items)} 题（候选 {qs.candidates}，校验未通过而丢弃 {sum(qs.dropped.values())}："
+               f"{dict(qs.dropped) or '无'}）", err=True)
+    if not qs.items:
+        _fail("知识库中没有足够的法规条文来出这个主题的题目")
+    if fmt == "json":
+        if output:
+            output.write_text(json.dumps(qs.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        else:
+            _emit(qs.to_json())
+        return
+    (export_xlsx if fmt == "xlsx" else export_docx)(qs.items, output)
+    typer.echo(f"已写入 {output}", err=True)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,671 @@
+"""Quiz items for 党章党规知识竞赛: 单选 / 多选 / 判断 / 填空, grounded in regulation text, checked.
+
+Offline generation (default) works on the structure of regulation text, as real contest banks do:
+
+* *numbers and durations* ("预备期为一年", "三人以上", "五分之一") → 填空, 单选 (nearby numbers of the
+  same unit as distractors), 判断 (one number changed);
+* *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
+  ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
+  enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
+* *modal verbs* (可以 ↔ 不得, 必须 ↔ 可以) → false 判断 items.
+
+Every item is checked before it is kept (:func:`check_item`): the key is supported by the quoted
+source text; no distractor is also true according to the source (nor verbatim anywhere in the
+index); options are distinct; the stem does not contain the answer; stems are unique within the set
+and against an existing bank. Items that fail are dropped and counted by reason.
+
+Public API: :class:`QuizItem`, :func:`generate_quiz`, :func:`check_item`, :func:`export_xlsx`,
+:func:`export_docx`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import cn2an
+from pydantic import BaseModel, Field, field_validator
+
+from bot.schema import Chunk
+from bot.split import chinese_number
+
+ItemType = Literal["单选", "多选", "判断", "填空"]
+TYPES: tuple[str, ...] = ("单选", "多选", "判断", "填空")
+LETTERS = "ABCDE"
+
+
+class QuizSource(BaseModel):
+    title: str
+    article: str | None = None
+    quote: str
+
+
+class QuizItem(BaseModel):
+    """One quiz item. ``answer``: one letter (单选), letters in order (多选, "ABD"), "正确"/"错误"
+    (判断), or a list of accepted strings (填空)."""
+
+    id: str
+    type: ItemType
+    stem: str
+    options: dict[str, str] = Field(default_factory=dict)
+    answer: str | list[str]
+    explanation: str
+    source: QuizSource
+    difficulty: Literal["易", "中", "难"] = "中"
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("options")
+    @classmethod
+    def _letters(cls, v: dict[str, str]) -> dict[str, str]:
+        if v and list(v) != list(LETTERS[: len(v)]):
+            raise ValueError("选项必须按 A、B、C… 顺序编号")
+        return v
+
+
+@dataclass
+class QuizSet:
+    """Generated items plus the count of candidates dropped, by reason."""
+
+    items: list[QuizItem]
+    dropped: Counter = field(default_factory=Counter)
+    candidates: int = 0
+
+    def to_json(self) -> dict:
+        return {"items": [i.model_dump() for i in self.items], "dropped": dict(self.dropped), "candidates": self.candidates}
+
+
+def norm(text: str) -> str:
+    """Comparison form: no whitespace, no punctuation differences that matter for matching."""
+    return re.sub(r"[\s　“”\"'‘’《》]", "", text or "")
+
+
+# --------------------------------------------------------------------------------------
+# elements of a sentence
+# --------------------------------------------------------------------------------------
+
+_CN = "零一二三四五六七八九十百两半"
+NUMBER = re.compile(
+    rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?"
+)
+#: flips that turn a rule into its opposite (必须 → 可以 would leave a true statement, so it is not used)
+MODALS = [("不得", "可以"), ("必须", "不得"), ("应当", "不得"), ("可以", "不得"), ("禁止", "允许")]
+SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_MEMBER = r"[^、，。；：（）\s的]{2,10}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
+_FIRST = r"[^、，。；：（）\s]{2,20}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
+_LAST = r"[^、，。；：（）\s的等]{2,10}?|“[^”]{1,8}”[^、，。；：（）\s等]{0,6}?"
+LIST_RUN = re.compile(rf"(?:^|(?<=[，。；：（）“”\s]))(?:{_FIRST})、(?:(?:{_MEMBER})、)+(?:{_LAST})(?=[，。；：）”]|等|$)")
+#: a lead that introduces a list ("党的纪律主要包括", "对党员的纪律处分有五种", "党员享有下列权利")
+LISTING_LEAD = re.compile(r"(包括|包含|有[一二三四五六七八九十]+种|分为|主要有|下列[^，。]{0,8}|如下|是)$")
+_FUNCTION_WORDS = {"的", "和", "及", "与", "或", "在", "对", "把", "是", "了"}
+_GENERIC_BIGRAMS = {"下列", "包括", "享有", "履行", "主要", "必须", "应当", "以下", "中国", "国共", "共产", "产党"}
+ITEM = re.compile(r"（[一二三四五六七八九十]+）")
+
+
+def _to_int(num: str) -> int | None:
+    try:
+        return chinese_number(num.replace("半", "0.5"))
+    except (ValueError, TypeError):
+        return None
+
+
+def number_variants(element: str) -> list[str]:
+    """Plausible wrong values of a number element of the same unit: "一年" → ["半年", "两年", "三年", …].
+
+    Fractions vary the denominator ("五分之一" → "三分之一", "四分之一", "十分之一").
+    """
+    m = re.fullmatch(rf"([{_CN}\d]+)分之([{_CN}\d]+)(.*)", element)
+    if m:
+        den, num = _to_int(m.group(1)) or 1, _to_int(m.group(2)) or 1
+        value = num / den
+        common = [(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 5), (2, 5), (4, 5), (1, 10)]
+        others = sorted((f for f in common if f != (num, den)), key=lambda f: abs(f[0] / f[1] - value))
+        return [f"{cn2an.an2cn(d)}分之{cn2an.an2cn(n)}{m.group(3)}" for n, d in others]
+    m = re.fullmatch(rf"([{_CN}\d]+)(个)?(年|个月|日|天|周岁|岁|人|名|次|种)(以上|以下|以内)?", element)
+    if not m:
+        return []
+    num_s, ge, unit, suffix = m.group(1), m.group(2) or "", m.group(3), m.group(4) or ""
+    arabic = num_s.isdigit()
+    value = _to_int(num_s)
+    if value is None:
+        return []
+    cands = {value - 1, value + 1, value * 2, value + 2, max(1, value // 2), value * 3}
+    cands = {c for c in cands if c > 0 and c != value}
+    out = []
+    for c in sorted(cands, key=lambda c: abs(c - value)):
+        word = str(c) if arabic else ("两" if c == 2 and unit not in ("周岁", "岁") else cn2an.an2cn(c))
+        out.append(f"{word}{ge}{unit}{suffix}")
+    if unit == "年" and value == 1:
+        out.insert(0, f"半年{suffix}")
+    return out
+
+
+def accepted_forms(answer: str) -> list[str]:
+    """Equivalent written forms of an answer: "一年" → ["一年", "1年"]."""
+    forms = [answer]
+    m = re.fullmatch(rf"([{_CN}]+)(.*)", answer)
+    if m and (v := _to_int(m.group(1))) is not None and "分之" not in answer:
+        forms.append(f"{v}{m.group(2)}")
+    return list(dict.fromkeys(forms))
+
+
+@dataclass
+class _Enumeration:
+    lead: str  # text before the list ("党的纪律主要包括")
+    members: list[str]
+    chunk: Chunk
+    sentence: str
+
+
+def _related(bigrams: set[str], lead: str, other: str) -> bool:
+    """Two list leads are parallel when they share two content bigrams, or one when both are short
+    (党员享有下列权利 ~ 党员必须履行下列义务)."""
+    shared = bigrams & {other[i:i + 2] for i in range(len(other) - 1)}
+    return len(shared) >= 2 or (len(shared) == 1 and len(lead) <= 12 and len(other) <= 12)
+
+
+def _words(text: str) -> list[str]:
+    """jieba word segmentation (used to trim list members at word boundaries)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [w for w in jieba.lcut(text) if w]
+
+
+def sentences_of(chunk: Chunk) -> list[str]:
+    body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+    return [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) >= 8]
+
+
+def enumerations(chunk: Chunk) -> list[_Enumeration]:
+    """顿号 lists in sentences, and the article's item list (lead ending with "：" + （一）…)."""
+    out = []
+    for s in sentences_of(chunk):
+        for m in LIST_RUN.finditer(s):
+            members = [x for x in m.group(0).split("、") if x]
+            lead = s[: m.start()].rstrip("：:，, ")
+            longest = max(len(x) for x in members[1:])
+            if len(members[0]) > longest + 1:  # "宣传和执行党的路线" → lead "宣传和执行党的", member "路线"
+                words = _words(members[0])
+                while len(words) > 1 and (sum(map(len, words)) > longest + 1 or words[0] in _FUNCTION_WORDS):
+                    lead += words.pop(0)
+                members[0] = "".join(words)
+                lead = lead.rstrip("：:，, ")
+            if len(members[0]) > 12:
+                continue
+            if len(members) >= 3 and len(set(members)) == len(members):
+                out.append(_Enumeration(lead, members, chunk, s))
+    body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+    parts = ITEM.split(body)
+    if len(parts) >= 4 and parts[0].strip().endswith("："):
+        lead = parts[0].strip().rstrip("：")
+        members = []
+        for p in parts[1:]:
+            whole = p.strip().rstrip("。；;")
+            first = re.split(r"[，。；]", whole)[0]
+            if len(whole) <= 32:
+                members.append(whole)
+            elif 6 <= len(first) <= 24:
+                members.append(first)
+        if len(members) >= 3:
+            out.append(_Enumeration(lead, members, chunk, parts[0].strip()))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# checks
+# --------------------------------------------------------------------------------------
+
+
+def check_item(item: QuizItem, quote_text: str, truth_probe, body: str | None = None) -> str | None:
+    """Return None when ``item`` passes, else the Chinese reason it is dropped.
+
+    Args:
+        item: the candidate.
+        quote_text: the source passage (must contain the quote and support the key).
+        truth_probe: callable(statement) → True when the statement appears verbatim in the index
+            (used to reject distractors that are also true somewhere in the knowledge base).
+        body: the stem's statement without its lead-in, with "（  ）" for the blank (填空/单选).
+    """
+    src = norm(quote_text)
+    if norm(item.source.quote) not in src:
+        return "出处引文与原文不符"
+    opts = list(item.options.values())
+    if len({norm(o) for o in opts}) != len(opts):
+        return "选项重复"
+    if item.type == "填空":
+        answers = item.answer if isinstance(item.answer, list) else [item.answer]
+        if not body or norm(body.replace("（  ）", answers[0])) not in src:
+            return "答案与原文不符"
+        if any(norm(a) in norm(item.stem.replace("（  ）", "")) for a in answers):
+            return "题干泄露答案"
+    elif item.type == "单选" and body is None and "不属于" in item.tags:  # odd one out
+        key = item.options.get(str(item.answer), "")
+        if norm(key) in src:
+            return "干扰项也是正确说法"
+        if any(norm(t) not in src for x, t in item.options.items() if x != item.answer):
+            return "答案与原文不符"
+    elif item.type == "单选" and body is None:  # "下列属于…的是": key listed in the source, distractors not
+        key = item.options.get(str(item.answer), "")
+        if norm(key) not in src:
+            return "答案与原文不符"
+        if any(norm(t) in src for x, t in item.options.items() if x != item.answer):
+            return "干扰项也是正确说法"
+    elif item.type == "单选":
+        key = item.options.get(str(item.answer), "")
+        if not body or norm(body.replace("（  ）", key)) not in src:
+            return "答案与原文不符"
+        for letter, text in item.options.items():
+            if letter != item.answer and (norm(body.replace("（  ）", text)) in src or truth_probe(body.replace("（  ）", text))):
+                return "干扰项也是正确说法"
+        if norm(key) in norm(item.stem.replace("（  ）", "")):
+            return "题干泄露答案"
+    elif item.type == "多选":
+        keys = set(str(item.answer))
+        if len(keys) < 2:
+            return "多选题正确选项少于两个"
+        for letter, text in item.options.items():
+            inside = norm(text) in src
+            if letter in keys and not inside:
+                return "答案与原文不符"
+            if letter not in keys and inside:
+                return "干扰项也是正确说法"
+    elif item.type == "判断":
+        statement = body or item.stem
+        if item.answer == "正确" and norm(statement) not in src:
+            return "答案与原文不符"
+        if item.answer == "错误" and "列举归属" in item.tags:  # membership of this article's list only
+            if norm(statement) in src:
+                return "错误说法在原文中成立"
+        elif item.answer == "错误" and (norm(statement) in src or truth_probe(statement)):
+            return "错误说法在原文中成立"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# generation
+# --------------------------------------------------------------------------------------
+
+
+def _cite(chunk: Chunk) -> str:
+    return f"《{chunk.title}》{chunk.article or ''}"
+
+
+def _lead_in(chunk: Chunk) -> str:
+    return f"根据{_cite(chunk)}，"
+
+
+def _item_id(stem: str) -> str:
+    return "q-" + hashlib.sha1(norm(stem).encode("utf-8")).hexdigest()[:10]
+
+
+class QuizGenerator:
+    """Offline generator over a :class:`bot.pipeline.Pipeline`'s index."""
+
+    def __init__(self, pipeline, seed: int = 7):
+        self.pipe = pipeline
+        self.rng = random.Random(seed)
+        self._reg_chunks: list[Chunk] | None = None
+
+    # ---------------------------------------------------------------- data
+    def regulation_chunks(self) -> list[Chunk]:
+        if self._reg_chunks is None:
+            got = self.pipe.index.collection.get(where={"doc_type": "法规"}, include=["documents", "metadatas"])
+            self._reg_chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return self._reg_chunks
+
+    def truth_probe(self, statement: str) -> bool:
+        """True when ``statement`` (normalised) occurs in a passage of the index (BM25 top 10)."""
+        target = norm(statement)
+        if len(target) < 6:
+            return False
+        for cid, _ in self.pipe.index.bm25_search(statement, 10):
+            chunk = self.pipe.index.get([cid]).get(cid)
+            if chunk and target in norm(chunk.text):
+                return True
+        return False
+
+    def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
+        """Regulation passages for the topic, best first: retrieved (regulations only), scored by
+        the IDF-weighted coverage of the topic's key terms in the whole passage (weight ½) plus in its first
+        sentence (what the article is about; damped for sentences over 20 characters), plus ½ when
+        that sentence names the topic's subject (the words before its first 的), kept when at
+        least ``keep`` × the best score."""
+        from bot.answer import coverage, key_terms
+        from bot.retrieve import normalize_query
+
+        hits = self.pipe.retrieve(topic, k=k, doc_type="法规")
+        if not hits:
+            return []
+        terms = key_terms(topic)
+        w = self.pipe.answerer.weights(terms)
+
+        # the topic's subject ("党员" in "党员的权利和义务"): articles whose first sentence names it
+        # are about it, not merely mentioning the same words (宪法 "公民有…的权利和义务")
+        head = normalize_query(topic).split("的")[0]
+        subject = head if 2 <= len(head) <= 6 and head != topic else ""
+
+        def score(c: Chunk) -> float:
+            first = (sentences_of(c) or [c.text])[0]
+            # a short lead that names the topic ("党员享有下列权利") counts fully, a long sentence less
+            value = 0.5 * coverage(terms, w, c.embed_text) + coverage(terms, w, first) * min(1.0, 20 / max(1, len(first)))
+            return value + (0.5 if subject and subject in first else 0.0)
+
+        # articles whose first sentence is about the topic ("党员享有下列权利") even if ranked low
+        known = {h.chunk.id for h in hits}
+        extra = [c for c in self.regulation_chunks() if c.id not in known and c.article
+                 and coverage(terms, w, (sentences_of(c) or [c.text])[0]) >= 0.5]
+        scored = [(score(h.chunk), -i, h.chunk) for i, h in enumerate(hits)]
+        scored += [(score(c), -len(hits) - j, c) for j, c in enumerate(extra)]
+        best = max(s for s, _, _ in scored)
+        kept = [c for s, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True) if s >= keep * best]
+        return kept
+
+    # ---------------------------------------------------------------- candidates
+    def _fill_candidates(self, chunk: Chunk, difficulty: str) -> list[tuple[QuizItem, str]]:
+        out = []
+        for s in sentences_of(chunk):
+            for m in NUMBER.finditer(s):
+                el = m.group(0)
+                body = s[: m.start()] + "（  ）" + s[m.end():]
+                variants = number_variants(el)
+                stem = _lead_in(chunk) + body
+                expl = f"{_cite(chunk)}规定：“{s}”故答案为“{el}”。"
+                out.append((QuizItem(id=_item_id(stem), type="填空", stem=stem, answer=accepted_forms(el), explanation=expl,
+                                     source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                     difficulty="易", tags=[chunk.title, "数字"]), body))
+                if len(variants) >= 3:
+                    distractors = variants[:3] if difficulty != "易" else variants[-3:]
+                    out.append((self._single(chunk, s, body, el, distractors, ["数字"]), body))
+                    wrong = variants[0]
+                    false_s = s[: m.start()] + wrong + s[m.end():]
+                    stem_f = _lead_in(chunk) + "判断：" + false_s
+                    out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                         explanation=f"{_cite(chunk)}规定：“{s}”题中“{wrong}”应为“{el}”，故错误。",
+                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                         difficulty="中", tags=[chunk.title, "数字"]), false_s))
+        return out
+
+    def _single(self, chunk: Chunk, s: str, body: str, key: str, distractors: list[str], tags: list[str]) -> QuizItem:
+        opts = [key, *distractors[:3]]
+        self.rng.shuffle(opts)
+        options = {LETTERS[i]: o for i, o in enumerate(opts)}
+        answer = LETTERS[opts.index(key)]
+        stem = _lead_in(chunk) + body
+        return QuizItem(id=_item_id(stem), type="单选", stem=stem, options=options, answer=answer,
+                        explanation=f"{_cite(chunk)}规定：“{s}”故选 {answer}（{key}）。",
+                        source=QuizSource(title=chunk.title, article=chunk.article, quote=s), difficulty="中",
+                        tags=[chunk.title, *tags])
+
+    def _parallel(self, enum: _Enumeration, pool: list[_Enumeration]) -> list[str]:
+        """Members of *parallel* enumerations — same regulation, a lead sharing a content bigram
+        (党员享有下列权利 ~ 党员必须履行下列义务), members of similar length — that do not occur in
+        this enumeration's article. Nearest article first."""
+        src = norm(enum.chunk.text)
+        bigrams = {b for b in (enum.lead[i:i + 2] for i in range(len(enum.lead) - 1))
+                   if not any(ch in b for ch in "的是和要了在对与及")} - _GENERIC_BIGRAMS
+        others = sorted(
+            (e for e in pool if e.chunk.title == enum.chunk.title and e.chunk.article_no != enum.chunk.article_no
+             and _related(bigrams, enum.lead, e.lead)),
+            key=lambda e: abs((e.chunk.article_no or 999) - (enum.chunk.article_no or 999)))
+        avg = sum(map(len, enum.members)) / len(enum.members)
+        out = []
+        for e in others:
+            for m in e.members:
+                if norm(m) not in src and 0.5 * avg <= len(m) <= 1.6 * avg + 2 and m not in out:
+                    out.append(m)
+        return out
+
+    def _enum_candidates(self, enum: _Enumeration, pool: list[_Enumeration]) -> list[tuple[QuizItem, str | None]]:
+        chunk, out = enum.chunk, []
+        parallel = self._parallel(enum, pool)
+        is_items = enum.sentence.endswith("：")
+        quote = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text) if is_items else enum.sentence
+        lead = enum.lead.rstrip("：:，, ")
+        if "。" in lead:  # "党的基层组织是…。它的基本任务是" → "党的基层组织的基本任务是"
+            prev, lead = lead.rsplit("。", 1)
+            if lead.startswith("它") and "是" in prev:
+                lead = prev.split("是")[0] + lead[1:]
+        src_kind = "列举"
+        if LISTING_LEAD.search(lead) and len(parallel) >= 2:
+            variants = [(enum.members[:4], parallel[:2], "下列选项中属于其所列内容的有（  ）。")]
+            if len(enum.members) >= 5 and len(parallel) >= 3:
+                variants.append((enum.members[-3:], parallel[-2:], "以下各项中，属于其所列内容的有（  ）。"))
+            for members, distractors, phrase in variants:
+                opts = members[:3] + distractors[:2] if len(members) < 4 else members + distractors[:1]
+                correct = [o for o in opts if o in enum.members]
+                self.rng.shuffle(opts)
+                options = {LETTERS[i]: o for i, o in enumerate(opts)}
+                answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in correct)
+                others = "、".join(f"“{o}”" for o in opts if o not in correct)
+                stem = f"{_lead_in(chunk)}“{lead}”，{phrase}"
+                out.append((QuizItem(id=_item_id(stem), type="多选", stem=stem, options=options, answer=answer,
+                                     explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
+                                     source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                                     difficulty="难", tags=[chunk.title, src_kind]), None))
+            if len(parallel) >= 3:
+                phrasings = ["下列选项中属于其所列内容的是（  ）。", "下列选项中，属于其中一项的是（  ）。"]
+                for key, phrase, pick in zip(enum.members[1:], phrasings, (parallel[:3], parallel[-3:])):
+                    opts = [key, *pick]
+                    self.rng.shuffle(opts)
+                    stem = f"{_lead_in(chunk)}“{lead}”，{phrase}"
+                    answer = LETTERS[opts.index(key)]
+                    out.append((QuizItem(id=_item_id(stem), type="单选", stem=stem,
+                                         options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=answer,
+                                         explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。只有“{key}”在其中，故选 {answer}。",
+                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                                         difficulty="中", tags=[chunk.title, src_kind]), None))
+                # reversed: three listed members and one from the parallel list
+                if len(enum.members) >= 3:
+                    odd = parallel[0]
+                    opts = [*enum.members[-3:], odd]
+                    self.rng.shuffle(opts)
+                    stem = f"{_lead_in(chunk)}“{lead}”，下列选项中不属于其所列内容的是（  ）。"
+                    answer = LETTERS[opts.index(odd)]
+                    out.append((QuizItem(id=_item_id(stem), type="单选", stem=stem,
+                                         options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=answer,
+                                         explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。“{odd}”不在其中，故选 {answer}。",
+                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                                         difficulty="中", tags=[chunk.title, src_kind, "不属于"]), None))
+            # 判断: a member of the parallel list stated as a member of this one (false), and a true member
+            if is_items and parallel:
+                for statement, ans in ((parallel[0], "错误"), (enum.members[-1], "正确")):
+                    stem_j = f"{_lead_in(chunk)}判断：“{lead}”，其中包括：{statement}。"
+                    why = "不在其中" if ans == "错误" else "在其中"
+                    out.append((QuizItem(id=_item_id(stem_j), type="判断", stem=stem_j, answer=ans,
+                                         explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。“{statement}”{why}，故{ans}。",
+                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                                         difficulty="中", tags=[chunk.title, src_kind, "列举归属"]), statement))
+        if not is_items:
+            s = enum.sentence
+            run = "、".join(enum.members)
+            start = s.find(run)
+            if start < 0:
+                return out
+            key = enum.members[-1]
+            if "“" in key or "”" in key:
+                return out
+            pieces = [*enum.members[:-1], "（  ）"]
+            body = s[:start] + "、".join(pieces) + s[start + len(run):]
+            stem = _lead_in(chunk) + body
+            out.append((QuizItem(id=_item_id(stem), type="填空", stem=stem, answer=[key],
+                                 explanation=f"{_cite(chunk)}规定：“{s}”故答案为“{key}”。",
+                                 source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                 difficulty="中", tags=[chunk.title, src_kind]), body))
+            if parallel and len(lead) <= 20:
+                false_s = s[:start] + run.replace(key, parallel[0]) + s[start + len(run):]
+                stem_f = _lead_in(chunk) + "判断：" + false_s
+                out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                     explanation=f"{_cite(chunk)}规定：“{s}”题中“{parallel[0]}”应为“{key}”，故错误。",
+                                     source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                     difficulty="中", tags=[chunk.title, src_kind]), false_s))
+        return out
+
+    def _judgement_candidates(self, chunk: Chunk) -> list[tuple[QuizItem, str]]:
+        out = []
+        body_text = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+        lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
+        for raw in sentences_of(chunk):
+            s = ITEM.sub("", raw, count=1) if ITEM.match(raw) else raw
+            if not (12 <= len(s) <= 90):
+                continue
+            # an item of a list ("（一）参加党的有关会议…") is stated with its lead for context
+            frame = (lambda x: f"“{lead}”，其中包括：{x}") if (lead and ITEM.match(raw)) else (lambda x: x)
+            stem = _lead_in(chunk) + "判断：" + frame(s)
+            out.append((QuizItem(id=_item_id(stem), type="判断", stem=stem, answer="正确",
+                                 explanation=f"{_cite(chunk)}原文即为：“{s}”故正确。",
+                                 source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                 difficulty="易", tags=[chunk.title, "原文"]), s))
+            for a, b in MODALS:
+                if a in s:
+                    false_s = s.replace(a, b, 1)
+                    stem_f = _lead_in(chunk) + "判断：" + frame(false_s)
+                    out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                         explanation=f"{_cite(chunk)}规定：“{s}”题中“{b}”应为“{a}”，故错误。",
+                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
+                                         difficulty="中", tags=[chunk.title, "情态"]), false_s))
+                    break
+        return out
+
+    # ---------------------------------------------------------------- assembly
+    def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
+                 existing: list[str] | None = None, k: int = 20, keep: float = 0.9) -> QuizSet:
+        """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
+        passages as in :meth:`passages` (``k``, ``keep``)."""
+        chunks = self.passages(topic, k=k, keep=keep)
+        pool = [e for c in self.regulation_chunks() for e in enumerations(c)]
+        by_type: dict[str, list[tuple[QuizItem, str | None, Chunk]]] = {t: [] for t in TYPES}
+        for rank, chunk in enumerate(chunks):
+            cands: list[tuple[QuizItem, str | None]] = []
+            cands += self._fill_candidates(chunk, difficulty)
+            for enum in enumerations(chunk):
+                cands += self._enum_candidates(enum, pool)
+            cands += self._judgement_candidates(chunk)
+            for item, body in cands:
+                item.tags.append(f"rank{rank}")
+                by_type[item.type].append((item, body, chunk))
+        result = QuizSet(items=[])
+        seen = {norm(s) for s in (existing or [])}
+        seen_quotes: Counter = Counter()
+        for t in TYPES:
+            want = counts.get(t, 0)
+            taken = 0
+            # round-robin over passages so a set covers several articles, best-ranked first
+            # best-ranked passages first, at most three items from one passage before moving on
+            queue = sorted(by_type[t], key=lambda x: (seen_quotes[x[2].id] >= 4, int(x[0].tags[-1][4:]),
+                                                      seen_quotes[x[2].id], x[0].difficulty != difficulty))
+            for item, body, chunk in queue:
+                if taken >= want:
+                    break
+                result.candidates += 1
+                key = norm(item.stem)
+                if key in seen:
+                    result.dropped["题干重复"] += 1
+                    continue
+                reason = check_item(item, chunk.text, self.truth_probe, body=body)
+                if reason:
+                    result.dropped[reason] += 1
+                    continue
+                seen.add(key)
+                seen_quotes[chunk.id] += 1
+                item.tags = [x for x in item.tags if not x.startswith("rank")]
+                result.items.append(item)
+                taken += 1
+        return result
+
+
+def split_counts(n: int, types: list[str] | None = None) -> dict[str, int]:
+    """Spread ``n`` items over ``types`` as evenly as possible (单选 first): 12 → 3/3/3/3."""
+    types = types or list(TYPES)
+    base, extra = divmod(n, len(types))
+    return {t: base + (1 if i < extra else 0) for i, t in enumerate(types)}
+
+
+def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
+                  existing: list[str] | None = None) -> QuizSet:
+    """Generate about ``n`` checked items on ``topic`` (offline generator; see module docstring).
+
+    Raises:
+        ValueError: unknown type name or empty topic.
+    """
+    if not topic.strip():
+        raise ValueError("请给出出题主题")
+    types = types or list(TYPES)
+    bad = [t for t in types if t not in TYPES]
+    if bad:
+        raise ValueError(f"未知题型：{'、'.join(bad)}（可选：单选、多选、判断、填空）")
+    gen = QuizGenerator(pipeline)
+    counts = split_counts(n, types)
+    qs = gen.generate(topic, counts, difficulty, existing)
+    # not enough on a narrow topic: widen the retrieval once
+    if len(qs.items) < n:
+        more = gen.generate(topic, {t: counts[t] - sum(1 for i in qs.items if i.type == t) for t in types}, difficulty,
+                            existing=[*(existing or []), *(i.stem for i in qs.items)], k=30, keep=0.6)
+        qs.items += more.items
+        qs.dropped += more.dropped
+        qs.candidates += more.candidates
+    return qs
+
+
+# --------------------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------------------
+
+XLSX_COLUMNS = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "解析", "出处", "难度"]
+
+
+def _answer_text(item: QuizItem) -> str:
+    return "；".join(item.answer) if isinstance(item.answer, list) else item.answer
+
+
+def export_xlsx(items: list[QuizItem], path: Path) -> None:
+    """Write the common exam-platform import layout (columns :data:`XLSX_COLUMNS`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "题库"
+    ws.append(XLSX_COLUMNS)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for it in items:
+        opts = [it.options.get(x, "") for x in LETTERS]
+        ws.append([it.type, it.stem, *opts, _answer_text(it), it.explanation,
+                   f"《{it.source.title}》{it.source.article or ''}", it.difficulty])
+    for col, width in zip("ABCDEFGHIJK", (6, 60, 18, 18, 18, 18, 18, 10, 60, 24, 6)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.save(path)
+
+
+def export_docx(items: list[QuizItem], path: Path, title: str = "党章党规知识竞赛试题") -> None:
+    """A paper (questions by type) followed by a separate answer key with 解析 and 出处."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading(title, level=0)
+    numbered = list(enumerate(items, start=1))
+    for t in TYPES:
+        group = [(n, it) for n, it in numbered if it.type == t]
+        if not group:
+            continue
+        d.add_heading(f"{t}题", level=1)
+        for n, it in group:
+            d.add_paragraph(f"{n}. {it.stem}")
+            for letter, text in it.options.items():
+                d.add_paragraph(f"{letter}. {text}", style="List Bullet")
+    d.add_page_break()
+    d.add_heading("参考答案与解析", level=1)
+    for n, it in numbered:
+        p = d.add_paragraph()
+        p.add_run(f"{n}. 答案：{_answer_text(it)}").bold = True
+        d.add_paragraph(f"解析：{it.explanation}")
+        d.add_paragraph(f"出处：《{it.source.title}》{it.source.article or ''}")
+    d.save(path)

@@ -1,0 +1,131 @@
+"""Quiz generation on the real 党章/宪法 index; answers re-checked against the corpus files."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.quiz import QuizItem, QuizSource, accepted_forms, check_item, generate_quiz, norm, number_variants
+from conftest import PARTY_CONSTITUTION, STATE_CONSTITUTION, run_cli
+
+
+def _article_text(title: str, article: str) -> str:
+    """The article's text read straight from the corpus file (independent of our splitter)."""
+    path = PARTY_CONSTITUTION if title == "中国共产党章程" else STATE_CONSTITUTION
+    text = path.read_text(encoding="utf-8").replace("\u3000", " ")
+    m = re.search(rf"^{article}[ \s](.*?)(?=^第[一二三四五六七八九十百]+条|^#|^第[一二三四五六七八九十]+章|\Z)", text, re.M | re.S)
+    assert m, (title, article)
+    return m.group(0)
+
+
+def _strip_lead(stem: str) -> str:
+    return re.sub(r"^根据《[^》]+》第[^条]+条，(判断：)?", "", stem)
+
+
+def assert_key_right(item: dict) -> None:
+    """Independent check of an item's key against the article text in the corpus file."""
+    src = norm(_article_text(item["source"]["title"], item["source"]["article"]))
+    assert norm(item["source"]["quote"]) in src
+    body = _strip_lead(item["stem"])
+    if item["type"] == "填空":
+        assert norm(body.replace("（  ）", item["answer"][0])) in src
+    elif item["type"] == "单选":
+        key = item["options"][item["answer"]]
+        if "不属于" in body:
+            assert norm(key) not in src
+            assert all(norm(t) in src for x, t in item["options"].items() if x != item["answer"])
+        elif "（  ）" in body and "下列选项" not in body:
+            assert norm(body.replace("（  ）", key)) in src
+            for letter, text in item["options"].items():
+                if letter != item["answer"]:
+                    assert norm(body.replace("（  ）", text)) not in src
+        else:
+            assert norm(key) in src
+            assert all(norm(t) not in src for x, t in item["options"].items() if x != item["answer"])
+    elif item["type"] == "多选":
+        for letter, text in item["options"].items():
+            assert (norm(text) in src) == (letter in item["answer"]), (letter, text)
+    else:
+        statement = re.sub(r"^“[^”]+”，其中包括：", "", body).rstrip("。") if "其中包括" in body else body
+        assert (norm(statement) in src) == (item["answer"] == "正确"), statement
+
+
+def test_cli_quiz_rights_and_duties(built):
+    _, settings, _ = built
+    r = run_cli("quiz", "--topic", "党员的权利和义务", "--n", "12", "--format", "json",
+                env={"DANGJIAN_DATA_DIR": str(settings.data_dir)})
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)["items"]
+    assert len(items) == 12
+    assert sorted({i["type"] for i in items}) == sorted(["单选", "多选", "判断", "填空"])
+    assert sum(i["source"]["article"] in ("第三条", "第四条") for i in items) >= 10
+    for item in items:
+        assert set(item) >= {"id", "type", "stem", "options", "answer", "explanation", "source", "difficulty", "tags"}
+        assert item["source"]["title"] in ("中国共产党章程", "中华人民共和国宪法")
+        assert item["explanation"] and item["source"]["quote"]
+        assert_key_right(item)
+    assert len({norm(i["stem"]) for i in items}) == 12
+
+
+@pytest.mark.parametrize("topic", ["党的纪律", "预备党员", "公民的基本权利", "党的全国代表大会"])
+def test_generated_keys_are_right(pipeline, topic):
+    qs = generate_quiz(pipeline, topic, n=8)
+    assert len(qs.items) >= 4
+    for item in qs.items:
+        assert_key_right(item.model_dump())
+
+
+def test_exports_open(built, tmp_path):
+    _, settings, _ = built
+    env = {"DANGJIAN_DATA_DIR": str(settings.data_dir)}
+    xlsx, docx_path = tmp_path / "q.xlsx", tmp_path / "q.docx"
+    assert run_cli("quiz", "--topic", "党的纪律", "--n", "8", "--format", "xlsx", "--output", str(xlsx), env=env).returncode == 0
+    assert run_cli("quiz", "--topic", "党的纪律", "--n", "8", "--format", "docx", "--output", str(docx_path), env=env).returncode == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "解析", "出处", "难度"]
+    assert len(rows) >= 5 and all(r[0] in ("单选", "多选", "判断", "填空") and r[9].startswith("《") for r in rows[1:])
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(docx_path).paragraphs)
+    assert "参考答案与解析" in text and text.index("参考答案与解析") > text.index("1. ")
+
+
+def test_existing_bank_not_repeated(pipeline):
+    first = generate_quiz(pipeline, "党的纪律", n=8)
+    second = generate_quiz(pipeline, "党的纪律", n=8, existing=[i.stem for i in first.items])
+    assert not {norm(i.stem) for i in first.items} & {norm(i.stem) for i in second.items}
+
+
+def _item(**kw) -> QuizItem:
+    base = dict(id="x", type="单选", stem="根据《章程》第七条，预备党员的预备期为（  ）。",
+                options={"A": "一年", "B": "两年", "C": "三年", "D": "半年"}, answer="A", explanation="e",
+                source=QuizSource(title="章程", article="第七条", quote="预备党员的预备期为一年。"))
+    base.update(kw)
+    return QuizItem(**base)
+
+
+def test_checks_reject_bad_items():
+    src = "预备党员的预备期为一年。党组织对预备党员应当认真教育和考察。"
+    never = lambda s: False  # noqa: E731
+    body = "预备党员的预备期为（  ）。"
+    assert check_item(_item(), src, never, body=body) is None
+    assert check_item(_item(answer="B"), src, never, body=body) == "答案与原文不符"
+    assert check_item(_item(options={"A": "一年", "B": "一年", "C": "三年", "D": "半年"}), src, never, body=body) == "选项重复"
+    also_true = lambda s: "两年" in s  # noqa: E731  (another passage says 两年)
+    assert check_item(_item(), src, also_true, body=body) == "干扰项也是正确说法"
+    giveaway = _item(type="填空", options={}, answer=["一年"], stem="预备期为一年，即（  ）。")
+    assert check_item(giveaway, src, never, body="预备党员的预备期为（  ）。") == "题干泄露答案"
+    false_true = _item(type="判断", options={}, answer="错误", stem="判断：预备党员的预备期为一年。")
+    assert check_item(false_true, src, never, body="预备党员的预备期为一年。") == "错误说法在原文中成立"
+
+
+def test_number_variants_and_forms():
+    assert number_variants("一年")[:3] == ["半年", "两年", "三年"]
+    assert "三分之一以上" in number_variants("三分之二以上")
+    assert all(v.endswith("人以上") for v in number_variants("三人以上"))
+    assert accepted_forms("一年") == ["一年", "1年"]
