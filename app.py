@@ -121,9 +121,146 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             send.click(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_send", api_visibility="private")
             box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
             clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
+        with gr.Tab("出题"):
+            build_quiz_tab(pipe)
+        with gr.Tab("练习"):
+            build_practice_tab(pipe)
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo
+
+
+QUIZ_HEADERS = ["序号", "题型", "题干", "选项", "答案", "出处", "难度"]
+
+
+def quiz_rows(items) -> list[list]:
+    """Preview table rows for generated items."""
+    from bot.quiz import _answer_text
+
+    return [[n, it.type, it.stem, "\n".join(f"{k}. {v}" for k, v in it.options.items()), _answer_text(it),
+             f"《{it.source.title}》{it.source.article or ''}", it.difficulty] for n, it in enumerate(items, 1)]
+
+
+def build_quiz_tab(pipe: Pipeline) -> None:
+    """Tab 出题: topic, counts, types, difficulty → preview table → xlsx/docx/json downloads."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from bot.quiz import export_docx, export_xlsx, generate_quiz
+
+    gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
+    with gr.Row():
+        topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3)
+        n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2)
+    with gr.Row():
+        types = gr.CheckboxGroup(["单选", "多选", "判断", "填空"], value=["单选", "多选", "判断", "填空"], label="题型")
+        difficulty = gr.Radio(["易", "中", "难"], value="中", label="难度")
+        existing = gr.File(label="已有题库（可选，xlsx/json/txt，用于去重）", file_types=[".xlsx", ".json", ".txt"])
+    go = gr.Button("生成题目", variant="primary")
+    status = gr.Markdown()
+    table = gr.Dataframe(headers=QUIZ_HEADERS, interactive=False, wrap=True, label="题目预览")
+    with gr.Row():
+        xlsx = gr.File(label="下载 Excel（考试系统导入格式）")
+        docx_file = gr.File(label="下载 Word 试卷（含答案解析）")
+        json_file = gr.File(label="下载 JSON")
+
+    def run(topic_text, count, type_list, diff, existing_file, progress=gr.Progress()):
+        if not (topic_text or "").strip():
+            raise gr.Error("请填写出题主题")
+        if not type_list:
+            raise gr.Error("请至少选择一种题型")
+        stems = None
+        if existing_file:
+            from bot.cli import _existing_stems
+
+            stems = _existing_stems(Path(existing_file))
+        progress(0.2, desc="检索相关条文并生成候选题…")
+        qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems)
+        if not qs.items:
+            raise gr.Error("知识库中没有足够的法规条文来出这个主题的题目，请换一个主题")
+        progress(0.8, desc="导出文件…")
+        out = Path(tempfile.mkdtemp(prefix="quiz-"))
+        export_xlsx(qs.items, out / "题库.xlsx")
+        export_docx(qs.items, out / "试卷.docx", title=f"{topic_text}知识竞赛试题")
+        (out / "题库.json").write_text(json.dumps(qs.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        msg = f"已生成 **{len(qs.items)}** 题（候选 {qs.candidates} 个，校验未通过而舍弃 {sum(qs.dropped.values())} 个）。"
+        return msg, quiz_rows(qs.items), str(out / "题库.xlsx"), str(out / "试卷.docx"), str(out / "题库.json")
+
+    go.click(run, [topic, n, types, difficulty, existing], [status, table, xlsx, docx_file, json_file],
+             api_name="quiz", concurrency_limit=2, concurrency_id="generation")
+
+
+def build_practice_tab(pipe: Pipeline) -> None:
+    """Tab 练习: one item at a time, right/wrong with 解析 and 出处, a score at the end."""
+    from bot.quiz import QuizItem, generate_quiz, grade
+
+    gr.Markdown("输入主题生成一组练习题，逐题作答，提交后查看对错、解析和出处。")
+    with gr.Row():
+        topic = gr.Textbox(label="练习主题", placeholder="例如：党的纪律", scale=3)
+        n = gr.Slider(4, 30, value=8, step=1, label="题数", scale=1)
+        start = gr.Button("开始练习", variant="primary", scale=1)
+    state = gr.State({})
+    progress_md = gr.Markdown()
+    stem = gr.Markdown()
+    choice = gr.Radio([], label="选择答案", visible=False)
+    multi = gr.CheckboxGroup([], label="选择所有正确答案", visible=False)
+    blank = gr.Textbox(label="填写答案", visible=False)
+    with gr.Row():
+        submit = gr.Button("提交答案", visible=False)
+        nxt = gr.Button("下一题", visible=False)
+    feedback = gr.Markdown()
+
+    def show(st):
+        items, i = st.get("items", []), st.get("i", 0)
+        if i >= len(items):
+            score = st.get("score", 0)
+            return (st, f"### 练习结束：得分 {score}/{len(items)}（{score / max(1, len(items)):.0%}）", "",
+                    gr.update(visible=False, value=None), gr.update(visible=False, value=[]),
+                    gr.update(visible=False, value=""), gr.update(visible=False), gr.update(visible=False), "")
+        it = QuizItem(**items[i])
+        labels = [f"{k}. {v}" for k, v in it.options.items()]
+        return (st, f"第 {i + 1}/{len(items)} 题 · {it.type} · 已答对 {st.get('score', 0)} 题", f"**{_safe(it.stem)}**",
+                gr.update(visible=it.type in ("单选", "判断"), choices=labels if it.type == "单选" else ["正确", "错误"], value=None),
+                gr.update(visible=it.type == "多选", choices=labels, value=[]),
+                gr.update(visible=it.type == "填空", value=""),
+                gr.update(visible=True), gr.update(visible=False), "")
+
+    outputs = [state, progress_md, stem, choice, multi, blank, submit, nxt, feedback]
+
+    def begin(topic_text, count):
+        if not (topic_text or "").strip():
+            raise gr.Error("请填写练习主题")
+        qs = generate_quiz(pipe, topic_text, n=int(count))
+        if not qs.items:
+            raise gr.Error("知识库中没有足够的法规条文来出这个主题的题目")
+        return show({"items": [i.model_dump() for i in qs.items], "i": 0, "score": 0})
+
+    def check(st, single, many, text):
+        it = QuizItem(**st["items"][st["i"]])
+        if it.type == "单选":
+            response = (single or "")[:1]
+        elif it.type == "判断":
+            response = single
+        elif it.type == "多选":
+            response = [m[:1] for m in (many or [])]
+        else:
+            response = text
+        ok = grade(it, response)
+        st = {**st, "score": st.get("score", 0) + int(ok)}
+        from bot.quiz import _answer_text
+
+        verdict = "✅ 回答正确" if ok else f"❌ 回答错误，正确答案：{_safe(_answer_text(it))}"
+        fb = (f"{verdict}\n\n**解析：** {_safe(it.explanation)}\n\n"
+              f"**出处：** 《{_safe(it.source.title)}》{_safe(it.source.article or '')}\n\n> {_safe(it.source.quote)}")
+        return st, gr.update(visible=False), gr.update(visible=True), fb
+
+    def advance(st):
+        return show({**st, "i": st.get("i", 0) + 1})
+
+    start.click(begin, [topic, n], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
+    submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
+    nxt.click(advance, [state], outputs, api_visibility="private")
 
 
 def main() -> None:

@@ -58,6 +58,8 @@ class QuizItem(BaseModel):
     source: QuizSource
     difficulty: Literal["易", "中", "难"] = "中"
     tags: list[str] = Field(default_factory=list)
+    #: the statement checked against the source (blank as "（  ）"); internal, not exported
+    check_body: str | None = Field(default=None, exclude=True)
 
     @field_validator("options")
     @classmethod
@@ -566,6 +568,7 @@ class QuizGenerator:
                 if key in seen:
                     result.dropped["题干重复"] += 1
                     continue
+                item.check_body = body
                 reason = check_item(item, chunk.text, self.truth_probe, body=body)
                 if reason:
                     result.dropped[reason] += 1
@@ -608,6 +611,7 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
         qs.items += more.items
         qs.dropped += more.dropped
         qs.candidates += more.candidates
+    qs.items.sort(key=lambda i: TYPES.index(i.type))
     return qs
 
 
@@ -669,3 +673,18 @@ def export_docx(items: list[QuizItem], path: Path, title: str = "党章党规知
         d.add_paragraph(f"解析：{it.explanation}")
         d.add_paragraph(f"出处：《{it.source.title}》{it.source.article or ''}")
     d.save(path)
+
+
+def grade(item: QuizItem, response: str | list[str] | None) -> bool:
+    """Is ``response`` right for ``item``? 单选: a letter; 多选: letters (any order, list or str);
+    判断: "正确"/"错误"; 填空: text compared after normalisation with every accepted form."""
+    if response is None:
+        return False
+    if item.type == "多选":
+        letters = "".join(response) if isinstance(response, list) else str(response)
+        return sorted(letters.replace(",", "").replace(" ", "")) == sorted(str(item.answer))
+    if item.type == "填空":
+        answers = item.answer if isinstance(item.answer, list) else [item.answer]
+        text = norm(str(response)).rstrip("。")
+        return any(text == norm(a) for a in answers)
+    return str(response).strip() == str(item.answer)

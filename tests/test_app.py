@@ -41,3 +41,15 @@ def test_api_two_turns_extractive(app_url):
     history = [{"role": "user", "content": "预备党员的预备期是多长时间？"}, {"role": "assistant", "content": "一年[1]"}]
     result = Client(app_url, verbose=False).predict("那延长预备期呢？", history, api_name="/chat")
     assert "不能超过一年" in result and "第七条" in result
+
+
+def test_api_quiz_generates_and_exports(app_url):
+    from gradio_client import Client
+    from openpyxl import load_workbook
+
+    status, table, xlsx, docx_path, json_path = Client(app_url, verbose=False).predict(
+        "党的纪律", 8, ["单选", "多选", "判断", "填空"], "中", None, api_name="/quiz")
+    assert "已生成" in status and len(table["data"]) >= 6
+    assert [row[1] for row in table["data"]] == sorted((row[1] for row in table["data"]), key="单选多选判断填空".index)
+    rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("题型", "题干") and len(rows) == len(table["data"]) + 1

@@ -129,3 +129,16 @@ def test_number_variants_and_forms():
     assert "三分之一以上" in number_variants("三分之二以上")
     assert all(v.endswith("人以上") for v in number_variants("三人以上"))
     assert accepted_forms("一年") == ["一年", "1年"]
+
+
+def test_grade_responses():
+    from bot.quiz import grade
+
+    single = _item()
+    assert grade(single, "A") and not grade(single, "B")
+    multi = _item(type="多选", answer="ABD")
+    assert grade(multi, ["D", "A", "B"]) and grade(multi, "ABD") and not grade(multi, ["A", "B"])
+    fill = _item(type="填空", options={}, answer=["一年", "1年"])
+    assert grade(fill, "1年") and grade(fill, " 一年。") and not grade(fill, "两年")
+    judge = _item(type="判断", options={}, answer="错误")
+    assert grade(judge, "错误") and not grade(judge, "正确")
