@@ -125,6 +125,8 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             build_quiz_tab(pipe)
         with gr.Tab("练习"):
             build_practice_tab(pipe)
+        with gr.Tab("微党课"):
+            build_lecture_tab(pipe)
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo
@@ -261,6 +263,42 @@ def build_practice_tab(pipe: Pipeline) -> None:
     start.click(begin, [topic, n], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
     submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
     nxt.click(advance, [state], outputs, api_visibility="private")
+
+
+def build_lecture_tab(pipe: Pipeline) -> None:
+    """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
+    import tempfile
+    from pathlib import Path
+
+    from bot.lecture import AUDIENCES, draft_lecture, export_docx, export_pptx
+
+    gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例来自案例库，讲稿长度按语速计算。")
+    with gr.Row():
+        topic = gr.Textbox(label="主题", placeholder="例如：严守党的纪律、三会一课制度", scale=3)
+        minutes = gr.Slider(3, 20, value=8, step=1, label="时长（分钟）", scale=1)
+        audience = gr.Dropdown(list(AUDIENCES), value="普通党员", label="听众", scale=1)
+        rate = gr.Slider(150, 300, value=220, step=10, label="语速（字/分钟）", scale=1)
+    go = gr.Button("起草讲稿", variant="primary")
+    preview = gr.Markdown()
+    with gr.Row():
+        md_file = gr.File(label="下载 Markdown")
+        docx_file = gr.File(label="下载 Word")
+        pptx_file = gr.File(label="下载 PPT")
+
+    def run(topic_text, mins, aud, speed, progress=gr.Progress()):
+        if not (topic_text or "").strip():
+            raise gr.Error("请填写微党课主题")
+        progress(0.3, desc="检索条文和案例，起草讲稿…")
+        lec = draft_lecture(pipe, topic_text, minutes=float(mins), audience=aud, rate=int(speed))
+        out = Path(tempfile.mkdtemp(prefix="lecture-"))
+        (out / "微党课.md").write_text(lec.to_markdown(), encoding="utf-8")
+        export_docx(lec, out / "微党课.docx")
+        export_pptx(lec, out / "微党课.pptx")
+        return html.escape(lec.to_markdown()).replace("&gt; ", "> ").replace("&quot;", '"'), \
+            str(out / "微党课.md"), str(out / "微党课.docx"), str(out / "微党课.pptx")
+
+    go.click(run, [topic, minutes, audience, rate], [preview, md_file, docx_file, pptx_file], api_name="lecture",
+             concurrency_limit=2, concurrency_id="generation")
 
 
 def main() -> None:

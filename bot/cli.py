@@ -207,6 +207,45 @@ def quiz(
     typer.echo(f"已写入 {output}", err=True)
 
 
+@app.command()
+def lecture(
+    topic: Annotated[str, typer.Option("--topic", help="微党课主题，如“三会一课制度”“严守党的纪律”")],
+    minutes: Annotated[float, typer.Option("--minutes", min=1, max=60, help="时长（分钟）")] = 8,
+    audience: Annotated[str, typer.Option("--audience", help="听众：普通党员/入党积极分子/青年党员/党务干部")] = "普通党员",
+    rate: Annotated[int, typer.Option("--rate", min=100, max=400, help="语速（字/分钟）")] = 220,
+    fmt: Annotated[str, typer.Option("--format", help="md / docx / pptx / json")] = "md",
+    output: Annotated[Optional[Path], typer.Option("--output", help="输出文件（docx/pptx 必填；md 默认输出到屏幕）")] = None,
+) -> None:
+    """起草微党课：提纲与时间安排、按语速计算长度的讲稿、逐字引用的条文、真实案例、讨论题和参考依据。"""
+    from dataclasses import asdict
+
+    from bot.lecture import draft_lecture, export_docx, export_pptx
+
+    if fmt not in ("md", "docx", "pptx", "json"):
+        _fail("--format 只能是 md、docx、pptx 或 json")
+    if fmt in ("docx", "pptx") and not output:
+        _fail(f"--format {fmt} 需要 --output 文件名")
+    try:
+        lec = draft_lecture(_pipeline(), topic, minutes=minutes, audience=audience, rate=rate)
+    except ValueError as e:
+        _fail(str(e))
+    typer.echo(f"讲稿 {lec.chars} 字，约 {lec.chars / lec.rate:.1f} 分钟（目标 {minutes:g} 分钟）", err=True)
+    if fmt == "md":
+        if output:
+            output.write_text(lec.to_markdown(), encoding="utf-8")
+        else:
+            sys.stdout.write(lec.to_markdown())
+    elif fmt == "json":
+        data = asdict(lec) | {"chars": lec.chars, "markdown": lec.to_markdown()}
+        if output:
+            output.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        else:
+            _emit(data)
+    else:
+        (export_docx if fmt == "docx" else export_pptx)(lec, output)
+        typer.echo(f"已写入 {output}", err=True)
+
+
 def main() -> None:
     app()
 
