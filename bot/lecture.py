@@ -245,8 +245,9 @@ def _case_summary(text: str, budget: int, terms: list[str], title: str = "") -> 
 
 
 def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普通党员", rate: int = 220,
-                  templates: Path | None = None) -> Lecture:
-    """Draft a micro-lecture offline from the knowledge base.
+                  templates: Path | None = None, use_llm: bool | None = None) -> Lecture:
+    """Draft a micro-lecture from the knowledge base: with the configured LLM when there is one
+    (``use_llm`` None = when configured; verified, one repair round, offline fallback), else offline.
 
     Args:
         topic: e.g. "三会一课制度", "严守党的纪律".
@@ -265,6 +266,25 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
         raise ValueError(f"听众只能是：{'、'.join(AUDIENCES)}")
     if minutes <= 0 or rate <= 0:
         raise ValueError("时长和语速必须大于 0")
+    fallback_note = None
+    if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
+        from bot.generate import LLMError, describe_error
+
+        try:
+            return draft_lecture_llm(pipeline, topic, minutes, audience, rate)
+        except LLMError as e:
+            fallback_note = f"{e}，已改用离线模板起草。"
+        except Exception as e:
+            fallback_note = f"{describe_error(e)}，已改用离线模板起草。"
+    lecture = _draft_offline(pipeline, topic, minutes, audience, rate, templates)
+    if fallback_note:
+        lecture.notes.insert(0, fallback_note)
+    return lecture
+
+
+def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: int, templates: Path | None) -> Lecture:
+    from bot.answer import key_terms
+
     tpl = _Templates(topic, audience, templates or PROMPTS_DIR / "lecture_templates.yaml")
     terms = key_terms(topic)
     total_chars = int(minutes * rate)
@@ -379,7 +399,7 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
     try:
         from bot.quiz import generate_quiz
 
-        qs = generate_quiz(pipeline, topic, n=1, types=["填空"])
+        qs = generate_quiz(pipeline, topic, n=1, types=["填空"], use_llm=False)
         if qs.items:
             it = qs.items[0]
             discussion.append(f"小测：{it.stem}（答案：{'/'.join(it.answer) if isinstance(it.answer, list) else it.answer}）")
@@ -387,6 +407,91 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
         pass
     title = f"微党课：{topic}"
     return Lecture(title, topic, audience, minutes, rate, sections, discussion, references, notes)
+
+
+# --------------------------------------------------------------------------------------
+# LLM mode
+# --------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"“((?:[^“”]|“[^“”]*”){6,})”\s*\[(\d{1,3})\]")
+
+
+def check_generated(text: str, passages, pipeline, total_chars: int) -> tuple[list[str], list]:
+    """Problems of a generated lecture (Chinese), and its verified citations: every [n] names a
+    given passage, every 第X条 exists and is in the cited passage (:func:`bot.verify.verify_citations`),
+    every quotation “…”[n] is verbatim in passage n, all five sections are present, and the spoken
+    length is within ±10% of ``total_chars``."""
+    from bot.verify import verify_citations
+
+    index = pipeline.index
+    v = verify_citations(text, passages, lambda titles, n: bool(index.find_article(titles, n)),
+                         pipeline.retriever.known_titles())
+    problems = list(v.reasons)
+    for quote, n in _QUOTED.findall(text):
+        k = int(n)
+        if 1 <= k <= len(passages):
+            src = re.sub(r"\s", "", passages[k - 1].chunk.text)
+            if any(re.sub(r"\s", "", piece) not in src for piece in quote.split("……") if piece):
+                problems.append(f"引文“{quote[:20]}…”与资料 [{k}] 原文不符")
+    missing = [name for name in SECTION_SHARES if f"## {name}" not in text]
+    if missing:
+        problems.append("缺少环节：" + "、".join(missing))
+    length = spoken_len(re.sub(r"^##.*$", "", text, flags=re.M))
+    if abs(length - total_chars) > 0.10 * total_chars:
+        problems.append(f"全文 {length} 字，应为约 {total_chars} 字（±10%）")
+    return problems, v
+
+
+def draft_lecture_llm(pipeline, topic: str, minutes: float, audience: str, rate: int) -> Lecture:
+    """Draft with the configured LLM from retrieved articles and cases; checked with
+    :func:`check_generated`, one repair round; raises :class:`bot.generate.LLMError` if it still fails."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from bot.generate import LLMError, make_chat_model
+    from bot.prompts import render
+    from bot.schema import RetrievedChunk
+
+    arts = [h for h in pipeline.retrieve(topic, k=4, doc_type="法规") if h.chunk.article][:3]
+    cases = pipeline.retrieve(topic, k=2, doc_type="案例")[:2]
+    passages: list[RetrievedChunk] = arts + cases
+    if not passages:
+        raise LLMError("知识库中没有与主题相关的资料")
+    total = int(minutes * rate)
+    blocks = "\n".join(render("passage", n=i, title=p.chunk.title, article=p.chunk.article or "", doc_type=p.chunk.doc_type,
+                              text=p.chunk.text.replace("<<<", "‹‹‹").replace(">>>", "›››")) for i, p in enumerate(passages, 1))
+    budget = "，".join(f"{name}约{int(total * share)}字" for name, share in SECTION_SHARES.items())
+    messages = [HumanMessage(render("lecture", audience=audience, minutes=f"{minutes:g}", topic=topic, rate=rate,
+                                    total=total, passages=blocks, budget=budget))]
+    chat = make_chat_model(pipeline.settings, streaming=False)
+    text = str(chat.invoke(messages).content)
+    problems, v = check_generated(text, passages, pipeline, total)
+    if problems:  # one repair round
+        messages += [AIMessage(text), HumanMessage("讲稿有以下问题，请修改后重新输出全文：\n" + "\n".join(problems))]
+        text = str(chat.invoke(messages).content)
+        problems, v = check_generated(text, passages, pipeline, total)
+    if problems:
+        raise LLMError("大模型起草的讲稿未通过核验（" + "；".join(problems[:3]) + "）")
+    sections = []
+    for name in SECTION_SHARES:
+        body = text.split(f"## {name}", 1)[1]
+        body = re.split(r"^## ", body, flags=re.M)[0].strip()
+        paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
+        sec = Section(name, 0.0, 0, paragraphs)
+        sec.minutes = round(sec.chars / rate, 1)
+        sec.target_chars = int(total * SECTION_SHARES[name])
+        sec.quotes = [(int(n), q) for q, n in _QUOTED.findall(body)]
+        sec.points = [p[:40] for p in paragraphs[:3]]
+        sections.append(sec)
+    old_to_new = {}
+    for c in v.citations:  # verify_citations renumbered the markers in v.text; keep the model's numbering here
+        for i, p in enumerate(passages, 1):
+            if p.chunk.text == c.text:
+                old_to_new[i] = c.n
+    references = [Reference(i, p.chunk.title, p.chunk.article, p.chunk.doc_type, p.chunk.source, p.chunk.text[:200])
+                  for i, p in enumerate(passages, 1) if i in old_to_new]
+    discussion = [f"结合本讲内容，谈谈你对“{topic}”的理解。", "对照讲稿中的案例，谈谈我们在日常工作中应当注意哪些问题。"]
+    return Lecture(f"微党课：{topic}", topic, audience, minutes, rate, sections, discussion, references,
+                   notes=["由大模型起草，引用与长度已核验"])
 
 
 # --------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ REQUIRED: dict[str, set[str]] = {
     "answer_user": {"passages", "question"},
     "passage": {"n", "title", "article", "doc_type", "text"},
     "condense_question": {"history", "question"},
+    "quiz": {"passages", "n", "counts", "difficulty", "topic"},
+    "lecture": {"audience", "minutes", "topic", "rate", "total", "passages", "budget"},
 }
 
 

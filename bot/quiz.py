@@ -76,9 +76,12 @@ class QuizSet:
     items: list[QuizItem]
     dropped: Counter = field(default_factory=Counter)
     candidates: int = 0
+    mode: str = "offline"
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"items": [i.model_dump() for i in self.items], "dropped": dict(self.dropped), "candidates": self.candidates}
+        return {"items": [i.model_dump() for i in self.items], "dropped": dict(self.dropped),
+                "candidates": self.candidates, "mode": self.mode, "notes": self.notes}
 
 
 def norm(text: str) -> str:
@@ -589,8 +592,9 @@ def split_counts(n: int, types: list[str] | None = None) -> dict[str, int]:
 
 
 def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
-                  existing: list[str] | None = None) -> QuizSet:
-    """Generate about ``n`` checked items on ``topic`` (offline generator; see module docstring).
+                  existing: list[str] | None = None, use_llm: bool | None = None) -> QuizSet:
+    """Generate about ``n`` checked items on ``topic``: with the configured LLM when there is one
+    (``use_llm`` None = when configured), else, or when it fails, offline (see module docstring).
 
     Raises:
         ValueError: unknown type name or empty topic.
@@ -601,6 +605,20 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
     bad = [t for t in types if t not in TYPES]
     if bad:
         raise ValueError(f"未知题型：{'、'.join(bad)}（可选：单选、多选、判断、填空）")
+    note = None
+    if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
+        from bot.generate import LLMError, describe_error
+
+        try:
+            qs = generate_quiz_llm(pipeline, topic, n, types, difficulty, existing)
+            qs.mode = "llm"
+            if qs.items:
+                return qs
+            note = "大模型生成的题目都未通过原文校验，已改用离线出题。"
+        except LLMError as e:
+            note = f"{e}，已改用离线出题。"
+        except Exception as e:  # endpoint down, timeout, HTTP error
+            note = f"{describe_error(e)}，已改用离线出题。"
     gen = QuizGenerator(pipeline)
     counts = split_counts(n, types)
     qs = gen.generate(topic, counts, difficulty, existing)
@@ -612,6 +630,8 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
         qs.dropped += more.dropped
         qs.candidates += more.candidates
     qs.items.sort(key=lambda i: TYPES.index(i.type))
+    if note:
+        qs.notes.append(note)
     return qs
 
 
@@ -688,3 +708,106 @@ def grade(item: QuizItem, response: str | list[str] | None) -> bool:
         text = norm(str(response)).rstrip("。")
         return any(text == norm(a) for a in answers)
     return str(response).strip() == str(item.answer)
+
+
+# --------------------------------------------------------------------------------------
+# LLM mode
+# --------------------------------------------------------------------------------------
+
+
+class _LLMItem(BaseModel):
+    type: ItemType
+    stem: str
+    options: dict[str, str] = Field(default_factory=dict)
+    answer: str | list[str]
+    explanation: str
+    source_n: int
+    quote: str
+
+
+class _LLMItems(BaseModel):
+    items: list[_LLMItem]
+
+
+def extract_json(text: str) -> str:
+    """The JSON object in a model reply (code fences and chatter around it removed)."""
+    text = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.M).strip()
+    start, end = text.find("{"), text.rfind("}")
+    return text[start: end + 1] if start >= 0 and end > start else text
+
+
+def generate_quiz_llm(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
+                      existing: list[str] | None = None) -> QuizSet:
+    """Items written by the configured LLM from retrieved regulation passages, validated with
+    pydantic (one retry on invalid JSON), then put through the same checks as offline items.
+
+    Raises:
+        bot.generate.LLMError: the model returned invalid JSON twice.
+        openai.OpenAIError: the endpoint failed (callers fall back to the offline generator).
+    """
+    from langchain_core.messages import AIMessage, HumanMessage
+    from pydantic import ValidationError
+
+    from bot.generate import LLMError, make_chat_model
+    from bot.prompts import render
+
+    types = types or list(TYPES)
+    gen = QuizGenerator(pipeline)
+    chunks = gen.passages(topic, k=20, keep=0.6)[:8]
+    if not chunks:
+        return QuizSet(items=[])
+    blocks = "\n".join(render("passage", n=i, title=c.title, article=c.article or "", doc_type=c.doc_type,
+                              text=c.text.replace("<<<", "‹‹‹").replace(">>>", "›››")) for i, c in enumerate(chunks, 1))
+    counts = split_counts(n, types)
+    messages = [HumanMessage(render("quiz", passages=blocks, n=n, counts="，".join(f"{t}{k}题" for t, k in counts.items() if k),
+                                    difficulty=difficulty, topic=topic))]
+    chat = make_chat_model(pipeline.settings, streaming=False)
+    parsed = None
+    for _attempt in range(2):
+        raw = str(chat.invoke(messages).content)
+        try:
+            parsed = _LLMItems.model_validate_json(extract_json(raw))
+            break
+        except ValidationError as e:
+            messages += [AIMessage(raw), HumanMessage(f"上面的输出不符合要求的 JSON 格式（{e.errors()[0]['msg']}），请只输出符合格式的 JSON。")]
+    if parsed is None:
+        raise LLMError("大模型连续两次返回了无效的 JSON")
+    result = QuizSet(items=[])
+    seen = {norm(s) for s in (existing or [])}
+    for raw_item in parsed.items:
+        result.candidates += 1
+        if not 1 <= raw_item.source_n <= len(chunks):
+            result.dropped["出处编号不存在"] += 1
+            continue
+        chunk = chunks[raw_item.source_n - 1]
+        answer = raw_item.answer
+        if raw_item.type == "填空" and isinstance(answer, str):
+            answer = accepted_forms(answer)
+        if raw_item.type == "多选" and isinstance(answer, str):
+            answer = "".join(sorted(answer.replace(",", "").replace(" ", "")))
+        try:
+            item = QuizItem(id=_item_id(raw_item.stem), type=raw_item.type, stem=raw_item.stem, options=raw_item.options,
+                            answer=answer, explanation=raw_item.explanation, difficulty=difficulty,
+                            source=QuizSource(title=chunk.title, article=chunk.article, quote=raw_item.quote),
+                            tags=[chunk.title, "大模型"])
+        except ValidationError:
+            result.dropped["格式不合要求"] += 1
+            continue
+        body = re.sub(r"^根据《[^》]+》[^，]{0,12}，", "", item.stem)
+        body = body.split("判断：", 1)[-1] if item.type == "判断" else body
+        if item.type == "单选" and "（  ）" not in body:
+            body = None
+        if "不属于" in item.stem:
+            item.tags.append("不属于")
+        if norm(item.stem) in seen:
+            result.dropped["题干重复"] += 1
+            continue
+        item.check_body = body
+        reason = check_item(item, chunk.text, gen.truth_probe, body=body if item.type != "多选" else None)
+        if reason:
+            result.dropped[reason] += 1
+            continue
+        seen.add(norm(item.stem))
+        result.items.append(item)
+    result.items.sort(key=lambda i: TYPES.index(i.type))
+    return result

@@ -162,3 +162,71 @@ def test_app_two_turns_with_llm(built, fake):
         second = client.predict("那延长预备期呢？", history, api_name="/chat")
         assert Q in fake.requests[0]["messages"][0]["content"]  # the follow-up was condensed with turn one
         assert "不能超过一年" in second and "第七条" in second and "核验未通过" not in second
+
+
+# ---------------------------------------------------------------- quiz and lecture in LLM mode
+def test_quiz_llm_validated_retried_and_checked(llm_pipe, fake):
+    from bot.quiz import QuizGenerator, generate_quiz
+
+    topic = "预备党员的预备期"
+    chunks = QuizGenerator(llm_pipe).passages(topic, k=20, keep=0.6)[:8]
+    n7 = next(i for i, c in enumerate(chunks, 1) if c.article == "第七条")
+    good = {"type": "填空", "stem": "预备党员的预备期为（  ）。", "answer": "一年", "explanation": "见第七条",
+            "source_n": n7, "quote": "预备党员的预备期为一年。"}
+    wrong_key = {"type": "判断", "stem": "判断：预备党员的预备期为一年。", "answer": "错误", "explanation": "x",
+                 "source_n": n7, "quote": "预备党员的预备期为一年。"}
+    bad_source = {**good, "stem": "预备期从何时算起？（  ）", "source_n": 99}
+    fake.script({"content": "好的，题目如下：{items: oops"},
+                {"content": "```json\n" + json.dumps({"items": [good, wrong_key, bad_source]}, ensure_ascii=False) + "\n```"})
+    qs = generate_quiz(llm_pipe, topic, n=3)
+    assert qs.mode == "llm" and len(fake.requests) == 2  # invalid JSON → one retry
+    assert [i.stem for i in qs.items] == ["预备党员的预备期为（  ）。"] and qs.items[0].answer == ["一年", "1年"]
+    assert qs.items[0].source.article == "第七条"
+    assert qs.dropped["错误说法在原文中成立"] == 1 and qs.dropped["出处编号不存在"] == 1
+
+
+def test_quiz_llm_down_falls_back_offline(built):
+    from bot.quiz import generate_quiz
+
+    _, settings, _ = built
+    s = Settings(data_dir=settings.data_dir, llm_base_url=f"http://127.0.0.1:{_closed_port()}/v1", llm_model="m",
+                 llm_timeout=2, llm_max_retries=0)
+    qs = generate_quiz(Pipeline(s), "党的纪律", n=4)
+    assert qs.mode == "offline" and qs.items and "无法连接" in qs.notes[0]
+
+
+def _valid_lecture(pipe, topic: str, total: int) -> str:
+    arts = [h for h in pipe.retrieve(topic, k=4, doc_type="法规") if h.chunk.article][:3]
+    quote = arts[0].chunk.text.split(" ", 1)[1].split("。")[0] + "。"
+    filler = "同志们，我们要认真学习党章党规，把纪律和规矩挺在前面，做到知行合一。"
+    parts = {"开场导入": filler * 2,
+             "理论要点": f"《{arts[0].chunk.title}》{arts[0].chunk.article}规定：“{quote}”[1]" + filler * 4,
+             "案例剖析": f"案例告诉我们，违反纪律必然受到追究[{len(arts) + 1}]。" + filler * 4,
+             "实践要求": filler * 3, "结语": filler}
+    text = "\n\n".join(f"## {k}\n\n{v}" for k, v in parts.items())
+    from bot.lecture import spoken_len
+
+    while spoken_len(text) < total * 0.95:
+        text = text.replace("## 实践要求\n\n", "## 实践要求\n\n" + filler, 1)
+    return text
+
+
+def test_lecture_llm_repaired_once(llm_pipe, fake):
+    from bot.lecture import draft_lecture
+
+    bad = "## 开场导入\n\n依据党章第九十九条[1]，我们要守纪律。"
+    fake.script({"content": bad}, {"content": _valid_lecture(llm_pipe, "严守党的纪律", 8 * 220)})
+    lec = draft_lecture(llm_pipe, "严守党的纪律", minutes=8)
+    repair = fake.requests[1]["messages"][-1]["content"]
+    assert "第九十九条" in repair and "缺少环节" in repair and "应为约 1760 字" in repair
+    assert lec.notes == ["由大模型起草，引用与长度已核验"] and abs(lec.chars - 1760) <= 176
+    assert [s.name for s in lec.sections] == ["开场导入", "理论要点", "案例剖析", "实践要求", "结语"]
+
+
+def test_lecture_llm_still_wrong_falls_back(llm_pipe, fake):
+    from bot.lecture import draft_lecture
+
+    fake.script({"content": "## 开场导入\n\n《中国共产党章程》第七条规定：“预备期为三年。”[1]"})
+    lec = draft_lecture(llm_pipe, "严守党的纪律", minutes=8)
+    assert len(fake.requests) == 2 and "未通过核验" in lec.notes[0] and "离线" in lec.notes[0]
+    assert abs(lec.chars - 1760) <= 176
