@@ -59,7 +59,7 @@ def _plain_history(history: list | None) -> list[dict]:
 
 def chat_reply(ans: Answer) -> str:
     """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels."""
-    reply = ans.answer
+    reply = _safe(ans.answer).replace("&#91;", "[").replace("&#93;", "]")  # document text is shown, never run
     if ans.verified is False:
         reply += "\n\n⚠ **引用核验未通过**：" + "；".join(ans.notes)
     elif ans.mode == "extractive-fallback" and ans.notes:

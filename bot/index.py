@@ -93,6 +93,7 @@ class BM25Store:
         self.ids: list[str] = []
         self.doc_types: np.ndarray = np.array([], dtype=object)
         self.fingerprint = ""
+        self.revision = ""
 
     @staticmethod
     def fingerprint_of(ids: Iterable[str]) -> str:
@@ -102,8 +103,9 @@ class BM25Store:
             h.update(b"\n")
         return h.hexdigest()
 
-    def build(self, ids: list[str], texts: list[str], doc_types: list[str]) -> None:
-        """Build and atomically save (write to a temp folder, then swap)."""
+    def build(self, ids: list[str], texts: list[str], doc_types: list[str], revision: str = "") -> None:
+        """Build and atomically save (write to a temp folder, then swap). ``revision`` is the
+        collection revision the index was built from."""
         import bm25s
 
         tmp = self.directory.with_name(self.directory.name + ".tmp")
@@ -116,7 +118,7 @@ class BM25Store:
             retriever.save(str(tmp / "bm25s"), show_progress=False)
         fp = self.fingerprint_of(ids)
         (tmp / "ids.json").write_text(
-            json.dumps({"ids": ids, "doc_types": doc_types, "fingerprint": fp}, ensure_ascii=False),
+            json.dumps({"ids": ids, "doc_types": doc_types, "fingerprint": fp, "revision": revision}, ensure_ascii=False),
             encoding="utf-8",
         )
         old = self.directory.with_name(self.directory.name + ".old")
@@ -125,7 +127,7 @@ class BM25Store:
             os.replace(self.directory, old)
         os.replace(tmp, self.directory)
         shutil.rmtree(old, ignore_errors=True)
-        self.retriever, self.ids, self.fingerprint = retriever, list(ids), fp
+        self.retriever, self.ids, self.fingerprint, self.revision = retriever, list(ids), fp, revision
         self.doc_types = np.array(doc_types, dtype=object)
 
     def load(self) -> bool:
@@ -145,6 +147,7 @@ class BM25Store:
                 log.warning("BM25 索引损坏，将从 Chroma 重建：%s", e)
             return False
         self.retriever, self.ids, self.fingerprint = retriever, ids, meta.get("fingerprint", "")
+        self.revision = meta.get("revision", "")
         self.doc_types = np.array(meta.get("doc_types", [""] * len(ids)), dtype=object)
         return True
 
@@ -264,7 +267,7 @@ class KnowledgeIndex:
             )
         self.embedder_id = embedder_id
         self.bm25 = BM25Store(settings.bm25_dir)
-        self._bm25_checked = False
+        self._bm25_checked_at = -1e9
 
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
@@ -292,28 +295,47 @@ class KnowledgeIndex:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
         }
 
+    def revision(self) -> str:
+        """The collection's revision stamp (changes on every write, by any process or replica)."""
+        col = self.client.get_collection(self.settings.collection, embedding_function=self._ef)
+        return str((col.metadata or {}).get("revision", ""))
+
+    def _bump_revision(self) -> str:
+        """Stamp a new revision on the collection (hnsw settings cannot be re-sent to modify)."""
+        import uuid
+
+        rev = uuid.uuid4().hex
+        meta = {k: v for k, v in (self.collection.metadata or {}).items() if not k.startswith("hnsw:")}
+        self.collection.modify(metadata={**meta, "revision": rev})
+        return rev
+
     def ensure_bm25(self) -> BM25Store:
-        """Load the BM25 index; rebuild it from Chroma when missing, corrupt or stale."""
-        if self._bm25_checked and self.bm25.retriever is not None:
+        """The BM25 index, current with the collection: loaded from disk, and rebuilt from Chroma
+        when missing, corrupt, or built from another revision (another process or app replica
+        changed the knowledge base). The revision is re-read at most every 2 seconds."""
+        now = time.monotonic()
+        if self.bm25.retriever is not None and now - self._bm25_checked_at < 2.0:
             return self.bm25
         with self._write_lock:
-            ok = self.bm25.load()
-            if ok:
-                n = self.count()
-                if n != len(self.bm25.ids):
-                    ok = False
-                elif n and self.bm25.fingerprint != BM25Store.fingerprint_of(self._all([])["ids"]):
-                    ok = False
+            current = self.revision()
+            if self.bm25.retriever is not None and self.bm25.revision == current:
+                self._bm25_checked_at = now
+                return self.bm25
+            ok = self.bm25.load() and self.bm25.revision == current
+            if ok and self.count() != len(self.bm25.ids):
+                ok = False
+            if ok and not current and self.count() and self.bm25.fingerprint != BM25Store.fingerprint_of(self._all([])["ids"]):
+                ok = False
             if not ok:
-                self._rebuild_bm25()
-            self._bm25_checked = True
+                self._rebuild_bm25(current)
+            self._bm25_checked_at = now
         return self.bm25
 
-    def _rebuild_bm25(self) -> None:
+    def _rebuild_bm25(self, revision: str | None = None) -> None:
         data = self._all(["documents", "metadatas"])
         texts = [Chunk.from_metadata(i, d, m).embed_text for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
         types = [str(m.get("doc_type", "")) for m in data["metadatas"]]
-        self.bm25.build(list(data["ids"]), texts, types)
+        self.bm25.build(list(data["ids"]), texts, types, revision=self.revision() if revision is None else revision)
         log.info("BM25 索引已重建：%d 个片段", len(texts))
 
     def dense_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
@@ -471,9 +493,11 @@ class KnowledgeIndex:
                 if inside and path not in seen:
                     report.chunks_removed += self.delete_document(path, rebuild=False)
                     report.removed += 1
-            if report.added or report.updated or report.removed or report.chunks_removed or not self.bm25.load():
+            if report.added or report.updated or report.removed or report.chunks_removed:
+                self._rebuild_bm25(self._bump_revision())
+                self._bm25_checked_at = time.monotonic()
+            elif not self.bm25.load():
                 self._rebuild_bm25()
-                self._bm25_checked = True
         report.chunks_by_type = self.stats()["chunks_by_type"]
         report.seconds = time.perf_counter() - t0
         return report
@@ -509,5 +533,5 @@ class KnowledgeIndex:
             if got["ids"]:
                 self.collection.delete(ids=got["ids"])
             if rebuild:
-                self._rebuild_bm25()
+                self._rebuild_bm25(self._bump_revision())
             return len(got["ids"])

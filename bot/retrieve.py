@@ -121,16 +121,20 @@ class HybridRetriever:
         self.index = index
         self.settings = settings or index.settings
         self._titles: list[str] | None = None
+        self._titles_rev = ""
 
     def known_titles(self) -> list[str]:
-        if self._titles is None:
+        """Regulation titles in the index (re-read when the collection's revision changes)."""
+        rev = self.index.ensure_bm25().revision
+        if self._titles is None or self._titles_rev != rev:
             self._titles = self.index.titles()
+            self._titles_rev = rev
         return self._titles
 
     def invalidate(self) -> None:
         """Forget cached titles (call after the index changed)."""
         self._titles = None
-        self.index._bm25_checked = False
+        self.index._bm25_checked_at = -1e9
 
     def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
         """Top ``k`` passages for ``question`` (best first), optionally of one doc type
