@@ -19,24 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieve import HybridRetriever, expand_aliases, normalize_query
+from bot.retrieve import STOP_RE as _STOP_RE, HybridRetriever, expand_aliases, normalize_query
 from bot.schema import Answer, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
 
-#: Question words and function words removed before key terms are formed (they carry no topic).
-STOP_PHRASES = sorted(
-    [
-        "请问", "请", "什么", "哪些", "哪个", "哪种", "哪几", "哪里", "怎么样", "怎么办", "怎么", "怎样", "如何",
-        "多长时间", "多长", "多久", "多少", "几年", "是否", "有没有", "是不是", "能不能", "可不可以", "可以吗",
-        "吗", "呢", "吧", "啊", "的", "了", "是", "有", "和", "与", "及", "或", "在", "对", "把", "被", "给",
-        "应当", "应该", "需要", "一下", "我们", "我", "你", "他", "她", "它", "这", "那", "为", "要", "会",
-        "规定", "具体", "主要", "内容", "情况", "知道", "告诉", "介绍", "说说", "讲讲", "一般",
-    ],
-    key=len,
-    reverse=True,
-)
-_STOP_RE = re.compile("|".join(map(re.escape, STOP_PHRASES)))
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[a-zA-Z]+|\d+")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?|\n")
 
@@ -96,6 +83,14 @@ class ExtractiveAnswerer:
     def weights(self, terms: list[str]) -> dict[str, float]:
         return self.retriever.index.ensure_bm25().idf(terms)
 
+    def grounded(self, question: str, passages: list[RetrievedChunk]) -> tuple[bool, float]:
+        """(is there enough evidence, best coverage): coverage ≥ ``min_coverage``, or coverage ≥
+        ``min_coverage_dense`` with a dense cosine ≥ ``min_dense`` (settings; see eval.grounding)."""
+        best, _ = self.evidence(question, passages)
+        s = self.retriever.settings
+        dense = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense), best
+
     def evidence(self, question: str, passages: list[RetrievedChunk]) -> tuple[float, list[float]]:
         """(best coverage, coverage of each passage) of the question's key terms."""
         terms = key_terms(expand_aliases(normalize_query(question)))
@@ -123,17 +118,19 @@ class ExtractiveAnswerer:
         """Compose the answer from already retrieved passages (see :meth:`answer`)."""
         if not passages:
             return Answer(answer=NOT_FOUND, grounded=False, question=question)
-        best, covs = self.evidence(question, passages)
-        if best < self.min_coverage:
+        ok, best = self.grounded(question, passages)
+        if not ok:
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        _, covs = self.evidence(question, passages)
         chosen = self._select(question, passages, covs)
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
             by_passage.setdefault(s.passage, []).append(s)
         citations: list[Citation] = []
         parts: list[str] = []
-        for p_idx in sorted(by_passage):  # passages in retrieval order
+        # the passage holding the best sentence first, then by retrieval order
+        for p_idx in sorted(by_passage, key=lambda i: (-max(x.score for x in by_passage[i]), i)):
             p = passages[p_idx].chunk
             n = len(citations) + 1
             citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
@@ -161,12 +158,12 @@ class ExtractiveAnswerer:
             return out
         candidates: list[_Sentence] = []
         best_cov = max(covs)
-        for i, p in enumerate(passages[:3]):
-            if covs[i] < max(self.min_coverage, best_cov * 0.6):
+        for i, p in enumerate(passages):
+            if covs[i] < best_cov * 0.8:
                 continue
             sentences = [s for s in _SENTENCE.findall(p.chunk.text)]
             for j, s in enumerate(sentences):
-                if not s.strip() or s == "\n":
+                if not s.strip() or s == "\n" or s.strip().endswith(("？", "?")):  # a question is no answer
                     continue
                 score = coverage(terms, w, s) + 0.05 / (i + 1)
                 candidates.append(_Sentence(s.strip(), i, j, score))

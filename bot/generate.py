@@ -132,8 +132,8 @@ class GenerativeAnswerer:
         if not passages:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative")
             return
-        best, _ = self.extractive.evidence(standalone, passages)
-        if best < self.extractive.min_coverage:
+        ok, best = self.extractive.grounded(standalone, passages)
+        if not ok:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative",
                          notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值，未调用大模型"])
             return

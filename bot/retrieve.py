@@ -36,6 +36,32 @@ REGULATION_ALIASES: dict[str, list[str]] = {
     "监察法": ["中华人民共和国监察法"],
 }
 
+#: Question words and function words removed before key terms are formed (they carry no topic).
+STOP_PHRASES = sorted(
+    [
+        "请问", "请", "什么", "哪些", "哪个", "哪种", "哪几", "哪里", "怎么样", "怎么办", "怎么", "怎样", "如何",
+        "多长时间", "多长", "多久", "多少", "几年", "是否", "有没有", "是不是", "能不能", "可不可以", "可以吗",
+        "吗", "呢", "吧", "啊", "的", "了", "是", "有", "和", "与", "及", "或", "在", "对", "把", "被", "给",
+        "应当", "应该", "需要", "一下", "我们", "我", "你", "他", "她", "它", "这", "那", "为", "要", "会",
+        "规定", "具体", "主要", "内容", "情况", "知道", "告诉", "介绍", "说说", "讲讲", "一般",
+    ],
+    key=len,
+    reverse=True,
+)
+STOP_RE = re.compile("|".join(map(re.escape, STOP_PHRASES)))
+
+
+QUESTION_RE = re.compile("|".join(map(re.escape, sorted(
+    ["什么", "哪些", "哪个", "哪种", "怎么样", "怎么办", "怎么", "怎样", "如何", "多长时间", "多久", "多少", "是否",
+     "吗", "呢", "请问"], key=len, reverse=True))))
+
+
+def keyword_query(question: str) -> str:
+    """The question for keyword search: interrogatives removed (they only add noise bigrams such
+    as 哪些), short names expanded (党章 → 中国共产党章程)."""
+    return expand_aliases(QUESTION_RE.sub(" ", question))
+
+
 _T2S = None
 _T2S_LOCK = threading.Lock()
 
@@ -151,15 +177,24 @@ class HybridRetriever:
                     continue
                 direct.append(RetrievedChunk(chunk=chunk, score=0.0, direct=True))
         dense = self.index.dense_search(q, n, doc_type)
-        sparse = self.index.bm25_search(expand_aliases(q), n, doc_type)
+        sparse = self.index.bm25_search(keyword_query(q), n, doc_type)
         fused: dict[str, float] = {}
         dense_scores = dict(dense)
         bm25_scores = dict(sparse)
-        for weight, ranking in ((self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)):
+        rankings = [(self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)]
+        if self.settings.regulation_weight and not doc_type:
+            # regulations first: rankings within the regulations join the fusion as a prior
+            w = self.settings.regulation_weight
+            rankings += [(w * self.settings.dense_weight, self.index.dense_search(q, n, "法规")),
+                         (w * self.settings.bm25_weight, self.index.bm25_search(keyword_query(q), n, "法规"))]
+            for _, ranking in rankings[2:]:
+                for cid, score in ranking:
+                    dense_scores.setdefault(cid, score) if ranking is rankings[2][1] else bm25_scores.setdefault(cid, score)
+        for weight, ranking in rankings:
             for rank, (cid, _) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weight / (self.settings.rrf_k + rank)
         order = sorted(fused, key=fused.get, reverse=True)
-        chunks = self.index.get(order[: k * 3])
+        chunks = self.index.get(order[: k * 4])
         results: list[RetrievedChunk] = []
         seen_text: set[str] = set()
         top_score = (max(fused.values()) if fused else 0.0) + 1.0
@@ -172,6 +207,8 @@ class HybridRetriever:
             r.dense_score = dense_scores.get(r.chunk.id)
             r.bm25_score = bm25_scores.get(r.chunk.id)
             results.append(r)
+        per_doc: dict[str, int] = {}
+        limit = self.settings.max_per_document
         for cid in order:
             if len(results) >= k:
                 break
@@ -181,6 +218,9 @@ class HybridRetriever:
             key = _text_key(chunk.text)
             if key in seen_text:
                 continue
+            if limit and chunk.doc_type != "法规" and per_doc.get(chunk.path, 0) >= limit:
+                continue
+            per_doc[chunk.path] = per_doc.get(chunk.path, 0) + 1
             seen_text.add(key)
             results.append(
                 RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid), bm25_score=bm25_scores.get(cid))

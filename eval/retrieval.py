@@ -52,7 +52,7 @@ def _hit(chunk) -> Hit:
 
 
 def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
-    from bot.retrieve import expand_aliases, normalize_query
+    from bot.retrieve import keyword_query, normalize_query
 
     idx = pipe.index
 
@@ -60,7 +60,7 @@ def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
         return [_hit(r.chunk) for r in pipe.retrieve(q, k=K)]
 
     def bm25(q: str) -> list[Hit]:
-        ids = [i for i, _ in idx.bm25_search(expand_aliases(normalize_query(q)), K)]
+        ids = [i for i, _ in idx.bm25_search(keyword_query(normalize_query(q)), K)]
         got = idx.get(ids)
         return [_hit(got[i]) for i in ids if i in got]
 
@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, default=DATA / "dev_questions.jsonl")
     ap.add_argument("--no-naive", action="store_true", help="跳过 naive LangChain 基线（首次构建约 15 分钟）")
     ap.add_argument("--report", type=Path, default=REPORTS / "retrieval.json")
+    ap.add_argument("--sets", default="dev,quizbank", help="要评测的问题集，逗号分隔：dev,quizbank")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
@@ -152,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ours_collection = [_hit(Chunk.from_metadata(i, d, m)) for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
     dev = load_jsonl(args.questions)
-    question_sets = {"dev": dev}
-    if args.quizbanks.is_dir():
+    question_sets = {"dev": dev} if "dev" in args.sets else {}
+    if args.quizbanks.is_dir() and "quizbank" in args.sets:
         from eval.quizbank_questions import derive
 
         regs = [(h.source.split("/", 1)[1], h.text) for h in ours_collection if "/regulations/" in "/" + h.source]
