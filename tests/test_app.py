@@ -53,3 +53,22 @@ def test_api_quiz_generates_and_exports(app_url):
     assert [row[1] for row in table["data"]] == sorted((row[1] for row in table["data"]), key="单选多选判断填空".index)
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("题型", "题干") and len(rows) == len(table["data"]) + 1
+
+
+def test_twenty_simultaneous_questions(app_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    cases = [("预备党员的预备期是多长时间？", "第七条"), ("党员有哪些权利？", "第四条"), ("宪法第34条", "第三十四条"),
+             ("党章第十条", "第十条")] * 5
+
+    def ask(case):
+        question, article = case
+        return article, Client(app_url, verbose=False).predict(question, api_name="/ask")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(ask, cases))
+    assert len(results) == 20
+    for article, answer in results:
+        assert article in answer, (article, answer[:80])
