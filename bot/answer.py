@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
             p = passages[p_idx].chunk
             n = len(citations) + 1
             citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
-                                      source=p.source, text=p.text, version=p.version))
+                                      source=p.source, text=p.text, version=p.version, status=p.status))
             body = "".join(s.text for s in sorted(by_passage[p_idx], key=lambda s: s.position)).strip()
             if p.article:
                 body = re.sub(r"^" + re.escape(p.article) + r"(（续）)?\s*", "", body)
@@ -144,6 +144,8 @@ class ExtractiveAnswerer:
             else:
                 lead = ""
             parts.append(f"{lead}{body}[{n}]")
+        parts += [f"（注意：[{c.n}] 引自{c.status}的文本{('（' + c.version + '）') if c.version else ''}，请以现行有效版本为准。）"
+                  for c in citations if c.status != "现行有效"]
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
 
     def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:

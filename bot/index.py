@@ -33,7 +33,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.embed import ChromaEmbeddingAdapter, get_embeddings
-from bot.load import LoadError, iter_files, load_document
+from bot.load import LoadError, content_hash, iter_files, load_document
 from bot.schema import Chunk
 from bot.split import split_document
 
@@ -364,7 +364,9 @@ class KnowledgeIndex:
             )
             if got["ids"]:
                 chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
-                return sorted(chunks, key=lambda c: c.index)
+                # several versions of one regulation: the current one, else the latest
+                best = max(chunks, key=lambda c: (c.status == "现行有效", c.effective))
+                return sorted((c for c in chunks if c.path == best.path), key=lambda c: c.index)
         return []
 
     def titles(self) -> list[str]:
@@ -381,7 +383,8 @@ class KnowledgeIndex:
             d = docs.setdefault(
                 p,
                 {"hashes": Counter(), "n_chunks": int(m.get("n_chunks", 0)), "title": m.get("title", ""),
-                 "doc_type": m.get("doc_type", ""), "version": m.get("version", ""), "source": m.get("source", "")},
+                 "doc_type": m.get("doc_type", ""), "version": m.get("version", ""), "source": m.get("source", ""),
+                 "status": m.get("status", "现行有效"), "effective": m.get("effective", "")},
             )
             d["hashes"][m.get("doc_hash", "")] += 1
         return docs
@@ -437,7 +440,7 @@ class KnowledgeIndex:
                 key = os.path.abspath(f)
                 seen.add(key)
                 try:
-                    digest = hashlib.sha256(f.read_bytes()).hexdigest()
+                    digest = content_hash(f)
                 except OSError as e:
                     report.failed.append({"file": str(f), "reason": f"无法读取文件（{e.strerror or e}）"})
                     continue
@@ -494,6 +497,7 @@ class KnowledgeIndex:
                     report.chunks_removed += self.delete_document(path, rebuild=False)
                     report.removed += 1
             if report.added or report.updated or report.removed or report.chunks_removed:
+                self.refresh_versions()
                 self._rebuild_bm25(self._bump_revision())
                 self._bm25_checked_at = time.monotonic()
             elif not self.bm25.load():
@@ -501,6 +505,41 @@ class KnowledgeIndex:
         report.chunks_by_type = self.stats()["chunks_by_type"]
         report.seconds = time.perf_counter() - t0
         return report
+
+    def refresh_versions(self) -> dict[str, str]:
+        """Decide each regulation's status where no sidecar set it: among documents with the same
+        title the one with the latest effective date is 现行有效, the others 已修订. Updates chunk
+        metadata in place; returns {path: status} of the documents whose status changed."""
+        got = self.collection.get(where={"doc_type": "法规"}, include=["metadatas"])
+        docs: dict[str, dict] = {}
+        for cid, m in zip(got["ids"], got["metadatas"]):
+            d = docs.setdefault(m.get("path", ""), {"ids": [], "meta": m})
+            d["ids"].append(cid)
+        by_title: dict[str, list[str]] = defaultdict(list)
+        for path, d in docs.items():
+            by_title[str(d["meta"].get("title", ""))].append(path)
+        changed: dict[str, str] = {}
+        for paths in by_title.values():
+            auto = [p for p in paths if docs[p]["meta"].get("status_source") != "sidecar"]
+            latest = max(auto, key=lambda p: (str(docs[p]["meta"].get("effective", "")), p), default=None)
+            for p in auto:
+                status = "现行有效" if p == latest else "已修订"
+                if docs[p]["meta"].get("status") != status:
+                    metas = self.collection.get(ids=docs[p]["ids"], include=["metadatas"])["metadatas"]
+                    self.collection.update(ids=docs[p]["ids"], metadatas=[{**m, "status": status} for m in metas])
+                    changed[p] = status
+        return changed
+
+    def set_status(self, path: str, status: str) -> int:
+        """Set a document's status by hand (as a sidecar would); returns chunks updated."""
+        with self._write_lock:
+            got = self.collection.get(where={"path": path}, include=["metadatas"])
+            if got["ids"]:
+                self.collection.update(ids=got["ids"], metadatas=[{**m, "status": status, "status_source": "sidecar"}
+                                                                   for m in got["metadatas"]])
+                self.refresh_versions()
+                self._rebuild_bm25(self._bump_revision())
+            return len(got["ids"])
 
     def _write_document(self, chunks: list[Chunk]) -> None:
         """Embed and add one document's chunks (replacing a partial write of the same version)."""

@@ -324,6 +324,53 @@ def extract_title(text: str, path: Path) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def sidecar_path(path: Path) -> Path:
+    """``<file>.meta.yaml`` beside a document."""
+    return Path(path).with_name(Path(path).name + ".meta.yaml")
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of the file's bytes plus its sidecar's (a changed sidecar re-indexes the document)."""
+    h = hashlib.sha256(Path(path).read_bytes())
+    side = sidecar_path(path)
+    if side.is_file():
+        h.update(b"\0sidecar\0" + side.read_bytes())
+    return h.hexdigest()
+
+
+def read_sidecar(path: Path) -> dict:
+    """Fields of ``<file>.meta.yaml`` (title, status, effective_date, version, doc_type); {} if none.
+
+    Raises:
+        LoadError: the sidecar is not valid YAML or names an unknown status.
+    """
+    import yaml
+
+    from bot.schema import STATUSES
+
+    side = sidecar_path(path)
+    if not side.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise LoadError(side, f"元数据文件不是合法的 YAML（{e}）") from e
+    if not isinstance(data, dict):
+        raise LoadError(side, "元数据文件应为键值对（title/status/effective_date/version）")
+    if data.get("status") and data["status"] not in STATUSES:
+        raise LoadError(side, f"状态只能是 {'、'.join(STATUSES)}，实际为 {data['status']!r}")
+    return data
+
+
+def effective_date(version: str) -> str:
+    """ISO date from a version string ("2017年10月24日通过" → "2017-10-24"), or ""."""
+    m = re.search(_DATE, version or "")
+    if m:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    m = re.search(r"\d{4}-\d{2}-\d{2}", version or "")
+    return m.group(0) if m else ""
+
+
 def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None = None) -> Document:
     """Load one file into a :class:`Document`.
 
@@ -365,6 +412,7 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
     if len(re.sub(r"\s", "", text)) < 2:
         raise LoadError(path, "文件没有可用的文字内容（空白或只有格式标记）")
 
+    meta = read_sidecar(path)
     resolved = Path(os.path.abspath(path))
     root_resolved = Path(os.path.abspath(root))
     try:
@@ -372,12 +420,16 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
         source = str(Path(root_resolved.name) / rel) if root_resolved.is_dir() else str(rel)
     except ValueError:
         source = path.name
+    version = str(meta.get("version") or extract_version(raw))
     return Document(
         text=text,
         path=str(resolved),
         source=source,
-        title=extract_title(text, path),
-        doc_type=doc_type_for(path, root),
-        version=extract_version(raw),
-        sha256=hashlib.sha256(data).hexdigest(),
+        title=str(meta.get("title") or extract_title(text, path)),
+        doc_type=str(meta.get("doc_type") or doc_type_for(path, root)),
+        version=version,
+        sha256=content_hash(path),
+        status=str(meta.get("status") or ""),
+        effective=str(meta.get("effective_date") or effective_date(version)),
+        status_source="sidecar" if meta.get("status") else "auto",
     )

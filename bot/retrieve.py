@@ -62,6 +62,9 @@ def keyword_query(question: str) -> str:
     return expand_aliases(QUESTION_RE.sub(" ", question))
 
 
+#: score factor of passages from a superseded (已修订) or abolished (已废止) text
+SUPERSEDED_FACTOR = 0.3
+
 _T2S = None
 _T2S_LOCK = threading.Lock()
 
@@ -195,6 +198,11 @@ class HybridRetriever:
                 fused[cid] = fused.get(cid, 0.0) + weight / (self.settings.rrf_k + rank)
         order = sorted(fused, key=fused.get, reverse=True)
         chunks = self.index.get(order[: k * 4])
+        # a superseded or abolished text yields to the current one
+        for cid, chunk in chunks.items():
+            if chunk.status != "现行有效":
+                fused[cid] *= SUPERSEDED_FACTOR
+        order = sorted(order[: k * 4], key=fused.get, reverse=True)
         results: list[RetrievedChunk] = []
         seen_text: set[str] = set()
         top_score = (max(fused.values()) if fused else 0.0) + 1.0

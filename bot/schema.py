@@ -34,6 +34,13 @@ class Document:
     doc_type: str
     version: str = ""
     sha256: str = ""
+    status: str = ""  # 现行有效 / 已修订 / 已废止; "" = decided by refresh_versions
+    effective: str = ""  # ISO date the text took effect, "" if unknown
+    status_source: str = "auto"  # "sidecar" when <file>.meta.yaml set it
+
+
+#: Statuses of a document version.
+STATUSES = ("现行有效", "已修订", "已废止")
 
 
 @dataclass
@@ -64,6 +71,9 @@ class Chunk:
     index: int = 0
     n_chunks: int = 1
     doc_hash: str = ""
+    status: str = "现行有效"
+    effective: str = ""
+    status_source: str = "auto"
 
     @property
     def path_label(self) -> str:
@@ -90,6 +100,9 @@ class Chunk:
             "index": self.index,
             "n_chunks": self.n_chunks,
             "doc_hash": self.doc_hash,
+            "status": self.status or "现行有效",
+            "effective": self.effective,
+            "status_source": self.status_source,
         }
 
     @classmethod
@@ -110,6 +123,9 @@ class Chunk:
             index=int(meta.get("index", 0)),
             n_chunks=int(meta.get("n_chunks", 1)),
             doc_hash=str(meta.get("doc_hash", "")),
+            status=str(meta.get("status") or "现行有效"),
+            effective=str(meta.get("effective", "")),
+            status_source=str(meta.get("status_source", "auto")),
         )
 
 
@@ -156,6 +172,7 @@ class Citation:
     source: str
     text: str
     version: str = ""
+    status: str = "现行有效"
 
     def label(self) -> str:
         """Human citation, e.g. ``《中国共产党章程》第七条``."""
@@ -184,7 +201,7 @@ class Answer:
             "answer": self.answer,
             "grounded": self.grounded,
             "citations": [
-                {k: v for k, v in asdict(c).items() if k != "version"} for c in self.citations
+                {k: v for k, v in asdict(c).items() if k not in ("version", "status")} for c in self.citations
             ],
             "mode": self.mode,
         }

@@ -88,6 +88,9 @@ def split_document(doc: Document) -> list[Chunk]:
             index=i,
             n_chunks=len(pieces),
             doc_hash=doc.sha256,
+            status=doc.status or "现行有效",
+            effective=doc.effective,
+            status_source=doc.status_source,
         )
         for i, p in enumerate(pieces)
     ]

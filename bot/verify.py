@@ -159,7 +159,7 @@ def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, 
     for old in order:
         c = passages[old - 1].chunk
         citations.append(Citation(n=mapping[old], title=c.title, article=c.article, doc_type=c.doc_type,
-                                  source=c.source, text=c.text, version=c.version))
+                                  source=c.source, text=c.text, version=c.version, status=c.status))
     if not citations and "未找到依据" not in text:
         reasons.append("回答没有引用任何资料")
     return Verification(text=text, citations=citations, verified=not reasons, reasons=list(dict.fromkeys(reasons)))
