@@ -127,6 +127,8 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             build_practice_tab(pipe)
         with gr.Tab("微党课"):
             build_lecture_tab(pipe)
+        with gr.Tab("知识库（管理员）"):
+            build_kb_tab(pipe)
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo
@@ -301,14 +303,125 @@ def build_lecture_tab(pipe: Pipeline) -> None:
              concurrency_limit=2, concurrency_id="generation")
 
 
+KB_HEADERS = ["标题", "类型", "版本", "状态", "片段数", "来源"]
+
+
+def build_kb_tab(pipe: Pipeline) -> None:
+    """Tab 知识库 (admins): list, upload, delete, status, re-index, retrieval test. Every handler
+    checks the caller's role; every change is audited (bot.kb)."""
+    from pathlib import Path
+
+    from bot import kb
+    from bot.schema import STATUSES
+
+    gr.Markdown("上传、删除文档，设置版本状态，重新索引，测试检索。改动即时生效，并记录在审计日志中。只有管理员可以修改知识库。")
+
+    def rows():
+        docs = kb.list_documents(pipe)
+        return [[d["title"], d["doc_type"], d["version"], d["status"], d["chunks"], d["source"]] for d in docs], \
+            gr.update(choices=[(f"{d['title']}（{d['source']}）", d["path"]) for d in docs])
+
+    def guard(request: gr.Request | None, action: str):
+        try:
+            kb.require_admin(pipe.settings, getattr(request, "username", None), action)
+        except kb.PermissionDenied as e:
+            raise gr.Error(str(e))
+        return getattr(request, "username", None)
+
+    table = gr.Dataframe(headers=KB_HEADERS, interactive=False, wrap=True, label="文档列表")
+    refresh = gr.Button("刷新列表")
+    with gr.Row():
+        files = gr.File(label="上传文档（可多选，可拖放；.txt .md .docx .pdf .html）", file_count="multiple",
+                        file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"])
+        with gr.Column():
+            doc_type = gr.Dropdown(["法规", "案例", "讲稿", "资料"], value="法规", label="文档类型")
+            upload_btn = gr.Button("上传并索引", variant="primary")
+    status_md = gr.Markdown()
+    with gr.Row():
+        picked = gr.Dropdown([], label="选择文档", scale=3, allow_custom_value=True)
+        new_status = gr.Dropdown(list(STATUSES), value="现行有效", label="状态", scale=1)
+    with gr.Row():
+        set_btn = gr.Button("设置状态")
+        delete_btn = gr.Button("删除文档", variant="stop")
+        reindex_btn = gr.Button("全部重新索引")
+    with gr.Row():
+        query = gr.Textbox(label="检索测试", placeholder="输入问题，查看将被检索到的片段和分数", scale=4)
+        test_btn = gr.Button("检索", scale=1)
+    results = gr.Dataframe(headers=["排名", "分数", "标题", "条款", "类型", "状态", "片段"], interactive=False, wrap=True)
+
+    def do_upload(paths, dtype, progress=gr.Progress(), request: gr.Request = None):
+        user = guard(request, "上传文档")
+        if not paths:
+            raise gr.Error("请先选择文件")
+        too_big = [Path(p).name for p in paths if Path(p).stat().st_size > pipe.settings.max_upload_mb * 2**20]
+        if too_big:
+            raise gr.Error(f"文件过大（上限 {pipe.settings.max_upload_mb:g} MB）：{'、'.join(too_big)}")
+        progress(0.1, desc="保存并索引…")
+        try:
+            report = kb.upload(pipe, [Path(p) for p in paths], dtype, user)
+        except ValueError as e:
+            raise gr.Error(str(e))
+        msg = f"已索引：新增 {report.added} 篇，更新 {report.updated} 篇，新片段 {report.chunks_added} 个。"
+        if report.failed:
+            msg += "\n\n" + "\n".join(f"- ✗ {_safe(Path(f['file']).name)}：{_safe(f['reason'])}" for f in report.failed)
+        return (msg, *rows())
+
+    def do_delete(path, request: gr.Request = None):
+        user = guard(request, "删除文档")
+        if not path:
+            raise gr.Error("请先选择文档")
+        n = kb.delete(pipe, path, user)
+        return (f"已删除 {n} 个片段。", *rows())
+
+    def do_status(path, status, request: gr.Request = None):
+        user = guard(request, "修改文档状态")
+        if not path:
+            raise gr.Error("请先选择文档")
+        kb.set_status(pipe, path, status, user)
+        return (f"已设为“{status}”。", *rows())
+
+    def do_reindex(progress=gr.Progress(), request: gr.Request = None):
+        user = guard(request, "重新索引")
+        report = kb.reindex(pipe, user)
+        return (report.summary().replace("\n", "  \n"), *rows())
+
+    def do_test(q):
+        return [[i, round(r.score, 4), r.chunk.title, r.chunk.article or "", r.chunk.doc_type, r.chunk.status, r.chunk.text[:160]]
+                for i, r in enumerate(pipe.retrieve(q or "", k=10), 1)]
+
+    outs = [status_md, table, picked]
+    refresh.click(rows, None, [table, picked], api_name="kb_list")
+    upload_btn.click(do_upload, [files, doc_type], outs, api_name="kb_upload", concurrency_limit=1, concurrency_id="kb")
+    delete_btn.click(do_delete, [picked], outs, api_name="kb_delete", concurrency_limit=1, concurrency_id="kb")
+    set_btn.click(do_status, [picked, new_status], outs, api_name="kb_status", concurrency_limit=1, concurrency_id="kb")
+    reindex_btn.click(do_reindex, None, outs, api_name="kb_reindex", concurrency_limit=1, concurrency_id="kb")
+    test_btn.click(do_test, [query], results, api_name="kb_retrieve")
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+
+
 def main() -> None:
     pipe = get_pipeline()
     stats = pipe.stats()
     if stats["chunks"] == 0:
         print(f"提示：索引为空，请先运行 `dangjian ingest {pipe.settings.kb_dir}`。", file=sys.stderr)
+    settings = pipe.settings
+    auth = None
+    if settings.users:
+        from bot.kb import check_password
+
+        auth = lambda user, password: check_password(settings, user, password)  # noqa: E731
+    elif not _is_loopback(settings.host):
+        sys.exit(f"错误：应用绑定 {settings.host}（非本机地址）时必须配置登录用户（DANGJIAN_USERS），"
+                 "密码哈希可用 `dangjian hash-password` 生成。")
     demo = build_app(pipe)
-    demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name=pipe.settings.host, server_port=pipe.settings.port, show_error=True)
+    # chat answers in parallel (4 at a time); generation (quiz, lecture) and knowledge-base changes
+    # have their own smaller limits (concurrency_id "generation" and "kb"), so they never block chat
+    demo.queue(default_concurrency_limit=4, max_size=200)
+    demo.launch(server_name=settings.host, server_port=settings.port, show_error=True, auth=auth,
+                auth_message="党建学习助手：请登录", max_file_size=f"{int(settings.max_upload_mb)}mb")
 
 
 if __name__ == "__main__":

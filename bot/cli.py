@@ -246,6 +246,17 @@ def lecture(
         typer.echo(f"已写入 {output}", err=True)
 
 
+@app.command("hash-password")
+def hash_password_cmd() -> None:
+    """生成登录密码的 bcrypt 哈希（用于 DANGJIAN_USERS 配置）。密码从标准输入或提示读取。"""
+    from bot.kb import hash_password
+
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else typer.prompt("密码", hide_input=True)
+    if not password:
+        _fail("密码不能为空")
+    typer.echo(hash_password(password))
+
+
 def main() -> None:
     app()
 

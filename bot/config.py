@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     )
 
     # --- app ---------------------------------------------------------------------------
+    users: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='accounts as JSON: {"name": {"password_hash": "<bcrypt, see dangjian hash-password>", '
+        '"role": "admin"|"member"}}; when set, or when the app binds a non-loopback address, login is required',
+    )
+    max_upload_mb: float = Field(50.0, gt=0, description="largest file accepted by the upload box (MiB)")
     host: str = Field("127.0.0.1", description="address the Gradio app binds")
     port: int = Field(7860, description="port of the Gradio app")
 
