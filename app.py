@@ -109,7 +109,8 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="对话", height=480, sanitize_html=True)
                     with gr.Row():
-                        box = gr.Textbox(placeholder="输入问题，例如：预备党员的预备期是多长时间？", show_label=False, scale=5)
+                        box = gr.Textbox(placeholder="输入问题，例如：预备党员的预备期是多长时间？", show_label=False, scale=5,
+                                         elem_id="chat-box")
                         send = gr.Button("提问", variant="primary", scale=1)
                     with gr.Row():
                         doc_type = gr.Dropdown(DOC_TYPES, value="全部", label="检索范围", scale=1)
@@ -155,17 +156,18 @@ def build_quiz_tab(pipe: Pipeline) -> None:
 
     gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
     with gr.Row():
-        topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3)
+        topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3,
+                           elem_id="quiz-topic")
         n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2)
     with gr.Row():
         types = gr.CheckboxGroup(["单选", "多选", "判断", "填空"], value=["单选", "多选", "判断", "填空"], label="题型")
         difficulty = gr.Radio(["易", "中", "难"], value="中", label="难度")
         existing = gr.File(label="已有题库（可选，xlsx/json/txt，用于去重）", file_types=[".xlsx", ".json", ".txt"])
-    go = gr.Button("生成题目", variant="primary")
-    status = gr.Markdown()
+    go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
+    status = gr.Markdown(elem_id="quiz-status")
     table = gr.Dataframe(headers=QUIZ_HEADERS, interactive=False, wrap=True, label="题目预览")
     with gr.Row():
-        xlsx = gr.File(label="下载 Excel（考试系统导入格式）")
+        xlsx = gr.File(label="下载 Excel（考试系统导入格式）", elem_id="quiz-xlsx")
         docx_file = gr.File(label="下载 Word 试卷（含答案解析）")
         json_file = gr.File(label="下载 JSON")
 
@@ -328,15 +330,15 @@ def build_kb_tab(pipe: Pipeline) -> None:
             raise gr.Error(str(e))
         return getattr(request, "username", None)
 
-    table = gr.Dataframe(headers=KB_HEADERS, interactive=False, wrap=True, label="文档列表")
+    table = gr.Dataframe(headers=KB_HEADERS, interactive=False, wrap=True, label="文档列表", elem_id="kb-table")
     refresh = gr.Button("刷新列表")
     with gr.Row():
         files = gr.File(label="上传文档（可多选，可拖放；.txt .md .docx .pdf .html）", file_count="multiple",
-                        file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"])
+                        file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"], elem_id="kb-upload")
         with gr.Column():
             doc_type = gr.Dropdown(["法规", "案例", "讲稿", "资料"], value="法规", label="文档类型")
-            upload_btn = gr.Button("上传并索引", variant="primary")
-    status_md = gr.Markdown()
+            upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
+    status_md = gr.Markdown(elem_id="kb-status")
     with gr.Row():
         picked = gr.Dropdown([], label="选择文档", scale=3, allow_custom_value=True)
         new_status = gr.Dropdown(list(STATUSES), value="现行有效", label="状态", scale=1)

@@ -186,13 +186,19 @@ class HybridRetriever:
         bm25_scores = dict(sparse)
         rankings = [(self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)]
         if self.settings.regulation_weight and not doc_type:
-            # regulations first: rankings within the regulations join the fusion as a prior
+            # regulations first: rankings within the regulations join the fusion as a prior, but only
+            # passages that are competitive on their own (a regulation that merely tops a small
+            # subset without matching the question gets no boost)
             w = self.settings.regulation_weight
-            rankings += [(w * self.settings.dense_weight, self.index.dense_search(q, n, "法规")),
-                         (w * self.settings.bm25_weight, self.index.bm25_search(keyword_query(q), n, "法规"))]
-            for _, ranking in rankings[2:]:
-                for cid, score in ranking:
-                    dense_scores.setdefault(cid, score) if ranking is rankings[2][1] else bm25_scores.setdefault(cid, score)
+            top_dense = dense[0][1] if dense else 1.0
+            top_bm25 = sparse[0][1] if sparse else 0.0
+            reg_dense = [(c, sc) for c, sc in self.index.dense_search(q, n, "法规") if sc >= top_dense - 0.05]
+            reg_bm25 = [(c, sc) for c, sc in self.index.bm25_search(keyword_query(q), n, "法规") if sc >= 0.3 * top_bm25]
+            rankings += [(w * self.settings.dense_weight, reg_dense), (w * self.settings.bm25_weight, reg_bm25)]
+            for cid, sc in reg_dense:
+                dense_scores.setdefault(cid, sc)
+            for cid, sc in reg_bm25:
+                bm25_scores.setdefault(cid, sc)
         for weight, ranking in rankings:
             for rank, (cid, _) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weight / (self.settings.rrf_k + rank)

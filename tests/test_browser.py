@@ -1,0 +1,101 @@
+"""End-to-end in a real browser: Playwright drives Debian's chromium (no browser download).
+
+Logs in as admin, uploads a document (with hostile HTML in it) in the 知识库 tab, asks about it and
+sees the citation, checks nothing from the document executed, generates a quiz and downloads the
+xlsx. Screenshots go to ``test-output/browser/`` in the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import kb
+from conftest import REPO, launch_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = REPO / "test-output" / "browser"
+DOC = """# 党费工作细则
+
+第一条 党员每月按时交纳党费。<script>window.__pwned = 1</script>
+
+第二条 党费由党支部统一收缴，每季度公布一次收缴情况。<img src=x onerror="window.__pwned = 2">
+
+第三条 党费收缴情况[点此查看](javascript:window.__pwned=3)应当接受党员监督。
+"""
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="没有安装 chromium（.ci/run 会用 apt-get 安装）")
+
+
+@pytest.fixture()
+def app_with_login(built, tmp_path):
+    _, settings, _ = built
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    users = {"admin": {"password_hash": kb.hash_password("admin-pw"), "role": "admin"}}
+    env = {"DANGJIAN_DATA_DIR": str(data), "DANGJIAN_KB_DIR": str(tmp_path / "kb"), "DANGJIAN_USERS": json.dumps(users)}
+    with launch_app(env) as url:
+        yield url
+
+
+def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    doc = tmp_path / "党费工作细则.md"
+    doc.write_text(DOC, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.set_default_timeout(60_000)
+        page.goto(app_with_login)
+        page.locator("input[type=text]").first.fill("admin")
+        page.locator("input[type=password]").first.fill("admin-pw")
+        page.get_by_role("button", name="Login").click()
+        expect(page.get_by_text("党建学习助手").first).to_be_visible()
+
+        # knowledge base: upload
+        page.get_by_role("tab", name="知识库（管理员）").click()
+        page.locator("#kb-upload input[type=file]").set_input_files(str(doc))
+        expect(page.locator("#kb-upload").get_by_text("党费工作细则.md").first).to_be_visible()  # upload reached the server
+        page.locator("#kb-upload-btn").click()
+        expect(page.locator("#kb-status").get_by_text("新增 1 篇")).to_be_visible()
+        expect(page.locator("#kb-table").get_by_text("党费工作细则").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "knowledge-base.png"), full_page=True)
+
+        # chat: the new document is cited
+        page.get_by_role("tab", name="问答").click()
+        box = page.locator("#chat-box textarea")
+        box.fill("党费多久公布一次收缴情况？")
+        box.press("Enter")
+        expect(page.locator("#sources").get_by_text("《党费工作细则》第二条")).to_be_visible()
+        expect(page.get_by_text("每季度公布一次").first).to_be_visible()
+        box.fill("党费收缴情况应当接受谁的监督？")
+        box.press("Enter")
+        expect(page.locator("#sources").get_by_text("《党费工作细则》第三条")).to_be_visible()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / "chat-with-citations.png"), full_page=True)
+        assert page.evaluate("typeof window.__pwned") == "undefined"  # nothing from the document ran
+        assert page.locator("#sources script").count() == 0 and page.locator("#sources img").count() == 0
+
+        # quiz: generate and download the xlsx
+        page.get_by_role("tab", name="出题").click()
+        page.locator("#quiz-topic textarea").fill("党的纪律")
+        page.locator("#quiz-go").click()
+        expect(page.locator("#quiz-status").get_by_text("已生成")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "quiz.png"), full_page=True)
+        with page.expect_download() as info:
+            page.locator("#quiz-xlsx a").first.click()
+        target = tmp_path / "题库.xlsx"
+        info.value.save_as(target)
+        browser.close()
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("题型", "题干") and len(rows) > 4
