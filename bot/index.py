@@ -282,7 +282,8 @@ class KnowledgeIndex:
             got = self.collection.get(include=include, limit=page, offset=offset)
             out["ids"] += got["ids"]
             for k in include:
-                out[k] += list(got[k] or [])
+                val = got[k]
+                out[k] += list(val) if val is not None else []
         return out
 
     def get(self, ids: list[str]) -> dict[str, Chunk]:
