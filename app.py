@@ -128,8 +128,15 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             build_practice_tab(pipe)
         with gr.Tab("微党课"):
             build_lecture_tab(pipe)
-        with gr.Tab("知识库（管理员）"):
+        with gr.Tab("知识库（管理员）") as kb_tab:
             build_kb_tab(pipe)
+
+        def show_admin_tabs(request: gr.Request):
+            from bot.kb import role_of
+
+            return gr.update(visible=role_of(pipe.settings, getattr(request, "username", None)) == "admin")
+
+        demo.load(show_admin_tabs, None, kb_tab, api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo

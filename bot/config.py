@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         0.6, ge=0, description="weight of the extra dense and BM25 rankings restricted to regulations (法规) in RRF "
         "(tuned on the dev and quiz-bank sets, see eval/README.md)"
     )
+    reranker_model: str | None = Field(
+        None, description="optional sentence-transformers CrossEncoder (local path or name), e.g. BAAI/bge-reranker-base"
+    )
+    rerank_candidates: int = Field(20, ge=1, description="fused passages re-scored by the reranker")
     max_per_document: int = Field(
         0, ge=0, description="at most this many passages of one document in the results (0 = no limit)"
     )

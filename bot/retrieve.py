@@ -173,6 +173,9 @@ class HybridRetriever:
         if not q or self.index.count() == 0:
             return []
         n = max(self.settings.candidates, k)
+        final_k = k
+        if self.settings.reranker_model:
+            k = max(k, self.settings.rerank_candidates)
         direct: list[RetrievedChunk] = []
         for ref in parse_article_refs(q, self.known_titles()):
             for chunk in self.index.find_article(ref.titles, ref.number):
@@ -239,6 +242,12 @@ class HybridRetriever:
             results.append(
                 RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid), bm25_score=bm25_scores.get(cid))
             )
+        if self.settings.reranker_model:
+            from bot.rerank import get_reranker
+
+            rest = [r for r in results if not r.direct]
+            results = [r for r in results if r.direct] + get_reranker(self.settings.reranker_model).rerank(q, rest, final_k)
+            k = final_k
         return results[: max(k, len(direct))]
 
 

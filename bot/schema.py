@@ -147,6 +147,7 @@ class RetrievedChunk:
     dense_score: float | None = None
     bm25_score: float | None = None
     direct: bool = False
+    rerank_score: float | None = None
 
     def to_json(self, rank: int) -> dict[str, Any]:
         """The ``retrieve`` CLI result record (contract: rank, title, article, doc_type, source, text, score)."""

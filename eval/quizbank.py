@@ -20,8 +20,10 @@ from pathlib import Path
 from eval.common import REPORTS, add_corpus_args, load_jsonl
 from eval.quizbank_questions import BLANK
 
-KEYWORDS = ("党章", "章程", "党员", "党的纪律", "纪律处分", "条例", "准则", "党内", "入党", "党组织", "党支部",
-            "党组", "纪律检查", "党费", "党的基层", "党的全国代表大会", "党的中央委员会")
+#: Party-specific terms; generic words such as 章程/条例/准则 also match history items
+#: (《铁路简明章程》, 清代条例) and were dropped from the selection.
+KEYWORDS = ("党章", "中国共产党章程", "党员", "党的纪律", "纪律处分", "党纪", "党内", "入党", "党组织", "党支部",
+            "党组", "纪律检查", "党费", "党的基层", "党的全国代表大会", "党的中央委员会", "党内法规")
 
 
 def select_items(quizbanks: Path) -> list[dict]:

@@ -25,7 +25,7 @@ def test_bad_inputs_named_and_index_untouched(tmp_path):
     kb = tmp_path / "kb"
     (kb / "regulations").mkdir(parents=True)
     (kb / "keep.txt").write_text("党费按月交纳，党员应当主动交纳党费。", encoding="utf-8")
-    pipe = Pipeline(Settings(data_dir=tmp_path / "data", max_file_mb=0.05))
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", max_file_mb=0.2))
     pipe.ingest(kb, show_progress=False)
     before = _snapshot(pipe)
 
@@ -35,7 +35,7 @@ def test_bad_inputs_named_and_index_untouched(tmp_path):
         "binary.txt": os.urandom(3000).replace(b"\n", b"\x00"),
         "empty.md": b"",
         "blank.txt": " \n\u3000\n\t".encode("utf-8"),
-        "huge.txt": ("党" * 30000).encode("utf-8"),  # over the 0.05 MiB limit set above
+        "huge.txt": ("党" * 80000).encode("utf-8"),  # 240 KB, over the 0.2 MiB limit set above
     }
     for name, data in bad.items():
         (kb / name).write_bytes(data)
@@ -46,7 +46,7 @@ def test_bad_inputs_named_and_index_untouched(tmp_path):
         "一行五万字.txt": ("党员要加强学习。" * 6250).encode("utf-8")[: 0],  # replaced below (size limit)
         "regulations/无条款的规定.md": "# 关于加强学习的意见\n\n各级党组织要加强学习，建设学习型党组织。\n".encode("utf-8"),
     }
-    good["一行五万字.txt"] = ("党员要加强学习。" * 1500).encode("utf-8")  # 12,000 characters on one line
+    good["一行五万字.txt"] = ("党员要加强学习。" * 6250).encode("utf-8")  # 50,000 characters on one line
     for name, data in good.items():
         (kb / name).write_bytes(data)
     report = pipe.ingest(kb, show_progress=False)

@@ -53,3 +53,37 @@ def test_index_with_sentence_transformers_and_mismatch(tiny_model, tmp_path):
 def test_unknown_model_name_is_a_clear_error(tmp_path):
     with pytest.raises(EmbedderError, match="无法加载向量模型"):
         SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))
+
+
+def test_cross_encoder_reranker_on_tiny_model(tmp_path, tiny_model):
+    """The real CrossEncoder loading path, on a tiny sequence-classification BERT built here."""
+    from sentence_transformers import CrossEncoder
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    bert = tiny_model.parent / "bert"
+    tok = BertTokenizerFast.from_pretrained(str(bert))
+    config = BertConfig.from_pretrained(str(bert), num_labels=1)
+    path = tmp_path / "ce-tiny"
+    BertForSequenceClassification(config).save_pretrained(path)
+    tok.save_pretrained(path)
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for i, t in enumerate(["预备党员的预备期为一年。", "支部委员会每届任期三年。", "党员有权利和义务。"]):
+        (kb / f"{i}.txt").write_text(t, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", reranker_model=str(path), rerank_candidates=3)
+    pipe = Pipeline(settings)
+    pipe.ingest(kb, show_progress=False)
+    hits = pipe.retrieve("预备期多长时间", k=2)
+    assert len(hits) == 2 and all(h.rerank_score is not None for h in hits)
+    model = CrossEncoder(str(path))
+    all_hits = Pipeline(Settings(data_dir=tmp_path / "data")).retrieve("预备期多长时间", k=3)
+    scores = model.predict([("预备期多长时间", h.chunk.embed_text) for h in all_hits])
+    expected = [h.chunk.text for _, h in sorted(zip(scores, all_hits), key=lambda x: -x[0])][:2]
+    assert [h.chunk.text for h in hits] == expected
+
+
+def test_unknown_reranker_is_a_clear_error(tmp_path):
+    from bot.rerank import CrossEncoderReranker, RerankerError
+
+    with pytest.raises(RerankerError, match="无法加载重排序模型"):
+        CrossEncoderReranker(str(tmp_path / "none"))
