@@ -53,6 +53,7 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
             "--disable-component-update", "--disable-sync"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)  # assertions wait as long as actions (slow CI machines)
         page.goto(app_with_login)
         page.locator("input[type=text]").first.fill("admin")
         page.locator("input[type=password]").first.fill("admin-pw")
