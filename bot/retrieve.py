@@ -195,8 +195,9 @@ class HybridRetriever:
             w = self.settings.regulation_weight
             top_dense = dense[0][1] if dense else 1.0
             top_bm25 = sparse[0][1] if sparse else 0.0
-            reg_dense = [(c, sc) for c, sc in self.index.dense_search(q, n, "法规") if sc >= top_dense - 0.05]
             reg_bm25 = [(c, sc) for c, sc in self.index.bm25_search(keyword_query(q), n, "法规") if sc >= 0.3 * top_bm25]
+            lexical = {c for c, _ in reg_bm25}  # dense scores bunch too closely to judge competitiveness alone
+            reg_dense = [(c, sc) for c, sc in self.index.dense_search(q, n, "法规") if sc >= top_dense - 0.05 and c in lexical]
             rankings += [(w * self.settings.dense_weight, reg_dense), (w * self.settings.bm25_weight, reg_bm25)]
             for cid, sc in reg_dense:
                 dense_scores.setdefault(cid, sc)

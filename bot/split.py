@@ -66,13 +66,22 @@ class _Article:
 
 def split_document(doc: Document) -> list[Chunk]:
     """Split a document into chunks (see module docstring). Returns at least one chunk for a
-    non-empty document; chunk ids are stable for the same file content and path."""
+    non-empty document; chunk ids are stable for the same file content and path; a passage that
+    repeats verbatim within the document is kept once."""
     pieces: list[_Piece] = []
     if doc.doc_type == "法规":
         pieces = _split_regulation(doc.text)
     if not pieces:
         pieces = _split_general(doc.text, doc.title)
-    pieces = [p for p in pieces if p.text.strip()]
+    # a passage repeated verbatim inside one document adds nothing and would crowd every ranking
+    seen: set[str] = set()
+    unique = []
+    for p in pieces:
+        key = re.sub(r"\s", "", p.text)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(p)
+    pieces = unique
     chunks = [
         Chunk(
             id=_chunk_id(doc, i),
