@@ -16,7 +16,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr  # noqa: E402
 
-from bot.answer import render_markdown  # noqa: E402
+from bot.answer import answer_notice, render_markdown  # noqa: E402
 from bot.pipeline import Pipeline, get_pipeline  # noqa: E402
 from bot.schema import Answer  # noqa: E402
 
@@ -60,10 +60,8 @@ def _plain_history(history: list | None) -> list[dict]:
 def chat_reply(ans: Answer) -> str:
     """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels."""
     reply = _safe(ans.answer).replace("&#91;", "[").replace("&#93;", "]")  # document text is shown, never run
-    if ans.verified is False:
-        reply += "\n\n⚠ **引用核验未通过**：" + "；".join(ans.notes)
-    elif ans.mode == "extractive-fallback" and ans.notes:
-        reply += "\n\n⚠ " + ans.notes[0]
+    if notice := answer_notice(ans):
+        reply += "\n\n" + notice
     if ans.citations:
         reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {c.label()}" for c in ans.citations)
     return reply
@@ -185,9 +183,12 @@ def build_quiz_tab(pipe: Pipeline) -> None:
             raise gr.Error("请至少选择一种题型")
         stems = None
         if existing_file:
-            from bot.cli import _existing_stems
+            from bot.quiz import read_bank_stems
 
-            stems = _existing_stems(Path(existing_file))
+            try:
+                stems = read_bank_stems(Path(existing_file))
+            except ValueError as e:
+                raise gr.Error(str(e))
         progress(0.2, desc="检索相关条文并生成候选题…")
         qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems)
         if not qs.items:

@@ -87,14 +87,20 @@ class ExtractiveAnswerer:
         """(is there enough evidence, best coverage): coverage ≥ ``min_coverage``, or coverage ≥
         ``min_coverage_dense`` with a dense cosine ≥ ``min_dense`` (settings; see eval.grounding)."""
         best, _ = self.evidence(question, passages)
+        return self._passes(best, passages), best
+
+    def _passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         s = self.retriever.settings
         dense = max((p.dense_score or 0.0 for p in passages), default=0.0)
-        return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense), best
+        return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense)
+
+    def _terms(self, question: str) -> tuple[list[str], dict[str, float]]:
+        terms = key_terms(expand_aliases(normalize_query(question)))
+        return terms, self.weights(terms)
 
     def evidence(self, question: str, passages: list[RetrievedChunk]) -> tuple[float, list[float]]:
         """(best coverage, coverage of each passage) of the question's key terms."""
-        terms = key_terms(expand_aliases(normalize_query(question)))
-        w = self.weights(terms)
+        terms, w = self._terms(question)
         covs = [coverage(terms, w, p.chunk.embed_text) for p in passages]
         best = max(covs, default=0.0)
         if any(p.direct for p in passages):
@@ -118,11 +124,10 @@ class ExtractiveAnswerer:
         """Compose the answer from already retrieved passages (see :meth:`answer`)."""
         if not passages:
             return Answer(answer=NOT_FOUND, grounded=False, question=question)
-        ok, best = self.grounded(question, passages)
-        if not ok:
+        best, covs = self.evidence(question, passages)
+        if not self._passes(best, passages):
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
-        _, covs = self.evidence(question, passages)
         chosen = self._select(question, passages, covs)
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
@@ -149,8 +154,7 @@ class ExtractiveAnswerer:
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
 
     def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:
-        terms = key_terms(expand_aliases(normalize_query(question)))
-        w = self.weights(terms)
+        terms, w = self._terms(question)
         # whole article asked for by reference: quote it
         direct = [i for i, p in enumerate(passages) if p.direct]
         if direct:
@@ -194,13 +198,20 @@ class ExtractiveAnswerer:
         return chosen
 
 
+def answer_notice(ans: Answer) -> str:
+    """The warning shown with an answer: failed citation verification, or the LLM fallback; "" if none."""
+    if ans.verified is False:
+        return "⚠ 引用核验未通过：" + "；".join(ans.notes)
+    if ans.mode == "extractive-fallback" and ans.notes:
+        return "⚠ " + ans.notes[0]
+    return ""
+
+
 def render_markdown(ans: Answer) -> str:
     """Answer + 依据 list as Markdown (for the app and the CLI's human output)."""
     lines = [ans.answer]
-    if ans.verified is False:
-        lines.append("\n> ⚠ 引用核验未通过：" + "；".join(ans.notes))
-    elif ans.mode == "extractive-fallback" and ans.notes:
-        lines.append("\n> ⚠ " + ans.notes[0])
+    if notice := answer_notice(ans):
+        lines.append("\n> " + notice)
     if ans.citations:
         lines.append("\n**依据**")
         for c in ans.citations:

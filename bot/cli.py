@@ -151,20 +151,12 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
 
 
 def _existing_stems(path: Path) -> list[str]:
-    """Stems of an existing bank: .xlsx (column 题干), .json ({"items": [...]}) or text, one per line."""
-    try:
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import load_workbook
+    from bot.quiz import read_bank_stems
 
-            ws = load_workbook(path, read_only=True).active
-            rows = list(ws.iter_rows(values_only=True))
-            col = list(rows[0]).index("题干") if rows and "题干" in rows[0] else 1
-            return [str(r[col]) for r in rows[1:] if r and r[col]]
-        if path.suffix.lower() == ".json":
-            return [i["stem"] for i in json.loads(path.read_text(encoding="utf-8")).get("items", [])]
-        return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    except (OSError, ValueError, KeyError, IndexError) as e:
-        _fail(f"无法读取已有题库 {path}：{e}")
+    try:
+        return read_bank_stems(path)
+    except ValueError as e:
+        _fail(str(e))
         return []
 
 

@@ -341,12 +341,13 @@ class KnowledgeIndex:
 
     def dense_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         """Top ``n`` (chunk id, cosine similarity) by embedding, best first."""
-        if self.count() == 0:
+        total = self.count()
+        if total == 0:
             return []
         qvec = self.embeddings.embed_query(query)
         res = self.collection.query(
             query_embeddings=[qvec],
-            n_results=min(n, self.count()),
+            n_results=min(n, total),
             where={"doc_type": doc_type} if doc_type else None,
             include=["distances"],
         )

@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from bot.load import FOLDER_TYPES, SUPPORTED_SUFFIXES, sidecar_path
+from bot.load import SUPPORTED_SUFFIXES, sidecar_path
 from bot.schema import STATUSES
 
 TYPE_FOLDERS = {"法规": "regulations", "案例": "cases", "讲稿": "lectures", "资料": "materials"}
@@ -157,5 +157,5 @@ def set_status(pipe, path: str, status: str, user: str | None) -> None:
     audit(pipe.settings, user, "修改状态", path, status)
 
 
-__all__ = ["FOLDER_TYPES", "PermissionDenied", "audit", "check_password", "delete", "hash_password", "list_documents",
+__all__ = ["PermissionDenied", "audit", "check_password", "delete", "hash_password", "list_documents",
            "reindex", "require_admin", "role_of", "safe_name", "set_status", "upload"]

@@ -393,7 +393,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     discussion = [
         q.format(topic=topic, title=f"《{first.title}》" if first else "党章党规", article=(first.article or "") if first else "",
                  case_title=case_chunk.title if case_chunk else "相关案例")
-        for q in yaml.safe_load((templates or PROMPTS_DIR / "lecture_templates.yaml").read_text(encoding="utf-8"))["讨论题"]
+        for q in tpl.data["讨论题"]
     ][: 2 if case_chunk else 1]
     discussion = [d for d in discussion if "相关案例" not in d]
     try:

@@ -425,6 +425,19 @@ class QuizGenerator:
                     out.append(m)
         return out
 
+    def _membership(self, enum: _Enumeration, lead: str, quote: str, phrase: str, key: str, opts: list[str],
+                    why: str, tags: list[str]) -> QuizItem:
+        """A "“lead”，下列…是（  ）" single choice whose key is ``key`` among the options ``opts`` (shuffled)."""
+        chunk = enum.chunk
+        opts = list(opts)
+        self.rng.shuffle(opts)
+        stem = f"{_lead_in(chunk)}“{lead}”，{phrase}"
+        answer = LETTERS[opts.index(key)]
+        return QuizItem(id=_item_id(stem), type="单选", stem=stem, options={LETTERS[i]: o for i, o in enumerate(opts)},
+                        answer=answer, explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。{why}，故选 {answer}。",
+                        source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                        difficulty="中", tags=[chunk.title, *tags])
+
     def _enum_candidates(self, enum: _Enumeration, pool: list[_Enumeration]) -> list[tuple[QuizItem, str | None]]:
         chunk, out = enum.chunk, []
         parallel = self._parallel(enum, pool)
@@ -455,27 +468,12 @@ class QuizGenerator:
             if len(parallel) >= 3:
                 phrasings = ["下列选项中属于其所列内容的是（  ）。", "下列选项中，属于其中一项的是（  ）。"]
                 for key, phrase, pick in zip(enum.members[1:], phrasings, (parallel[:3], parallel[-3:])):
-                    opts = [key, *pick]
-                    self.rng.shuffle(opts)
-                    stem = f"{_lead_in(chunk)}“{lead}”，{phrase}"
-                    answer = LETTERS[opts.index(key)]
-                    out.append((QuizItem(id=_item_id(stem), type="单选", stem=stem,
-                                         options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=answer,
-                                         explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。只有“{key}”在其中，故选 {answer}。",
-                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
-                                         difficulty="中", tags=[chunk.title, src_kind]), None))
+                    out.append((self._membership(enum, lead, quote, phrase, key, [key, *pick], f"只有“{key}”在其中", [src_kind]), None))
                 # reversed: three listed members and one from the parallel list
                 if len(enum.members) >= 3:
                     odd = parallel[0]
-                    opts = [*enum.members[-3:], odd]
-                    self.rng.shuffle(opts)
-                    stem = f"{_lead_in(chunk)}“{lead}”，下列选项中不属于其所列内容的是（  ）。"
-                    answer = LETTERS[opts.index(odd)]
-                    out.append((QuizItem(id=_item_id(stem), type="单选", stem=stem,
-                                         options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=answer,
-                                         explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。“{odd}”不在其中，故选 {answer}。",
-                                         source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
-                                         difficulty="中", tags=[chunk.title, src_kind, "不属于"]), None))
+                    out.append((self._membership(enum, lead, quote, "下列选项中不属于其所列内容的是（  ）。", odd,
+                                                 [*enum.members[-3:], odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
             # 判断: a member of the parallel list stated as a member of this one (false), and a true member
             if is_items and parallel:
                 for statement, ans in ((parallel[0], "错误"), (enum.members[-1], "正确")):
@@ -638,6 +636,30 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
 # --------------------------------------------------------------------------------------
 # export
 # --------------------------------------------------------------------------------------
+
+def read_bank_stems(path: Path) -> list[str]:
+    """Stems of an existing bank: .xlsx (column 题干), .json ({"items": [...]}) or text, one per line.
+
+    Raises:
+        ValueError: the file cannot be read or parsed (message names the file).
+    """
+    import json
+
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            ws = load_workbook(path, read_only=True).active
+            rows = list(ws.iter_rows(values_only=True))
+            col = list(rows[0]).index("题干") if rows and "题干" in rows[0] else 1
+            return [str(r[col]) for r in rows[1:] if r and r[col]]
+        if path.suffix.lower() == ".json":
+            return [i["stem"] for i in json.loads(path.read_text(encoding="utf-8")).get("items", [])]
+        return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        raise ValueError(f"无法读取已有题库 {path}：{e}") from e
+
 
 XLSX_COLUMNS = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "解析", "出处", "难度"]
 

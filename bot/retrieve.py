@@ -101,6 +101,20 @@ class ArticleRef:
     text: str
 
 
+def resolve_titles(book: str | None, alias: str | None, known_titles: list[str]) -> list[str]:
+    """Candidate full titles for a regulation named as 《book》 or by a short ``alias`` (党章):
+    indexed titles equal to or overlapping the book name, plus the titles of aliases inside it."""
+    if alias:
+        return list(REGULATION_ALIASES[alias])
+    if not book:
+        return []
+    titles = [t for t in known_titles if t == book] or [t for t in known_titles if book in t or t in book]
+    for a, full in REGULATION_ALIASES.items():
+        if a in book:
+            titles += full
+    return list(dict.fromkeys(titles))
+
+
 def parse_article_refs(question: str, known_titles: list[str]) -> list[ArticleRef]:
     """Find "党章第七条" / "《中华人民共和国宪法》第三十四条" / "宪法第34条" references.
 
@@ -113,15 +127,8 @@ def parse_article_refs(question: str, known_titles: list[str]) -> list[ArticleRe
             number = chinese_number(m.group("num"))
         except ValueError:
             continue
-        titles: list[str] = []
-        if m.group("book"):
-            book = m.group("book")
-            titles = [t for t in known_titles if t == book] or [t for t in known_titles if book in t or t in book]
-            for alias, full in REGULATION_ALIASES.items():
-                if alias in book:
-                    titles += full
-        elif m.group("alias"):
-            titles = list(REGULATION_ALIASES[m.group("alias")])
+        if m.group("book") or m.group("alias"):
+            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles)
         else:
             before = question[: m.start()]
             titles = [t for t in known_titles if t in before]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.retrieve import REGULATION_ALIASES
+from bot.retrieve import REGULATION_ALIASES, resolve_titles
 from bot.schema import Citation, RetrievedChunk
 from bot.split import chinese_number
 
@@ -77,17 +77,6 @@ def _num(s: str) -> int | None:
         return None
 
 
-def _titles_for(book: str | None, alias: str | None, known: list[str]) -> list[str]:
-    if alias:
-        return REGULATION_ALIASES[alias]
-    assert book is not None
-    titles = [t for t in known if t == book] or [t for t in known if book in t or t in book]
-    for a, full in REGULATION_ALIASES.items():
-        if a in book:
-            titles += full
-    return list(dict.fromkeys(titles)) or [book]
-
-
 def _passage_supports(p: RetrievedChunk, titles: list[str] | None, number: int) -> bool:
     c = p.chunk
     if c.article_no == number and (titles is None or c.title in titles):
@@ -131,7 +120,7 @@ def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, 
             if number is None:
                 continue
             spans.append((m.start(), m.end()))
-            titles = _titles_for(m.group("book"), m.group("alias"), known_titles)
+            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
             label = m.group(0).strip()
             if not article_exists(titles, number):
                 reasons.append(f"{label} 在知识库中不存在")
