@@ -144,7 +144,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
     if as_json:
         _emit(s)
         return
-    typer.echo(f"文档 {s['documents']} 篇，片段 {s['chunks']} 个")
+    typer.echo(f"文档 {s['documents']} 篇，片段 {s['chunks']} 个，句向量 {s['sentences']} 条")
     for t, n in sorted(s["chunks_by_type"].items()):
         typer.echo(f"  {t}：{s['documents_by_type'].get(t, 0)} 篇，{n} 个片段")
     typer.echo(f"向量模型：{s['embedder']}\n存储：{s['location']}（collection {s['collection']}）")

@@ -9,8 +9,15 @@ old version's chunks are deleted, so a crash leaves either the old or the new ve
 never a document missing; a partly written version is detected by its chunk count and rewritten on
 the next run.
 
-Public API: :class:`KnowledgeIndex` (``open``, ``ingest``, ``get``, ``dense_search``,
-``bm25_search``, ``find_article``, ``stats``), :func:`tokenize`.
+A second collection, ``<collection>_sentences``, holds one embedding per sentence of every chunk
+(:func:`bot.split.split_sentences`), so a passage can be found by its best-matching sentence. A
+document's sentences are written before its chunks, and its chunks record that they have them
+(metadata ``sentences = 1``): an index built without sentence embeddings (an older version, or
+``sentence_weight = 0``) gets them on the next ingest, without re-embedding any chunk.
+
+Public API: :class:`KnowledgeIndex` (``open``, ``ingest``, ``get``, ``embed_query``,
+``dense_search``, ``sentence_search``, ``bm25_search``, ``find_article``, ``stats``),
+:func:`tokenize`.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from bot.config import Settings
 from bot.embed import ChromaEmbeddingAdapter, get_embeddings
 from bot.load import LoadError, content_hash, iter_files, load_document
 from bot.schema import Chunk
-from bot.split import split_document
+from bot.split import split_document, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +206,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     chars_embedded: int = 0
+    sentences_backfilled: int = 0
     seconds: float = 0.0
     failed: list[dict[str, str]] = field(default_factory=list)
     chunks_by_type: dict[str, int] = field(default_factory=dict)
@@ -207,11 +215,13 @@ class IngestReport:
         lines = [
             f"索引完成：{self.root}",
             f"  新增 {self.added} 篇，更新 {self.updated} 篇，未变 {self.unchanged} 篇，删除 {self.removed} 篇",
-            f"  新写入片段 {self.chunks_added} 个（{self.chars_embedded} 字），删除片段 {self.chunks_removed} 个",
+            f"  新写入片段 {self.chunks_added} 个，删除片段 {self.chunks_removed} 个，向量化 {self.chars_embedded} 字",
             f"  用时 {self.seconds:.1f} 秒",
         ]
         if self.chunks_by_type:
             lines.append("  索引中片段：" + "，".join(f"{k} {v}" for k, v in sorted(self.chunks_by_type.items())))
+        if self.sentences_backfilled:
+            lines.append(f"  为 {self.sentences_backfilled} 篇已索引文档补建了句向量（旧版索引升级）")
         if self.failed:
             lines.append(f"  失败 {len(self.failed)} 个文件：")
             lines += [f"    ✗ {f['file']}：{f['reason']}" for f in self.failed]
@@ -266,6 +276,11 @@ class KnowledgeIndex:
                 f"或换一个数据目录（DANGJIAN_DATA_DIR）重新建立索引。"
             )
         self.embedder_id = embedder_id
+        self.sentences = self.client.get_or_create_collection(
+            name=f"{settings.collection}_sentences",
+            embedding_function=self._ef,
+            metadata={"hnsw:space": "cosine", "embedder": embedder_id, "dimension": dimension},
+        )
         self.bm25 = BM25Store(settings.bm25_dir)
         self._bm25_checked_at = -1e9
 
@@ -339,19 +354,47 @@ class KnowledgeIndex:
         self.bm25.build(list(data["ids"]), texts, types, revision=self.revision() if revision is None else revision)
         log.info("BM25 索引已重建：%d 个片段", len(texts))
 
-    def dense_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
-        """Top ``n`` (chunk id, cosine similarity) by embedding, best first."""
+    def embed_query(self, query: str) -> list[float]:
+        """The query embedding (one vector of the embedder's dimension)."""
+        return self.embeddings.embed_query(query)
+
+    def dense_search(
+        self, query: str, n: int, doc_type: str | None = None, vector: list[float] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, cosine similarity) by embedding, best first. ``vector``: the
+        query embedding when the caller already has it (saves embedding the query again)."""
         total = self.count()
         if total == 0:
             return []
-        qvec = self.embeddings.embed_query(query)
         res = self.collection.query(
-            query_embeddings=[qvec],
+            query_embeddings=[vector if vector is not None else self.embed_query(query)],
             n_results=min(n, total),
             where={"doc_type": doc_type} if doc_type else None,
             include=["distances"],
         )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def sentence_search(
+        self, query: str, n: int, doc_type: str | None = None, vector: list[float] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, cosine similarity of the chunk's best sentence), best first.
+
+        Searches ``4 n`` sentences and keeps each chunk's best one (a max over sentences, as in
+        multi-vector retrieval). Empty when no sentence embeddings are indexed."""
+        total = int(self.sentences.count())
+        if total == 0:
+            return []
+        res = self.sentences.query(
+            query_embeddings=[vector if vector is not None else self.embed_query(query)],
+            n_results=min(4 * n, total),
+            where={"doc_type": doc_type} if doc_type else None,
+            include=["metadatas", "distances"],
+        )
+        best: dict[str, float] = {}
+        for m, d in zip(res["metadatas"][0], res["distances"][0]):
+            cid = str(m.get("chunk_id", ""))
+            best.setdefault(cid, 1.0 - float(d))  # results come best first
+        return sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:n]
 
     def bm25_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         return self.ensure_bm25().search(query, n, doc_type)
@@ -377,7 +420,8 @@ class KnowledgeIndex:
         return sorted({str(m.get("title", "")) for m in got["metadatas"] or []})
 
     def manifest(self) -> dict[str, dict[str, Any]]:
-        """Indexed documents: path → {doc_hash → chunk count, n_chunks, title, doc_type, version, source}."""
+        """Indexed documents: path → {hashes: doc_hash → chunk count, n_chunks, title, doc_type,
+        version, source, status, effective, sentences: whether all its chunks have sentence embeddings}."""
         data = self._all(["metadatas"])
         docs: dict[str, dict[str, Any]] = {}
         for m in data["metadatas"]:
@@ -389,6 +433,7 @@ class KnowledgeIndex:
                  "status": m.get("status", "现行有效"), "effective": m.get("effective", "")},
             )
             d["hashes"][m.get("doc_hash", "")] += 1
+            d["sentences"] = d.get("sentences", True) and bool(m.get("sentences"))
         return docs
 
     def stats(self) -> dict[str, Any]:
@@ -402,6 +447,7 @@ class KnowledgeIndex:
         return {
             "documents": len(manifest),
             "chunks": self.count(),
+            "sentences": int(self.sentences.count()),
             "documents_by_type": dict(docs_by_type),
             "chunks_by_type": dict(chunks_by_type),
             "embedder": self.embedder_id,
@@ -467,8 +513,9 @@ class KnowledgeIndex:
                     report.failed.append({"file": str(f), "reason": f"处理失败（{type(e).__name__}: {e}）"})
                     continue
                 prepared.append((f, entry, chunks))
-            total_chars = sum(len(c.embed_text) for _, _, cs in prepared for c in cs)
-            bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not prepared, file=None)
+            backfill = self._missing_sentences(manifest, {os.path.abspath(f) for f, _, _ in prepared})
+            total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(n for _, _, n in backfill)
+            bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not (prepared or backfill), file=None)
             done_chars = 0
             for n_doc, (f, entry, chunks) in enumerate(prepared):
                 try:
@@ -480,7 +527,7 @@ class KnowledgeIndex:
                 removed = self._delete_other_versions(os.path.abspath(f), chunks[0].doc_hash)
                 report.chunks_removed += removed
                 report.chunks_added += len(chunks)
-                chars = sum(len(c.embed_text) for c in chunks)
+                chars = self._embed_chars(chunks)
                 report.chars_embedded += chars
                 done_chars += chars
                 if entry:
@@ -490,6 +537,19 @@ class KnowledgeIndex:
                 bar.update(chars)
                 if progress:
                     progress(done_chars / max(total_chars, 1), f"已索引 {n_doc + 1}/{len(prepared)}：{f.name}")
+            for path, doc_hash, chars in backfill:  # older index: sentence embeddings of unchanged documents
+                try:
+                    self._add_sentences_to(path, doc_hash)
+                except Exception as e:
+                    log.exception("写入句向量失败：%s", path)
+                    report.failed.append({"file": path, "reason": f"写入句向量失败（{type(e).__name__}: {e}）"})
+                    continue
+                report.chars_embedded += chars
+                report.sentences_backfilled += 1
+                done_chars += chars
+                bar.update(chars)
+                if progress:
+                    progress(done_chars / max(total_chars, 1), f"补建句向量：{Path(path).name}")
             bar.close()
             # documents indexed from below root that are gone
             root_key = os.path.abspath(root)
@@ -543,28 +603,84 @@ class KnowledgeIndex:
                 self._rebuild_bm25(self._bump_revision())
             return len(got["ids"])
 
+    @property
+    def _with_sentences(self) -> bool:
+        return self.settings.sentence_weight > 0
+
+    def _embed_chars(self, chunks: list[Chunk]) -> int:
+        """Characters embedded when writing ``chunks`` (passages, plus sentences when enabled)."""
+        n = sum(len(c.embed_text) for c in chunks)
+        if self._with_sentences:
+            n += sum(len(s) for c in chunks for s in split_sentences(c.text))
+        return n
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        batch = max(1, self.settings.embedding_batch_size)
+        vectors: list[list[float]] = []
+        for i in range(0, len(texts), batch):
+            vectors += self.embeddings.embed_documents(texts[i : i + batch])
+        return vectors
+
+    def _write_sentences(self, chunks: list[Chunk]) -> None:
+        """Embed and add the sentences of one document version's chunks (replacing a partial write)."""
+        c0 = chunks[0]
+        self.sentences.delete(where={"$and": [{"path": c0.path}, {"doc_hash": c0.doc_hash}]})
+        ids, texts, metas = [], [], []
+        for c in chunks:
+            for k, sentence in enumerate(split_sentences(c.text)):
+                ids.append(f"{c.id}:s{k}")
+                texts.append(sentence)
+                metas.append({"chunk_id": c.id, "path": c.path, "doc_hash": c.doc_hash, "doc_type": c.doc_type})
+        step = 1000  # below Chroma's maximum batch size
+        for i in range(0, len(ids), step):
+            self.sentences.add(ids=ids[i : i + step], documents=texts[i : i + step], metadatas=metas[i : i + step],
+                               embeddings=self._embed(texts[i : i + step]))
+
     def _write_document(self, chunks: list[Chunk]) -> None:
-        """Embed and add one document's chunks (replacing a partial write of the same version)."""
+        """Embed and add one document's chunks (replacing a partial write of the same version).
+        Its sentences are written first, so a chunk that is present has its sentences too."""
         ids = [c.id for c in chunks]
         existing = self.collection.get(ids=ids, include=[])["ids"]
         if existing:
             self.collection.delete(ids=existing)
-        batch = max(1, self.settings.embedding_batch_size)
-        vectors: list[list[float]] = []
-        for i in range(0, len(chunks), batch):
-            vectors += self.embeddings.embed_documents([c.embed_text for c in chunks[i : i + batch]])
+        if self._with_sentences:
+            self._write_sentences(chunks)
         self.collection.add(
             ids=ids,
             documents=[c.text for c in chunks],
-            metadatas=[c.metadata() for c in chunks],
-            embeddings=vectors,
+            metadatas=[{**c.metadata(), "sentences": int(self._with_sentences)} for c in chunks],
+            embeddings=self._embed([c.embed_text for c in chunks]),
         )
+
+    def _missing_sentences(self, manifest: dict[str, dict[str, Any]], skip: set[str]) -> list[tuple[str, str, int]]:
+        """(path, doc_hash, characters to embed) of complete indexed documents without sentence
+        embeddings, except those in ``skip`` (about to be rewritten anyway)."""
+        if not self._with_sentences:
+            return []
+        todo = []
+        for path, d in manifest.items():
+            if d.get("sentences") or path in skip or len(d["hashes"]) != 1:
+                continue
+            doc_hash = next(iter(d["hashes"]))
+            got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]}, include=["documents"])
+            todo.append((path, doc_hash, sum(len(s) for t in got["documents"] for s in split_sentences(t))))
+        return todo
+
+    def _add_sentences_to(self, path: str, doc_hash: str) -> None:
+        """Give an indexed document version its sentence embeddings, then mark its chunks."""
+        got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]}, include=["documents", "metadatas"])
+        chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        if not chunks:
+            return
+        self._write_sentences(chunks)
+        self.collection.update(ids=got["ids"], metadatas=[{**m, "sentences": 1} for m in got["metadatas"]])
 
     def _delete_other_versions(self, path: str, keep_hash: str) -> int:
         got = self.collection.get(where={"path": path}, include=["metadatas"])
         old = [i for i, m in zip(got["ids"], got["metadatas"]) if m.get("doc_hash") != keep_hash]
         if old:
             self.collection.delete(ids=old)
+        self.sentences.delete(where={"$and": [{"path": path}, {"doc_hash": {"$ne": keep_hash}}]})
         return len(old)
 
     def delete_document(self, path: str, rebuild: bool = True) -> int:
@@ -573,6 +689,7 @@ class KnowledgeIndex:
             got = self.collection.get(where={"path": path}, include=[])
             if got["ids"]:
                 self.collection.delete(ids=got["ids"])
+            self.sentences.delete(where={"path": path})
             if rebuild:
                 self._rebuild_bm25(self._bump_revision())
             return len(got["ids"])

@@ -149,8 +149,10 @@ class HybridRetriever:
     """Dense (Chroma) + BM25 (bm25s) retrieval fused by reciprocal rank fusion.
 
     RRF score of a passage: Σ_r w_r / (k + rank_r), ranks from 1, k = ``settings.rrf_k`` (60,
-    Cormack et al., SIGIR 2009). Passages named by an article reference in the question are
-    fetched directly and ranked first. Near-identical passages (same normalised text) are kept once.
+    Cormack et al., SIGIR 2009), over three rankings: passage embeddings, BM25, and sentence
+    embeddings (each passage ranked by its best sentence), plus the regulation prior. Passages named
+    by an article reference in the question are fetched directly and ranked first. Identical and
+    near-identical passages (character 3-gram Jaccard ≥ ``settings.near_duplicate``) are kept once.
     """
 
     def __init__(self, index: KnowledgeIndex, settings: Settings | None = None):
@@ -189,12 +191,16 @@ class HybridRetriever:
                 if doc_type and chunk.doc_type != doc_type:
                     continue
                 direct.append(RetrievedChunk(chunk=chunk, score=0.0, direct=True))
-        dense = self.index.dense_search(q, n, doc_type)
+        qvec = self.index.embed_query(q)
+        dense = self.index.dense_search(q, n, doc_type, vector=qvec)
         sparse = self.index.bm25_search(keyword_query(q), n, doc_type)
+        sentences = self.index.sentence_search(q, n, doc_type, vector=qvec) if self.settings.sentence_weight else []
         fused: dict[str, float] = {}
         dense_scores = dict(dense)
         bm25_scores = dict(sparse)
-        rankings = [(self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)]
+        sentence_scores = dict(sentences)
+        rankings = [(self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse),
+                    (self.settings.sentence_weight, sentences)]
         if self.settings.regulation_weight and not doc_type:
             # regulations first: rankings within the regulations join the fusion as a prior, but only
             # passages that are competitive on their own (a regulation that merely tops a small
@@ -204,7 +210,8 @@ class HybridRetriever:
             top_bm25 = sparse[0][1] if sparse else 0.0
             reg_bm25 = [(c, sc) for c, sc in self.index.bm25_search(keyword_query(q), n, "法规") if sc >= 0.3 * top_bm25]
             lexical = {c for c, _ in reg_bm25}  # dense scores bunch too closely to judge competitiveness alone
-            reg_dense = [(c, sc) for c, sc in self.index.dense_search(q, n, "法规") if sc >= top_dense - 0.05 and c in lexical]
+            reg_dense = [(c, sc) for c, sc in self.index.dense_search(q, n, "法规", vector=qvec)
+                         if sc >= top_dense - 0.05 and c in lexical]
             rankings += [(w * self.settings.dense_weight, reg_dense), (w * self.settings.bm25_weight, reg_bm25)]
             for cid, sc in reg_dense:
                 dense_scores.setdefault(cid, sc)
@@ -222,6 +229,7 @@ class HybridRetriever:
         order = sorted(order[: k * 4], key=fused.get, reverse=True)
         results: list[RetrievedChunk] = []
         seen_text: set[str] = set()
+        shingles: list[set[str]] = []
         top_score = (max(fused.values()) if fused else 0.0) + 1.0
         for r in direct:
             key = _text_key(r.chunk.text)
@@ -231,6 +239,8 @@ class HybridRetriever:
             r.score = top_score
             r.dense_score = dense_scores.get(r.chunk.id)
             r.bm25_score = bm25_scores.get(r.chunk.id)
+            r.sentence_score = sentence_scores.get(r.chunk.id)
+            shingles.append(_shingles(r.chunk.text))
             results.append(r)
         per_doc: dict[str, int] = {}
         limit = self.settings.max_per_document
@@ -245,10 +255,15 @@ class HybridRetriever:
                 continue
             if limit and chunk.doc_type != "法规" and per_doc.get(chunk.path, 0) >= limit:
                 continue
+            sh = _shingles(chunk.text)
+            if any(_resemblance(sh, other) >= self.settings.near_duplicate for other in shingles):
+                continue  # near-identical to a better passage (the case library quotes itself)
             per_doc[chunk.path] = per_doc.get(chunk.path, 0) + 1
             seen_text.add(key)
+            shingles.append(sh)
             results.append(
-                RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid), bm25_score=bm25_scores.get(cid))
+                RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid),
+                               bm25_score=bm25_scores.get(cid), sentence_score=sentence_scores.get(cid))
             )
         if self.settings.reranker_model:
             from bot.rerank import get_reranker
@@ -257,6 +272,17 @@ class HybridRetriever:
             results = [r for r in results if r.direct] + get_reranker(self.settings.reranker_model).rerank(q, rest, final_k)
             k = final_k
         return results[: max(k, len(direct))]
+
+
+def _shingles(text: str, n: int = 3) -> set[str]:
+    """Character ``n``-grams of ``text`` with punctuation and spaces removed."""
+    t = re.sub(r"\W", "", text)
+    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
+
+
+def _resemblance(a: set[str], b: set[str]) -> float:
+    """Jaccard resemblance |a ∩ b| / |a ∪ b| of two shingle sets (Broder 1997), in [0, 1]."""
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _text_key(text: str) -> str:

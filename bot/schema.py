@@ -139,6 +139,7 @@ class RetrievedChunk:
         dense_score: cosine similarity of query and passage embeddings in [-1, 1], or None when
             the passage was not among the dense candidates.
         bm25_score: BM25 score (unbounded, ≥ 0) or None.
+        sentence_score: cosine similarity of the query and the passage's best sentence, or None.
         direct: True when the passage was fetched because the question named its article.
     """
 
@@ -146,6 +147,7 @@ class RetrievedChunk:
     score: float
     dense_score: float | None = None
     bm25_score: float | None = None
+    sentence_score: float | None = None
     direct: bool = False
     rerank_score: float | None = None
 

@@ -266,3 +266,19 @@ def _split_general(text: str, title: str) -> list[_Piece]:
     if carry:
         out.append(_Piece(carry, ""))
     return out
+
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+MIN_SENTENCE_CHARS = 4
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a chunk for the sentence-level embeddings: split after 。！？； (and their
+    ASCII forms) and at line breaks; pieces shorter than ``MIN_SENTENCE_CHARS`` characters
+    (item labels, stray punctuation) are dropped. Order is kept, duplicates are kept once.
+
+    Example: ``split_sentences("预备期为一年。预备期从支部大会通过之日算起。")`` →
+    ``['预备期为一年。', '预备期从支部大会通过之日算起。']``.
+    """
+    out = (s.strip() for s in _SENTENCE.findall(text))
+    return list(dict.fromkeys(s for s in out if len(s) >= MIN_SENTENCE_CHARS))

@@ -7,7 +7,8 @@ Prints (nothing is asserted):
 2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
 3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
    index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
-   HNSW graph sees a realistic distribution without hours of embedding);
+   HNSW graph sees a realistic distribution without hours of embedding), each with the corpus's
+   average number of sentence embeddings (real sentence vectors plus noise);
 4. peak resident memory of the process (``ru_maxrss``).
 """
 
@@ -69,9 +70,11 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
         r = pipe.ingest(src, show_progress=True)
         sec = time.perf_counter() - t
         docs = r.added + r.updated
+        source_chars = sum(len(c.text) for c in pipe.index.get(pipe.index._all([])["ids"]).values())
         print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：2 部法规 + {n_docs} 篇案例'}，全新索引）")
-        print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个，{r.chars_embedded} 字，用时 {sec:.1f} s")
-        print(f"  {docs / sec:.2f} 篇/s，{r.chars_embedded / sec:.0f} 字/s")
+        print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个（正文 {source_chars} 字），句向量 {pipe.stats()['sentences']} 条，"
+              f"共向量化 {r.chars_embedded} 字（片段含标题路径 + 句子），用时 {sec:.1f} s")
+        print(f"  {docs / sec:.2f} 篇/s，正文 {source_chars / sec:.0f} 字/s，向量化 {r.chars_embedded / sec:.0f} 字/s")
         t = time.perf_counter()
         r2 = pipe.ingest(src, show_progress=False)
         print(f"  再次索引（无改动）：{time.perf_counter() - t:.2f} s，新写入 {r2.chunks_added} 个片段")
@@ -80,7 +83,8 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
 
 
 def add_synthetic(pipe, n: int, seed: int = 0) -> None:
-    """Add ``n`` synthetic chunks (see module docstring) to ``pipe``'s index, then rebuild BM25."""
+    """Add ``n`` synthetic chunks (see module docstring) to ``pipe``'s index, each with as many
+    synthetic sentence embeddings as the real chunks have on average, then rebuild BM25."""
     from tqdm import tqdm
 
     rng = np.random.default_rng(seed)
@@ -88,6 +92,9 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
     data = idx._all(["documents", "embeddings"])
     sentences = [s for d in data["documents"] for s in re.split(r"(?<=[。！？；])", d) if len(s) > 8]
     vecs = np.asarray(data["embeddings"], dtype=np.float32)
+    per_chunk = round(int(idx.sentences.count()) / max(1, len(vecs)))
+    svecs = np.asarray(idx.sentences.get(include=["embeddings"], limit=5000)["embeddings"], dtype=np.float32) \
+        if per_chunk else None
     random.seed(seed)
     bar = tqdm(total=n, desc="合成片段", unit="片段")
     batch = 2000
@@ -103,8 +110,21 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
             embeddings=noisy.tolist(),
             metadatas=[{"title": "合成片段", "doc_type": "资料", "source": "synthetic", "path": "/synthetic",
                         "version": "", "heading": "", "article": "", "article_no": -1, "index": i,
-                        "n_chunks": 1, "doc_hash": "syn"} for i in range(m)],
+                        "n_chunks": 1, "doc_hash": "syn", "sentences": int(bool(per_chunk))} for i in range(m)],
         )
+        if per_chunk:
+            ms = m * per_chunk
+            sv = svecs[rng.integers(0, len(svecs), ms)] + rng.normal(0, 0.03, (ms, svecs.shape[1])).astype(np.float32)
+            sv /= np.linalg.norm(sv, axis=1, keepdims=True)
+            owners = [f"syn-{start + i}" for i in range(m) for _ in range(per_chunk)]
+            for j in range(0, ms, 5000):
+                idx.sentences.add(
+                    ids=[f"{o}:s{(j + k) % per_chunk}" for k, o in enumerate(owners[j: j + 5000])],
+                    documents=[random.choice(sentences) for _ in owners[j: j + 5000]],
+                    embeddings=sv[j: j + 5000].tolist(),
+                    metadatas=[{"chunk_id": o, "path": "/synthetic", "doc_hash": "syn", "doc_type": "资料"}
+                               for o in owners[j: j + 5000]],
+                )
         bar.update(m)
     bar.close()
     t = time.perf_counter()
@@ -147,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n[3] 追加 {args.synthetic} 个合成片段")
             t = time.perf_counter()
             add_synthetic(big, args.synthetic)
-            print(f"  写入与重建用时 {time.perf_counter() - t:.1f} s；索引共 {big.index.count()} 个片段")
+            print(f"  写入与重建用时 {time.perf_counter() - t:.1f} s；索引共 {big.index.count()} 个片段，"
+                  f"{big.index.sentences.count()} 条句向量")
             big.retrieve(questions[0])
             print(line("retrieve (k=5) @ +synthetic", timed(lambda q: big.retrieve(q, k=5), questions)))
             print(line("ask (extractive) @ +synthetic", timed(big.ask, questions)))

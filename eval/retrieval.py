@@ -5,6 +5,7 @@ Runs, on the same corpus and questions in one run:
 * **ours** — the product pipeline (hybrid dense + BM25, RRF, article look-up, de-duplication);
 * **bm25** — our BM25 index alone (same chunks);
 * **dense** — our Chroma index alone (same chunks, same embedder);
+* **sentence-dense** — our sentence embeddings alone (each passage ranked by its best sentence);
 * **naive-langchain** — the setup other tools ship: raw file text, LangChain
   ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)``, Chroma, the same embedder
   (built once into ``<data-dir>/naive-langchain``; ~15 min on 2 cores the first time).
@@ -69,7 +70,15 @@ def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
         got = idx.get(ids)
         return [_hit(got[i]) for i in ids if i in got]
 
-    return {"ours": ours, "bm25": bm25, "dense": dense}
+    def sentence(q: str) -> list[Hit]:
+        ids = [i for i, _ in idx.sentence_search(normalize_query(q), K)]
+        got = idx.get(ids)
+        return [_hit(got[i]) for i in ids if i in got]
+
+    runs = {"ours": ours, "bm25": bm25, "dense": dense}
+    if idx.sentences.count():
+        runs["sentence-dense"] = sentence
+    return runs
 
 
 class NaiveLangChain:
@@ -187,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             print_table("相对 naive LangChain 的倍数", [(n, ratios[n]) for n in runs], COLUMNS)
         with_article = [q for q in questions if q.get("gold_article")]
         if with_article:
-            for name in ("ours", "bm25", "dense"):
+            for name in [n for n in runs if n != "naive-langchain"]:
                 m, _, _ = evaluate(with_article, runs[name], ours_collection, article_relevant)
                 set_report["article"][name] = m
             print_table(f"条款匹配（article match，{len(with_article)} 题）", [(n, set_report["article"][n]) for n in set_report["article"]], COLUMNS)

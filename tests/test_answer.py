@@ -74,3 +74,40 @@ def test_parse_article_refs():
 def test_query_normalisation_and_key_terms():
     assert normalize_query("黨章　第７條") == "党章 第7条"
     assert key_terms("预备党员的预备期是多长时间？") == ["预备", "备党", "党员", "备期"]
+
+
+def test_sentence_search_ranks_a_passage_by_its_best_sentence(pipeline):
+    """第三条 lists eight duties in 610 characters; the question matches one of its sentences."""
+    import numpy as np
+
+    idx = pipeline.index
+    q = "党员必须严格保守党和国家的秘密吗"
+    hits = idx.sentence_search(q, 5)
+    top = idx.get([hits[0][0]])[hits[0][0]]
+    assert (top.title, top.article) == ("中国共产党章程", "第三条")
+    sentence = next(s for s in top.text.split("\n") if "保守党和国家的秘密" in s)
+    cosine = float(np.dot(idx.embeddings.embed_query(q), idx.embeddings.embed_documents([sentence])[0]))
+    assert abs(hits[0][1] - cosine) < 2e-3  # the passage's score is its best sentence's similarity
+    assert any(r.chunk.article == "第三条" and r.sentence_score for r in pipeline.retrieve(q, k=5))
+
+
+def test_near_identical_passages_are_kept_once(tmp_path):
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+
+    kb = tmp_path / "kb"
+    (kb / "regulations").mkdir(parents=True)
+    (kb / "cases").mkdir()
+    article = "第九条 党员领导干部应当带头参加双重组织生活，每年至少参加一次所在党支部的组织生活会，认真开展批评和自我批评。"
+    (kb / "regulations" / "组织生活规定.md").write_text(f"# 组织生活规定\n\n{article}\n", encoding="utf-8")
+    # a case that quotes the article with one character added (resemblance 0.9), and one that discusses it
+    quoted = article.replace("认真", "认真地")
+    (kb / "cases" / "案例一.md").write_text(f"# 案例一\n\n{quoted}\n", encoding="utf-8")
+    (kb / "cases" / "案例二.md").write_text(
+        "# 案例二\n\n某局党员领导干部三年未参加所在党支部的组织生活会，被给予诫勉谈话。\n", encoding="utf-8")
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb))
+    pipe.ingest(kb, show_progress=False)
+    titles = [r.chunk.title for r in pipe.retrieve("领导干部要参加党支部的组织生活会吗", k=5)]
+    assert titles.count("组织生活规定") + titles.count("案例一") == 1 and "案例二" in titles
+    loose = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, near_duplicate=1.0))
+    assert len(loose.retrieve("领导干部要参加党支部的组织生活会吗", k=5)) == 3  # only exact copies are merged

@@ -47,6 +47,47 @@ def small(tmp_path, corpus):
     return pipe, kb
 
 
+def _sentence_chunk_ids(pipe) -> list[str]:
+    got = pipe.index.sentences.get(include=["metadatas"])
+    return [m["chunk_id"] for m in got["metadatas"]]
+
+
+def test_sentence_embeddings_follow_their_document(small):
+    from bot.split import split_sentences
+
+    pipe, kb = small
+    chunks = pipe.index.get(pipe.index._all([])["ids"])
+    expected = sum(len(split_sentences(c.text)) for c in chunks.values())
+    assert expected >= 3 and pipe.stats()["sentences"] == expected
+    assert set(_sentence_chunk_ids(pipe)) == set(chunks)
+    f = kb / "regulations" / "条例.md"
+    f.write_text(f.read_text(encoding="utf-8").replace("三年", "五年"), encoding="utf-8")
+    (kb / "notes.txt").unlink()
+    pipe.ingest(kb, show_progress=False)
+    now = set(pipe.index._all([])["ids"])
+    assert set(_sentence_chunk_ids(pipe)) == now  # the old version's and the deleted file's sentences are gone
+    hits = pipe.index.sentence_search("支部委员会任期多长", 3)
+    assert hits and "五年" in pipe.index.get([hits[0][0]])[hits[0][0]].text
+
+
+def test_index_without_sentence_embeddings_is_upgraded_in_place(tmp_path, corpus):
+    kb = tmp_path / "kb"
+    (kb / "regulations").mkdir(parents=True)
+    shutil.copy(PARTY_CONSTITUTION, kb / "regulations")
+    (kb / "notes.txt").write_text("三会一课是党的组织生活的基本制度。支部党员大会一般每季度召开一次。", encoding="utf-8")
+    old = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, sentence_weight=0))
+    first = old.ingest(kb, show_progress=False)
+    assert first.added == 2 and old.stats()["sentences"] == 0
+    del old
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb))
+    upgrade = pipe.ingest(kb, show_progress=False)
+    assert upgrade.chunks_added == 0 and upgrade.unchanged == 2 and upgrade.sentences_backfilled == 2
+    assert upgrade.chars_embedded > 10_000 and "补建了句向量" in upgrade.summary()
+    assert set(_sentence_chunk_ids(pipe)) == set(pipe.index._all([])["ids"])
+    again = pipe.ingest(kb, show_progress=False)
+    assert again.sentences_backfilled == 0 and again.chars_embedded == 0
+
+
 def test_changed_file_replaced_and_deleted_file_removed(small):
     pipe, kb = small
     f = kb / "regulations" / "条例.md"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.load import load_document
 from bot.schema import Document
-from bot.split import chinese_number, split_document
+from bot.split import chinese_number, split_document, split_sentences
 from conftest import CASES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 
 
@@ -83,3 +83,12 @@ def test_chunk_ids_stable_and_distinct(corpus):
     a, b = split_document(doc), split_document(doc)
     assert [c.id for c in a] == [c.id for c in b]
     assert len({c.id for c in a}) == len(a)
+
+
+def test_sentences_split_at_chinese_stops_and_lines():
+    text = "第七条 预备党员的预备期为一年。党组织对预备党员应当认真教育和考察；\n（一）\n预备期满怎么办？按期转正！"
+    assert split_sentences(text) == [
+        "第七条 预备党员的预备期为一年。", "党组织对预备党员应当认真教育和考察；", "预备期满怎么办？", "按期转正！",
+    ]  # the bare item label （一） is too short to embed on its own
+    assert split_sentences("重复的句子。重复的句子。") == ["重复的句子。"]
+    assert split_sentences("") == []
