@@ -10,6 +10,9 @@ Runs, on the same corpus and questions in one run:
   ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)``, Chroma, the same embedder
   (built once into ``<data-dir>/naive-langchain``; ~15 min on 2 cores the first time).
 
+``--traditional`` converts every question to traditional script (OpenCC ``s2t``) first, to measure the
+query normaliser (the naive baseline does not normalise).
+
 Question sets: ``eval/data/dev_questions.jsonl`` (written by us) and a set derived from the quiz
 banks in ``../shared/eval/quizbanks`` (:mod:`eval.quizbank_questions`). Prints tables (overall and
 per document type, evidence match and article match, ratios against the naive setup) and writes a
@@ -151,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-naive", action="store_true", help="跳过 naive LangChain 基线（首次构建约 15 分钟）")
     ap.add_argument("--report", type=Path, default=REPORTS / "retrieval.json")
     ap.add_argument("--sets", default="dev,quizbank", help="要评测的问题集，逗号分隔：dev,quizbank")
+    ap.add_argument("--traditional", action="store_true",
+                    help="先把问题转成繁体（OpenCC s2t）再检索：检验查询归一化（证据仍按简体语料匹配）")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
@@ -168,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
 
         regs = [(h.source.split("/", 1)[1], h.text) for h in ours_collection if "/regulations/" in "/" + h.source]
         question_sets["quizbank"] = derive(regs, args.quizbanks)
+    if args.traditional:
+        import opencc
+
+        s2t = opencc.OpenCC("s2t")
+        question_sets = {k: [{**q, "question": s2t.convert(q["question"])} for q in v] for k, v in question_sets.items()}
     runs = systems(pipe)
     naive = None
     if not args.no_naive:
