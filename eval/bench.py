@@ -3,7 +3,7 @@
 Prints (nothing is asserted):
 
 1. ingest throughput (documents/s, characters/s) — on a fresh temporary index: the regulations plus
-   ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest`` (~15 min);
+   ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest`` (~30 min);
 2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
 3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
    index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="性能基准")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--data-dir", type=Path, default=Path("data"))
-    ap.add_argument("--full-ingest", action="store_true", help="在全新索引上完整索引全部语料（约 15 分钟）")
+    ap.add_argument("--full-ingest", action="store_true", help="在全新索引上完整索引全部语料（约 30 分钟）")
     ap.add_argument("--ingest-docs", type=int, default=40, help="吞吐测试使用的案例篇数（非 --full-ingest 时）")
     ap.add_argument("--synthetic", type=int, default=100_000, help="追加的合成片段数（0 跳过）")
     ap.add_argument("--skip-ingest", action="store_true")

@@ -1,7 +1,8 @@
 """Load test: ``python -m eval.load [--url URL] [--users 1,5,20] [--requests 40]``.
 
 Sends dev questions to the app's ``/ask`` API from 1, 5 and 20 concurrent users (threads, one
-gradio_client each) and prints throughput (answers/s) and latency p50/p95 per level. Without
+gradio_client each) and prints throughput (answers/s) and latency p50/p95 per level, then the resident
+memory of the app when it started it. Without
 ``--url`` it starts ``python app.py`` on a free loopback port with the current settings (index in
 ``DANGJIAN_DATA_DIR``). Requests are bounded in number; only loopback is contacted by default.
 """
@@ -76,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             wall = time.perf_counter() - t0
             print(f"{users:>10}{args.requests:>10}{len(latencies) / wall:>16.2f}{pct(latencies, 50):>12.0f}"
                   f"{pct(latencies, 95):>12.0f}{failures:>8}")
+        if proc:
+            rss = next((line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                        if line.startswith("VmRSS:")), None) if Path(f"/proc/{proc.pid}/status").exists() else None
+            if rss:
+                print(f"\n应用进程常驻内存（VmRSS，压测之后）：{int(rss) / 1024:.0f} MB")
     finally:
         if proc:
             proc.terminate()
