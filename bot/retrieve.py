@@ -148,8 +148,8 @@ def expand_aliases(question: str) -> str:
 class HybridRetriever:
     """Dense (Chroma) + BM25 (bm25s) retrieval fused by reciprocal rank fusion.
 
-    RRF score of a passage: Σ_r w_r / (k + rank_r), ranks from 1, k = ``settings.rrf_k`` (60,
-    Cormack et al., SIGIR 2009), over three rankings: passage embeddings, BM25, and sentence
+    RRF score of a passage: Σ_r w_r / (k + rank_r), ranks from 1 (Cormack, Clarke & Büttcher,
+    SIGIR 2009, who use k = 60; here k = ``settings.rrf_k``, 10 by measurement), over three rankings: passage embeddings, BM25, and sentence
     embeddings (each passage ranked by its best sentence), plus the regulation prior. Passages named
     by an article reference in the question are fetched directly and ranked first. Identical and
     near-identical passages (character 3-gram Jaccard ≥ ``settings.near_duplicate``) are kept once.
