@@ -514,7 +514,7 @@ class KnowledgeIndex:
                     continue
                 prepared.append((f, entry, chunks))
             backfill = self._missing_sentences(manifest, {os.path.abspath(f) for f, _, _ in prepared})
-            total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(n for _, _, n in backfill)
+            total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(map(self._sentence_chars, backfill))
             bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not (prepared or backfill), file=None)
             done_chars = 0
             for n_doc, (f, entry, chunks) in enumerate(prepared):
@@ -537,13 +537,15 @@ class KnowledgeIndex:
                 bar.update(chars)
                 if progress:
                     progress(done_chars / max(total_chars, 1), f"已索引 {n_doc + 1}/{len(prepared)}：{f.name}")
-            for path, doc_hash, chars in backfill:  # older index: sentence embeddings of unchanged documents
+            for chunks in backfill:  # older index: sentence embeddings of unchanged documents
+                path = chunks[0].path
                 try:
-                    self._add_sentences_to(path, doc_hash)
+                    self._add_sentences_to(chunks)
                 except Exception as e:
                     log.exception("写入句向量失败：%s", path)
                     report.failed.append({"file": path, "reason": f"写入句向量失败（{type(e).__name__}: {e}）"})
                     continue
+                chars = self._sentence_chars(chunks)
                 report.chars_embedded += chars
                 report.sentences_backfilled += 1
                 done_chars += chars
@@ -607,12 +609,15 @@ class KnowledgeIndex:
     def _with_sentences(self) -> bool:
         return self.settings.sentence_weight > 0
 
+    @staticmethod
+    def _sentence_chars(chunks: list[Chunk]) -> int:
+        """Characters of the sentences of ``chunks`` (what their sentence embeddings cover)."""
+        return sum(len(s) for c in chunks for s in split_sentences(c.text))
+
     def _embed_chars(self, chunks: list[Chunk]) -> int:
         """Characters embedded when writing ``chunks`` (passages, plus sentences when enabled)."""
         n = sum(len(c.embed_text) for c in chunks)
-        if self._with_sentences:
-            n += sum(len(s) for c in chunks for s in split_sentences(c.text))
-        return n
+        return n + self._sentence_chars(chunks) if self._with_sentences else n
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         batch = max(1, self.settings.embedding_batch_size)
@@ -652,9 +657,9 @@ class KnowledgeIndex:
             embeddings=self._embed([c.embed_text for c in chunks]),
         )
 
-    def _missing_sentences(self, manifest: dict[str, dict[str, Any]], skip: set[str]) -> list[tuple[str, str, int]]:
-        """(path, doc_hash, characters to embed) of complete indexed documents without sentence
-        embeddings, except those in ``skip`` (about to be rewritten anyway)."""
+    def _missing_sentences(self, manifest: dict[str, dict[str, Any]], skip: set[str]) -> list[list[Chunk]]:
+        """The chunks of each complete indexed document without sentence embeddings, except the
+        documents in ``skip`` (about to be rewritten anyway)."""
         if not self._with_sentences:
             return []
         todo = []
@@ -662,18 +667,15 @@ class KnowledgeIndex:
             if d.get("sentences") or path in skip or len(d["hashes"]) != 1:
                 continue
             doc_hash = next(iter(d["hashes"]))
-            got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]}, include=["documents"])
-            todo.append((path, doc_hash, sum(len(s) for t in got["documents"] for s in split_sentences(t))))
+            got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]},
+                                      include=["documents", "metadatas"])
+            todo.append([Chunk.from_metadata(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])])
         return todo
 
-    def _add_sentences_to(self, path: str, doc_hash: str) -> None:
-        """Give an indexed document version its sentence embeddings, then mark its chunks."""
-        got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]}, include=["documents", "metadatas"])
-        chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
-        if not chunks:
-            return
+    def _add_sentences_to(self, chunks: list[Chunk]) -> None:
+        """Give an indexed document version's chunks their sentence embeddings, then mark them."""
         self._write_sentences(chunks)
-        self.collection.update(ids=got["ids"], metadatas=[{**m, "sentences": 1} for m in got["metadatas"]])
+        self.collection.update(ids=[c.id for c in chunks], metadatas=[{**c.metadata(), "sentences": 1} for c in chunks])
 
     def _delete_other_versions(self, path: str, keep_hash: str) -> int:
         got = self.collection.get(where={"path": path}, include=["metadatas"])

@@ -250,16 +250,12 @@ class HybridRetriever:
             chunk = chunks.get(cid)
             if chunk is None:
                 continue
-            key = _text_key(chunk.text)
-            if key in seen_text:
-                continue
             if limit and chunk.doc_type != "法规" and per_doc.get(chunk.path, 0) >= limit:
                 continue
             sh = _shingles(chunk.text)
             if any(_resemblance(sh, other) >= self.settings.near_duplicate for other in shingles):
-                continue  # near-identical to a better passage (the case library quotes itself)
+                continue  # identical or near-identical to a better passage (the case library quotes itself)
             per_doc[chunk.path] = per_doc.get(chunk.path, 0) + 1
-            seen_text.add(key)
             shingles.append(sh)
             results.append(
                 RetrievedChunk(chunk=chunk, score=fused[cid], dense_score=dense_scores.get(cid),

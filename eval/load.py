@@ -77,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             wall = time.perf_counter() - t0
             print(f"{users:>10}{args.requests:>10}{len(latencies) / wall:>16.2f}{pct(latencies, 50):>12.0f}"
                   f"{pct(latencies, 95):>12.0f}{failures:>8}")
-        if proc:
-            rss = next((line.split()[1] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-                        if line.startswith("VmRSS:")), None) if Path(f"/proc/{proc.pid}/status").exists() else None
+        status = Path(f"/proc/{proc.pid}/status") if proc else None
+        if status and status.exists():
+            rss = next((line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmRSS:")), None)
             if rss:
                 print(f"\n应用进程常驻内存（VmRSS，压测之后）：{int(rss) / 1024:.0f} MB")
     finally:

@@ -63,20 +63,18 @@ def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
     def ours(q: str) -> list[Hit]:
         return [_hit(r.chunk) for r in pipe.retrieve(q, k=K)]
 
-    def bm25(q: str) -> list[Hit]:
-        ids = [i for i, _ in idx.bm25_search(keyword_query(normalize_query(q)), K)]
+    def hits(ids: list[str]) -> list[Hit]:
         got = idx.get(ids)
         return [_hit(got[i]) for i in ids if i in got]
+
+    def bm25(q: str) -> list[Hit]:
+        return hits([i for i, _ in idx.bm25_search(keyword_query(normalize_query(q)), K)])
 
     def dense(q: str) -> list[Hit]:
-        ids = [i for i, _ in idx.dense_search(normalize_query(q), K)]
-        got = idx.get(ids)
-        return [_hit(got[i]) for i in ids if i in got]
+        return hits([i for i, _ in idx.dense_search(normalize_query(q), K)])
 
     def sentence(q: str) -> list[Hit]:
-        ids = [i for i, _ in idx.sentence_search(normalize_query(q), K)]
-        got = idx.get(ids)
-        return [_hit(got[i]) for i in ids if i in got]
+        return hits([i for i, _ in idx.sentence_search(normalize_query(q), K)])
 
     runs = {"ours": ours, "bm25": bm25, "dense": dense}
     if idx.sentences.count():
