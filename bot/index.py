@@ -42,7 +42,7 @@ from bot.config import Settings
 from bot.embed import ChromaEmbeddingAdapter, get_embeddings
 from bot.load import LoadError, content_hash, iter_files, load_document
 from bot.schema import Chunk
-from bot.split import split_document, split_sentences
+from bot.split import document_hash, split_document, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -488,7 +488,7 @@ class KnowledgeIndex:
                 key = os.path.abspath(f)
                 seen.add(key)
                 try:
-                    digest = content_hash(f)
+                    digest = document_hash(content_hash(f))
                 except OSError as e:
                     report.failed.append({"file": str(f), "reason": f"无法读取文件（{e.strerror or e}）"})
                     continue

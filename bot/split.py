@@ -24,6 +24,10 @@ CHUNK_SIZE = 400  # characters; the issue asks for about 300–500
 CHUNK_OVERLAP = 60
 MAX_ARTICLE_CHARS = 600
 PARAGRAPH_TARGET = 350  # preamble/总纲 paragraphs are packed up to this many characters
+# Bump when a change to this module would split an unchanged file differently: the version is part
+# of every chunk's ``doc_hash`` (see :func:`document_hash`), so the next ingest re-splits and
+# re-embeds documents indexed by an older splitter instead of keeping stale chunks.
+SPLITTER_VERSION = 1
 
 _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 _HEADING_PREFIX = r"^(?:#{1,6}\s*)?"
@@ -43,9 +47,19 @@ def chinese_number(text: str) -> int:
     return int(cn2an.cn2an(text, "smart"))
 
 
-def _chunk_id(doc: Document, index: int) -> str:
-    path_hash = hashlib.sha1(doc.path.encode("utf-8")).hexdigest()[:12]
-    return f"{path_hash}:{doc.sha256[:12]}:{index}"
+def document_hash(file_hash: str) -> str:
+    """The hash an indexed document version is known by (64 hex digits): the file's content hash
+    (:func:`bot.load.content_hash`) combined with ``SPLITTER_VERSION`` by sha256. Equal hashes mean
+    the same file split the same way, so the index can skip it. Version 1 is the file hash itself,
+    so indexes built before the version existed stay valid."""
+    if SPLITTER_VERSION == 1:
+        return file_hash
+    return hashlib.sha256(f"{file_hash}:splitter-{SPLITTER_VERSION}".encode("ascii")).hexdigest()
+
+
+def _chunk_id(doc_hash: str, path: str, index: int) -> str:
+    path_hash = hashlib.sha1(path.encode("utf-8")).hexdigest()[:12]
+    return f"{path_hash}:{doc_hash[:12]}:{index}"
 
 
 @dataclass
@@ -82,9 +96,10 @@ def split_document(doc: Document) -> list[Chunk]:
             seen.add(key)
             unique.append(p)
     pieces = unique
+    doc_hash = document_hash(doc.sha256)
     chunks = [
         Chunk(
-            id=_chunk_id(doc, i),
+            id=_chunk_id(doc_hash, doc.path, i),
             text=p.text.strip(),
             title=doc.title,
             doc_type=doc.doc_type,
@@ -96,7 +111,7 @@ def split_document(doc: Document) -> list[Chunk]:
             article_no=p.article_no,
             index=i,
             n_chunks=len(pieces),
-            doc_hash=doc.sha256,
+            doc_hash=doc_hash,
             status=doc.status or "现行有效",
             effective=doc.effective,
             status_source=doc.status_source,
@@ -229,7 +244,8 @@ _SECTION_HEADING = re.compile(
 )
 
 
-def _recursive_splitter(size: int = CHUNK_SIZE) -> RecursiveCharacterTextSplitter:
+def _recursive_splitter(size: int | None = None) -> RecursiveCharacterTextSplitter:
+    size = size or CHUNK_SIZE
     return RecursiveCharacterTextSplitter(
         chunk_size=size,
         chunk_overlap=min(CHUNK_OVERLAP, size // 5),

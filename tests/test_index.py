@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -86,6 +87,25 @@ def test_index_without_sentence_embeddings_is_upgraded_in_place(tmp_path, corpus
     assert set(_sentence_chunk_ids(pipe)) == set(pipe.index._all([])["ids"])
     again = pipe.ingest(kb, show_progress=False)
     assert again.sentences_backfilled == 0 and again.chars_embedded == 0
+
+
+def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
+    import bot.split
+
+    pipe, kb = small
+    (kb / "notes.txt").write_text("党支部要定期召开组织生活会，开展批评和自我批评。" * 30, encoding="utf-8")
+    pipe.ingest(kb, show_progress=False)
+    before = set(pipe.index._all([])["ids"])
+    n_notes = pipe.index.manifest()[os.path.abspath(kb / "notes.txt")]["n_chunks"]
+    monkeypatch.setattr(bot.split, "SPLITTER_VERSION", bot.split.SPLITTER_VERSION + 1)
+    monkeypatch.setattr(bot.split, "CHUNK_SIZE", 200)
+    report = pipe.ingest(kb, show_progress=False)
+    assert (report.updated, report.unchanged, report.added, report.removed) == (2, 0, 0, 0)
+    now = set(pipe.index._all([])["ids"])
+    assert not now & before  # no chunk of the old split is left
+    assert pipe.index.manifest()[os.path.abspath(kb / "notes.txt")]["n_chunks"] > n_notes
+    assert set(_sentence_chunk_ids(pipe)) == now
+    assert pipe.ingest(kb, show_progress=False).unchanged == 2
 
 
 def test_changed_file_replaced_and_deleted_file_removed(small):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.load import load_document
 from bot.schema import Document
-from bot.split import chinese_number, split_document, split_sentences
+from bot.split import CHUNK_SIZE, chinese_number, split_document, split_sentences
 from conftest import CASES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 
 
@@ -59,13 +59,13 @@ def test_regulation_without_articles_falls_back():
     text = "关于加强党员教育的意见\n\n" + "加强党员教育管理是党的建设的基础工作。" * 60
     chunks = split_document(_reg(text))
     assert len(chunks) > 1 and all(c.article is None for c in chunks)
-    assert all(len(c.text) <= 400 for c in chunks)
+    assert all(len(c.text) <= CHUNK_SIZE for c in chunks)
 
 
 def test_general_split_sentence_aware_with_headings(corpus):
     doc = load_document(CASES / "“利用职务上便利”中的“隶属关系、制约关系”解析.md", corpus)
     chunks = split_document(doc)
-    assert all(50 <= len(c.text) <= 400 for c in chunks[:-1])
+    assert all(50 <= len(c.text) <= CHUNK_SIZE for c in chunks[:-1])
     assert {"【基本案情】", "【评析意见】"} <= {c.heading for c in chunks}
     # chunks end at sentence boundaries, not mid-word
     assert sum(c.text[-1] in "。！？；”" for c in chunks) >= len(chunks) * 0.7
