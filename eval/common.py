@@ -35,6 +35,56 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+# a folder of the corpus layout (../shared/corpus) → doc type, for question files without one
+_TYPE_BY_FOLDER = {"regulations": "法规", "cases": "案例", "seeds": "资料"}
+
+
+class QuestionFileError(ValueError):
+    """A question file that cannot be used; the message names the file, the line and the problem."""
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Read a retrieval question set (JSON Lines) and fill in what a hand-written set may leave out.
+
+    Each line is an object with ``question`` (str) and ``evidence`` (a str or a non-empty list of
+    str: short exact phrases, any of which makes a passage relevant). Optional: ``id`` (default
+    ``<file stem>-<line>``), ``gold_source`` (corpus-relative path of the right document),
+    ``gold_title`` and ``gold_article`` (for article match), ``doc_type`` (法规/案例/资料; default:
+    from a regulations/cases/seeds folder in ``gold_source``, else 未标注). See ``data/dev_questions.jsonl``.
+
+    Raises:
+        QuestionFileError: the file is missing, or a line is not JSON or lacks question/evidence.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise QuestionFileError(f"找不到问题文件：{path}")
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise QuestionFileError(f"{path} 第 {n} 行不是合法的 JSON：{e.msg}") from None
+        evidence = q.get("evidence") if isinstance(q, dict) else None
+        if isinstance(evidence, str):
+            evidence = [evidence]
+        if not isinstance(q, dict) or not str(q.get("question") or "").strip() or not evidence \
+                or not all(isinstance(e, str) and e.strip() for e in evidence):
+            raise QuestionFileError(f"{path} 第 {n} 行缺少 question 或 evidence（证据短语，字符串或字符串列表）")
+        folders = str(q.get("gold_source") or "").replace("\\", "/").split("/")[:-1]
+        typed = [_TYPE_BY_FOLDER[d] for d in folders if d in _TYPE_BY_FOLDER]
+        out.append({
+            **q,
+            "id": str(q.get("id") or f"{path.stem}-{n}"),
+            "evidence": evidence,
+            "doc_type": q.get("doc_type") or (typed[0] if typed else "未标注"),
+        })
+    if not out:
+        raise QuestionFileError(f"{path} 中没有问题")
+    return out
+
+
 @dataclass
 class Hit:
     """One retrieved passage as the metrics see it."""

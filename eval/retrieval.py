@@ -13,7 +13,8 @@ Runs, on the same corpus and questions in one run:
 ``--traditional`` converts every question to traditional script (OpenCC ``s2t``) first, to measure the
 query normaliser (the naive baseline does not normalise).
 
-Question sets: ``eval/data/dev_questions.jsonl`` (written by us) and a set derived from the quiz
+Question sets: ``eval/data/dev_questions.jsonl`` (written by us; ``--questions FILE`` evaluates another
+set in the same format, e.g. a held-out one, see :func:`eval.common.load_questions`) and a set derived from the quiz
 banks in ``../shared/eval/quizbanks`` (:mod:`eval.quizbank_questions`). Prints tables (overall and
 per document type, evidence match and article match, ratios against the naive setup) and writes a
 JSON report to ``eval/reports/retrieval.json``.
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.common import (
-    DATA, REPORTS, Hit, add_corpus_args, article_relevant, evidence_relevant, load_jsonl, metrics,
+    DATA, REPORTS, Hit, QuestionFileError, add_corpus_args, article_relevant, evidence_relevant, load_questions, metrics,
     print_table,
 )
 
@@ -148,7 +149,8 @@ def evaluate(questions: list[dict], search: Callable[[str], list[Hit]], collecti
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="检索质量评测（ours vs. baselines）")
     add_corpus_args(ap)
-    ap.add_argument("--questions", type=Path, default=DATA / "dev_questions.jsonl")
+    ap.add_argument("--questions", type=Path, default=DATA / "dev_questions.jsonl",
+                    help="问题集（JSON Lines：question、evidence，可选 id、gold_source、gold_title、gold_article、doc_type），默认开发集")
     ap.add_argument("--no-naive", action="store_true", help="跳过 naive LangChain 基线（首次构建约 15 分钟）")
     ap.add_argument("--report", type=Path, default=REPORTS / "retrieval.json")
     ap.add_argument("--sets", default="dev,quizbank", help="要评测的问题集，逗号分隔：dev,quizbank")
@@ -159,12 +161,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
         return 2
 
+    try:
+        dev = load_questions(args.questions) if "dev" in args.sets else []
+    except QuestionFileError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+
     pipe = open_pipeline(args.corpus, args.data_dir)
     data = pipe.index._all(["documents", "metadatas"])
     from bot.schema import Chunk
 
     ours_collection = [_hit(Chunk.from_metadata(i, d, m)) for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
-    dev = load_jsonl(args.questions)
     question_sets = {"dev": dev} if "dev" in args.sets else {}
     if args.quizbanks.is_dir() and "quizbank" in args.sets:
         from eval.quizbank_questions import derive
@@ -185,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report: dict = {"corpus": str(args.corpus), "chunks": len(ours_collection), "sets": {}}
     for set_name, questions in question_sets.items():
-        print(f"\n=== 问题集 {set_name}：{len(questions)} 题 ===")
+        source = f"（{args.questions}）" if set_name == "dev" else ""
+        print(f"\n=== 问题集 {set_name}{source}：{len(questions)} 题 ===")
         set_report: dict = {"n": len(questions), "evidence": {}, "article": {}, "by_type": {}, "latency_ms": {}}
         per_q: dict[str, list[list[bool]]] = {}
         for name, search in runs.items():
