@@ -281,8 +281,21 @@ class KnowledgeIndex:
             embedding_function=self._ef,
             metadata={"hnsw:space": "cosine", "embedder": embedder_id, "dimension": dimension},
         )
+        for col in (self.collection, self.sentences):
+            self._apply_ef_search(col)
         self.bm25 = BM25Store(settings.bm25_dir)
         self._bm25_checked_at = -1e9
+
+    def _apply_ef_search(self, col) -> None:
+        """Give ``col`` the configured HNSW ef_search (a query-time setting Chroma lets one change on
+        an existing collection). A server that refuses the change only costs accuracy: logged."""
+        want = self.settings.hnsw_ef_search
+        try:
+            hnsw = (col.configuration or {}).get("hnsw")
+            if hnsw is not None and hnsw.get("ef_search") != want:
+                col.modify(configuration={"hnsw": {"ef_search": want}})
+        except Exception as e:  # e.g. a Chroma server that refuses the change
+            log.warning("无法把集合 %s 的 ef_search 设为 %s：%s", col.name, want, e)
 
     # ---------------------------------------------------------------- reading
     def count(self) -> int:

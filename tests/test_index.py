@@ -179,3 +179,19 @@ def test_missing_path_error(small, tmp_path):
     pipe, _ = small
     with pytest.raises(FileNotFoundError, match="找不到"):
         pipe.ingest(tmp_path / "nope", show_progress=False)
+
+
+def test_hnsw_ef_search_is_applied_to_existing_collections(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "notes.txt").write_text("三会一课是党的组织生活的基本制度。", encoding="utf-8")
+    first = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, hnsw_ef_search=100))
+    first.ingest(kb, show_progress=False)
+    assert first.index.collection.configuration["hnsw"]["ef_search"] == 100
+    del first
+    reopened = KnowledgeIndex(Settings(data_dir=tmp_path / "data", kb_dir=kb, hnsw_ef_search=300))
+    for col in (reopened.collection, reopened.sentences):
+        assert col.configuration["hnsw"]["ef_search"] == 300
+        # stored, not only held by this client: a fresh handle sees it
+        assert reopened.client.get_collection(col.name, embedding_function=reopened._ef).configuration["hnsw"]["ef_search"] == 300
+    assert reopened.count() == 1  # the data is untouched
