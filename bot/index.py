@@ -406,8 +406,8 @@ class KnowledgeIndex:
         best: dict[str, float] = {}
         for m, d in zip(res["metadatas"][0], res["distances"][0]):
             cid = str(m.get("chunk_id", ""))
-            best.setdefault(cid, 1.0 - float(d))  # results come best first
-        return sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:n]
+            best.setdefault(cid, 1.0 - float(d))  # results come best first, so the first is the best
+        return list(best.items())[:n]
 
     def bm25_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
         return self.ensure_bm25().search(query, n, doc_type)

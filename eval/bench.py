@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.common import DATA, DEFAULT_CORPUS, load_jsonl
+from eval.common import DATA, DEFAULT_CORPUS, load_questions
 
 
 def pct(values: list[float], p: float) -> float:
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pipe = Pipeline(Settings(data_dir=args.data_dir, kb_dir=args.corpus))
     r = pipe.ingest(args.corpus, show_progress=True)
-    questions = [q["question"] for q in load_jsonl(DATA / "dev_questions.jsonl")]
+    questions = [q["question"] for q in load_questions(DATA / "dev_questions.jsonl")]
     pipe.retrieve(questions[0])
     pipe.ask(questions[0])  # warm-up: BM25 load, OpenCC, first query
     print(f"\n[2] 语料规模延迟（{pipe.stats()['chunks']} 个片段，{len(questions)} 个问题，单进程，已预热）")

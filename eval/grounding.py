@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eval.common import DATA, Hit, add_corpus_args, evidence_relevant, load_jsonl
+from eval.common import DATA, Hit, add_corpus_args, evidence_relevant, load_jsonl, load_questions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.retrieval import open_pipeline
 
     pipe = open_pipeline(args.corpus, args.data_dir)
-    inside = load_jsonl(DATA / "dev_questions.jsonl")
+    inside = load_questions(DATA / "dev_questions.jsonl")
     outside = load_jsonl(DATA / "out_of_scope.jsonl")
     rows = []
     for q in inside + outside:

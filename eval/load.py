@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from eval.bench import pct
-from eval.common import DATA, REPO, load_jsonl
+from eval.common import DATA, REPO, load_questions
 
 
 def _start_app() -> tuple[subprocess.Popen, str]:
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url
     if not url:
         proc, url = _start_app()
-    questions = [q["question"] for q in load_jsonl(Path(DATA) / "dev_questions.jsonl")]
+    questions = [q["question"] for q in load_questions(Path(DATA) / "dev_questions.jsonl")]
     try:
         Client(url, verbose=False).predict(questions[0], api_name="/ask")  # warm-up
         print(f"{'并发用户':>8}{'请求数':>8}{'吞吐（答/秒）':>14}{'p50（ms）':>12}{'p95（ms）':>12}{'失败':>6}")

@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        dev = load_questions(args.questions) if "dev" in args.sets else []
+        question_sets = {"dev": load_questions(args.questions)} if "dev" in args.sets else {}
     except QuestionFileError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
@@ -172,7 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     from bot.schema import Chunk
 
     ours_collection = [_hit(Chunk.from_metadata(i, d, m)) for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
-    question_sets = {"dev": dev} if "dev" in args.sets else {}
     if args.quizbanks.is_dir() and "quizbank" in args.sets:
         from eval.quizbank_questions import derive
 
