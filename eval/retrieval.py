@@ -14,7 +14,8 @@ Runs, on the same corpus and questions in one run:
 query normaliser (the naive baseline does not normalise).
 
 Question sets: ``eval/data/dev_questions.jsonl`` (written by us; ``--questions FILE`` evaluates another
-set in the same format, e.g. a held-out one, see :func:`eval.common.load_questions`) and a set derived from the quiz
+set in the same format, e.g. a held-out one, see :func:`eval.common.load_questions`), ``eval/data/blind_questions.jsonl``
+(44 questions written without looking at any ranking, a check on over-fitting to the dev set) and a set derived from the quiz
 banks in ``../shared/eval/quizbanks`` (:mod:`eval.quizbank_questions`). Prints tables (overall and
 per document type, evidence match and article match, ratios against the naive setup) and writes a
 JSON report to ``eval/reports/retrieval.json``.
@@ -35,6 +36,9 @@ from eval.common import (
     print_table,
 )
 
+#: questions written blind (before any ranking was looked at) in the fourth session, to check that a change
+#: generalises beyond the dev set it was measured on; see eval/README.md
+BLIND = DATA / "blind_questions.jsonl"
 COLUMNS = ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]
 K = 10
 
@@ -153,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="问题集（JSON Lines：question、evidence，可选 id、gold_source、gold_title、gold_article、doc_type），默认开发集")
     ap.add_argument("--no-naive", action="store_true", help="跳过 naive LangChain 基线（首次构建约 15 分钟）")
     ap.add_argument("--report", type=Path, default=REPORTS / "retrieval.json")
-    ap.add_argument("--sets", default="dev,quizbank", help="要评测的问题集，逗号分隔：dev,quizbank")
+    ap.add_argument("--sets", default="dev,blind,quizbank",
+                    help="要评测的问题集，逗号分隔：dev（--questions）、blind（eval/data/blind_questions.jsonl）、quizbank")
     ap.add_argument("--traditional", action="store_true",
                     help="先把问题转成繁体（OpenCC s2t）再检索：检验查询归一化（证据仍按简体语料匹配）")
     args = ap.parse_args(argv)
@@ -163,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         question_sets = {"dev": load_questions(args.questions)} if "dev" in args.sets else {}
+        if "blind" in args.sets:
+            question_sets["blind"] = load_questions(BLIND)
     except QuestionFileError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
@@ -191,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report: dict = {"corpus": str(args.corpus), "chunks": len(ours_collection), "sets": {}}
     for set_name, questions in question_sets.items():
-        source = f"（{args.questions}）" if set_name == "dev" else ""
+        source = {"dev": f"（{args.questions}）", "blind": f"（{BLIND}）"}.get(set_name, "")
         print(f"\n=== 问题集 {set_name}{source}：{len(questions)} 题 ===")
         set_report: dict = {"n": len(questions), "evidence": {}, "article": {}, "by_type": {}, "latency_ms": {}}
         per_q: dict[str, list[list[bool]]] = {}
