@@ -56,10 +56,67 @@ QUESTION_RE = re.compile("|".join(map(re.escape, sorted(
      "吗", "呢", "请问"], key=len, reverse=True))))
 
 
+#: Abbreviations members use for Party and State bodies and formulas → the full wording of the
+#: regulations (《中国共产党章程》 chapters 2–8 and 10, 《中华人民共和国宪法》 chapter 3, the 党章's
+#: general programme). A member asks about the 党代会 or the 市委; the text says 党的地方各级代表大会 and
+#: 设区的市和自治州的委员会, which shares no character bigram with the question.
+ABBREVIATIONS: dict[str, list[str]] = {
+    "党代会": ["党的代表大会", "党的全国代表大会", "党的地方各级代表大会"],
+    "中纪委": ["中央纪律检查委员会"],
+    "纪委": ["纪律检查委员会"],
+    "纪检": ["纪律检查"],
+    "监委": ["监察委员会"],
+    "人大": ["人民代表大会"],
+    "常委会": ["常务委员会"],
+    "常委": ["常务委员会委员"],
+    "政协": ["政治协商会议"],
+    "军委": ["军事委员会"],
+    "党委": ["党的委员会"],
+    "省委": ["党的地方各级委员会", "省、自治区、直辖市"],
+    "市委": ["党的地方各级委员会", "设区的市和自治州的委员会"],
+    "县委": ["党的地方各级委员会", "县（旗）、自治县、不设区的市和市辖区的委员会"],
+    "地委": ["地区委员会"],
+    "支委": ["支部委员会"],
+    "支委会": ["支部委员会"],
+    "总支": ["总支部委员会"],
+    "团委": ["团的委员会", "共产主义青年团"],
+    "共青团": ["共产主义青年团"],
+    "转正": ["转为正式党员"],
+    "四个意识": ["政治意识、大局意识、核心意识、看齐意识"],
+    "四个自信": ["道路自信、理论自信、制度自信、文化自信"],
+    "四风": ["形式主义、官僚主义、享乐主义和奢靡之风"],
+}
+
+_JIEBA = None
+
+
+def expand_abbreviations(question: str) -> str:
+    """Append the full wording of abbreviations in ``question`` (纪委 → 纪律检查委员会, 市委 → 党的地方各级委员会 …,
+    :data:`ABBREVIATIONS`) so keyword search matches the regulations' text.
+
+    A two- or three-character abbreviation counts only as a jieba search-mode word of the question
+    (so 人大 is found in 全国人大代表 but not in 个人大额); longer formulas (四个意识) as substrings.
+    """
+    global _JIEBA
+    if _JIEBA is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _JIEBA = jieba
+    words = set(_JIEBA.cut_for_search(question))
+    extra: list[str] = []
+    for short, full in ABBREVIATIONS.items():
+        if short in words or (len(short) >= 4 and short in question):
+            extra += [f for f in full if f not in question]
+    return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
 def keyword_query(question: str) -> str:
     """The question for keyword search: interrogatives removed (they only add noise bigrams such
-    as 哪些), short names expanded (党章 → 中国共产党章程)."""
-    return expand_aliases(QUESTION_RE.sub(" ", question))
+    as 哪些), short names expanded (党章 → 中国共产党章程, 纪委 → 纪律检查委员会)."""
+    return expand_abbreviations(expand_aliases(QUESTION_RE.sub(" ", question)))
 
 
 #: score factor of passages from a superseded (已修订) or abolished (已废止) text

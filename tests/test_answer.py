@@ -116,3 +116,33 @@ def test_near_identical_passages_are_kept_once(tmp_path):
     assert titles.count("组织生活规定") + titles.count("案例一") == 1 and "案例二" in titles
     loose = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, near_duplicate=1.0))
     assert len(loose.retrieve("领导干部要参加党支部的组织生活会吗", k=5)) == 3  # only exact copies are merged
+
+
+def test_abbreviations_expanded_for_keyword_search():
+    from bot.retrieve import expand_abbreviations, keyword_query
+
+    assert "纪律检查委员会" in keyword_query("纪委受谁领导？")
+    assert "人民代表大会" in expand_abbreviations("全国人大代表怎么选出来")
+    assert expand_abbreviations("个人大额财产来源不明怎么处理") == "个人大额财产来源不明怎么处理"  # 人 + 大额, not 人大
+    assert "地区委员会" in keyword_query("地委是什么机构")
+    assert expand_abbreviations("纪律检查委员会和纪委") == "纪律检查委员会和纪委"  # full form already there
+
+
+@pytest.mark.parametrize(
+    "q,article",
+    [("地委是个什么性质的机构？", "第二十九条"), ("市委书记和副书记是怎么产生的？", "第二十八条")],
+)
+def test_abbreviated_body_finds_its_article(pipeline, q, article):
+    """The 党章 names the 地区委员会 and 党的地方各级委员会, never 地委 or 市委: keyword search finds the
+    article only through the expansion."""
+    from bot.retrieve import QUESTION_RE, expand_aliases, keyword_query
+
+    idx = pipeline.index
+
+    def articles(query: str) -> list[str | None]:
+        got = idx.get([cid for cid, _ in idx.bm25_search(query, 3)])
+        return [c.article for c in got.values()]
+
+    assert article in articles(keyword_query(q))
+    assert article not in articles(expand_aliases(QUESTION_RE.sub(" ", q)))
+    assert article in [h.chunk.article for h in pipeline.retrieve(q, k=5)]
