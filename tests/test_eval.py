@@ -101,3 +101,20 @@ def test_question_set_labels_hold_on_the_corpus(corpus, name):
             assert len(relevant) == 1, (q["id"], phrase, holders[:3])
             repeated += len(holders) > 1
     assert repeated < len(questions) // 4  # mostly distinctive phrases, not stock formulas
+
+
+def test_option_scoring_reads_the_blank_in_context(corpus):
+    """The exam check's local match: on the real 第七条, the option that completes the sentence word for
+    word scores 1, options that only share key terms with it score less."""
+    from eval.quizbank import CONTEXT, _plain, local_match
+
+    text = next(corpus.glob("regulations/中国共产党章程*.md")).read_text(encoding="utf-8")
+    article = text[text.index("第七条"): text.index("第八条")]
+    left, right = "根据《中国共产党章程》，预备党员的预备期，从", "他为预备党员之日算起。"
+
+    def score(option: str) -> float:
+        return local_match(_plain(left)[-CONTEXT:] + option + _plain(right)[:CONTEXT], article)
+
+    assert score("支部大会通过") == 1.0
+    assert score("上级党组织批准") < 0.75 and score("党委批准") < 0.75
+    assert local_match("", article) == 0.0
