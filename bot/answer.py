@@ -6,7 +6,11 @@
    in it. Below ``settings.min_coverage`` the answer is 知识库中未找到依据 with no citations; a
    passage fetched by an explicit article reference ("党章第七条") is always grounded.
 3. Sentence selection: the sentences of the top passages that cover the most key terms; an
-   enumeration lead ("党员享有下列权利：") brings its items along.
+   enumeration lead ("党员享有下列权利：") brings its items along. Case analyses (典型案例) set out
+   several views before deciding: a view the document does not endorse (第一种意见认为…, 有观点认为…)
+   is never quoted as the answer, and when the question asks for a judgement (算不算受贿, 是…还是…)
+   the case's own verdict sentences (构成/不构成…, 应认定为…) are preferred, from any of its retrieved
+   passages.
 4. Composition: short Chinese answer, each sentence followed by ``[n]``; citations list
    《标题》第X条 and the quoted passage. Citations come only from retrieved passages.
 
@@ -26,6 +30,7 @@ NOT_FOUND = "知识库中未找到依据。"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[a-zA-Z]+|\d+")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?|\n")
+_END = ("。", "！", "？", "；", "：", "…", "”", "」", "）", ")", ".", "!", "?", ";", ":")
 
 
 def key_terms(question: str) -> list[str]:
@@ -57,6 +62,19 @@ def coverage(terms: list[str], weights: dict[str, float], text: str) -> float:
     return hit / total if total else 0.0
 
 
+#: A question that asks for a judgement on conduct (算不算受贿, 是职务侵占还是受贿, 如何定性).
+JUDGEMENT_RE = re.compile(r"算不算|是不是|是否|还是|构成|定性|认定|违纪吗|违法吗|犯罪吗|受贿吗|算.{0,10}吗")
+#: A sentence that states a judgement (构成/不构成…, 应认定为…, 以…论处); 构成要件 (the elements of an offence)
+#: is a definition, not a verdict.
+VERDICT_RE = re.compile(r"(?:不?构成(?!要件)|应当?认定|认定为|不宜认定|不能认定|定性为|以.{1,12}论处)")
+#: added to a verdict sentence's key-term coverage when the question asks for a judgement
+VERDICT_BONUS = 0.15
+#: A sentence reporting one of several views before the author decides (第二种意见认为…, 有观点认为…).
+OPINION_RE = re.compile(r"第([一二三四五六])种(?:意见|观点)认为|^\W*(?:也|另|还)?有(?:一种)?(?:观点|意见|人)认为")
+#: The author endorsing one of the numbered views (笔者同意第二种意见, 我们赞同第一种观点).
+ENDORSE_RE = re.compile(r"(?:同意|赞同|赞成|倾向于?|支持|认同|采纳)(?:上述|前述|以上)?第([一二三四五六])种(?:意见|观点)")
+
+
 @dataclass
 class _Sentence:
     text: str
@@ -78,6 +96,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.min_coverage = retriever.settings.min_coverage if min_coverage is None else min_coverage
         self.max_chars = max_chars
+        self._endorsed_cache: dict[tuple[str, str], set[str]] = {}
 
     # ------------------------------------------------------------------ grounding
     def weights(self, terms: list[str]) -> dict[str, float]:
@@ -140,7 +159,9 @@ class ExtractiveAnswerer:
             n = len(citations) + 1
             citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
                                       source=p.source, text=p.text, version=p.version, status=p.status))
-            body = "".join(s.text for s in sorted(by_passage[p_idx], key=lambda s: s.position)).strip()
+            # a heading line such as "（三）季某的行为构成贪污" has no full stop of its own
+            body = "".join(s.text if s.text.endswith(_END) else s.text + "。"
+                           for s in sorted(by_passage[p_idx], key=lambda s: s.position)).strip()
             if p.article:
                 body = re.sub(r"^" + re.escape(p.article) + r"(（续）)?\s*", "", body)
                 lead = f"《{p.title}》{p.article}规定："
@@ -153,6 +174,20 @@ class ExtractiveAnswerer:
                   for c in citations if c.status != "现行有效"]
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
 
+    def _endorsed(self, chunk) -> set[str]:
+        """Numbers of the views a case document endorses (笔者同意第二种意见 → {"二"}), read from all of
+        the document's passages in the index (the endorsement is rarely in the passage that states
+        the view). Cached per document version."""
+        key = (chunk.path, chunk.doc_hash)
+        if key not in self._endorsed_cache:
+            got = self.retriever.index.collection.get(
+                where={"$and": [{"path": chunk.path}, {"doc_hash": chunk.doc_hash}]}, include=["documents"])
+            text = "".join(got["documents"] or [])
+            if len(self._endorsed_cache) > 1024:
+                self._endorsed_cache.clear()
+            self._endorsed_cache[key] = {m.group(1) for m in ENDORSE_RE.finditer(text)}
+        return self._endorsed_cache[key]
+
     def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:
         terms, w = self._terms(question)
         # whole article asked for by reference: quote it
@@ -164,14 +199,27 @@ class ExtractiveAnswerer:
             return out
         candidates: list[_Sentence] = []
         best_cov = max(covs)
+        best_path = passages[covs.index(best_cov)].chunk.path
+        # a judgement asked about a case: the case's own verdict, wherever in its passages, is the answer
+        judgement = bool(JUDGEMENT_RE.search(question)) and passages[covs.index(best_cov)].chunk.doc_type == "案例"
         for i, p in enumerate(passages):
-            if covs[i] < best_cov * 0.8:
+            verdicts_only = covs[i] < best_cov * 0.8  # a weaker passage of the case: only its verdicts count
+            if verdicts_only and not (judgement and p.chunk.path == best_path):
                 continue
             sentences = [s for s in _SENTENCE.findall(p.chunk.text)]
+            endorsed = self._endorsed(p.chunk) if p.chunk.doc_type == "案例" else set()
             for j, s in enumerate(sentences):
                 if not s.strip() or s == "\n" or s.strip().endswith(("？", "?")):  # a question is no answer
                     continue
-                score = coverage(terms, w, s) + 0.05 / (i + 1)
+                if s.lstrip().startswith("#"):
+                    continue  # a Markdown heading (often the case's title, itself a question) is no answer
+                opinion = OPINION_RE.search(s)
+                if opinion and opinion.group(1) not in endorsed:
+                    continue  # a view the case goes on to weigh (and may reject) is not its answer
+                verdict = judgement and p.chunk.path == best_path and bool(VERDICT_RE.search(s))
+                if verdicts_only and not verdict:
+                    continue
+                score = coverage(terms, w, s) + 0.05 / (i + 1) + (VERDICT_BONUS if verdict else 0.0)
                 candidates.append(_Sentence(s.strip(), i, j, score))
         if not candidates:
             return [_Sentence(passages[0].chunk.text[: self.max_chars], 0, 0, 0.0)]

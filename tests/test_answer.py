@@ -146,3 +146,23 @@ def test_abbreviated_body_finds_its_article(pipeline, q, article):
     assert article in articles(keyword_query(q))
     assert article not in articles(expand_aliases(QUESTION_RE.sub(" ", q)))
     assert article in [h.chunk.article for h in pipeline.retrieve(q, k=5)]
+
+
+def test_case_answer_quotes_the_endorsed_view_not_the_rejected_ones(pipeline):
+    """「“两面人”违纪行为辨析」 sets out three views and endorses the third (笔者赞同第三种意见). Asked
+    which way to decide, the answer must not quote the first or second view as if it were the case's
+    answer; it quotes the case's own conclusion."""
+    ans = pipeline.ask("领导干部人前表演反腐、人后收钱，按违反政治规矩还是按两面人处理？")
+    assert ans.grounded and ans.citations[0].title == "“两面人”违纪行为辨析"
+    assert "第一种意见认为" not in ans.answer and "第二种意见认为" not in ans.answer
+    assert "两面人" in ans.answer
+
+
+def test_opinion_and_endorsement_patterns():
+    from bot.answer import ENDORSE_RE, OPINION_RE, VERDICT_RE
+
+    assert OPINION_RE.search("第二种意见认为：何某构成违反政治规矩错误。").group(1) == "二"
+    assert OPINION_RE.search("关于定性，存在两种不同意见：第一种意见认为，李某构成职务侵占违纪；").group(1) == "一"
+    assert OPINION_RE.search("也有观点认为，相关税费属于行贿成本。") and not OPINION_RE.search("笔者认为，应当认定为受贿。")
+    assert [m.group(1) for m in ENDORSE_RE.finditer("笔者赞同第三种意见。我们同意第二种观点。笔者赞同上述第一种意见")] == ["三", "二", "一"]
+    assert VERDICT_RE.search("他们的行为不构成职务侵占违纪。") and not VERDICT_RE.search("符合受贿罪的构成要件。")
