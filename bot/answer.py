@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from bot.retrieve import STOP_RE as _STOP_RE, HybridRetriever, expand_aliases, normalize_query
-from bot.schema import Answer, Citation, RetrievedChunk
+from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
 
@@ -174,10 +174,11 @@ class ExtractiveAnswerer:
                   for c in citations if c.status != "现行有效"]
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
 
-    def _endorsed(self, chunk) -> set[str]:
-        """Numbers of the views a case document endorses (笔者同意第二种意见 → {"二"}), read from all of
-        the document's passages in the index (the endorsement is rarely in the passage that states
-        the view). Cached per document version."""
+    def endorsed_views(self, chunk: Chunk) -> set[str]:
+        """Numbers, as Chinese numerals, of the views that ``chunk``'s document endorses
+        (笔者同意第二种意见 → ``{"二"}``; empty when it endorses none by number). Read from all of the
+        document version's passages in the index, since the endorsement is rarely in the passage that
+        states the view; cached per (path, doc_hash)."""
         key = (chunk.path, chunk.doc_hash)
         if key not in self._endorsed_cache:
             got = self.retriever.index.collection.get(
@@ -207,7 +208,7 @@ class ExtractiveAnswerer:
             if verdicts_only and not (judgement and p.chunk.path == best_path):
                 continue
             sentences = [s for s in _SENTENCE.findall(p.chunk.text)]
-            endorsed = self._endorsed(p.chunk) if p.chunk.doc_type == "案例" else set()
+            endorsed = self.endorsed_views(p.chunk) if p.chunk.doc_type == "案例" else set()
             for j, s in enumerate(sentences):
                 if not s.strip() or s == "\n" or s.strip().endswith(("？", "?")):  # a question is no answer
                     continue

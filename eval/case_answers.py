@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in OPINION_RE.finditer(ans.answer):
             holder = next((p.chunk for p in passages if m.group(0) in p.chunk.text), None)
             if m.group(1) and holder is not None:
-                endorsed = m.group(1) in pipe.answerer._endorsed(holder)
+                endorsed = m.group(1) in pipe.answerer.endorsed_views(holder)
                 views.append(f"{q['id']} 《{holder.title}》第{m.group(1)}种意见：{'该案采纳' if endorsed else '该案未采纳'}")
     n = len(questions)
     print(f"案例问题 {n} 道（开发集 + 盲测集）")
