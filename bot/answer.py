@@ -181,9 +181,7 @@ class ExtractiveAnswerer:
         states the view; cached per (path, doc_hash)."""
         key = (chunk.path, chunk.doc_hash)
         if key not in self._endorsed_cache:
-            got = self.retriever.index.collection.get(
-                where={"$and": [{"path": chunk.path}, {"doc_hash": chunk.doc_hash}]}, include=["documents"])
-            text = "".join(got["documents"] or [])
+            text = "".join(c.text for c in self.retriever.index.document_chunks(chunk.path, chunk.doc_hash))
             if len(self._endorsed_cache) > 1024:
                 self._endorsed_cache.clear()
             self._endorsed_cache[key] = {m.group(1) for m in ENDORSE_RE.finditer(text)}
@@ -200,24 +198,25 @@ class ExtractiveAnswerer:
             return out
         candidates: list[_Sentence] = []
         best_cov = max(covs)
-        best_path = passages[covs.index(best_cov)].chunk.path
+        best = passages[covs.index(best_cov)].chunk
         # a judgement asked about a case: the case's own verdict, wherever in its passages, is the answer
-        judgement = bool(JUDGEMENT_RE.search(question)) and passages[covs.index(best_cov)].chunk.doc_type == "案例"
+        judgement = bool(JUDGEMENT_RE.search(question)) and best.doc_type == "案例"
         for i, p in enumerate(passages):
+            own_case = judgement and p.chunk.path == best.path
             verdicts_only = covs[i] < best_cov * 0.8  # a weaker passage of the case: only its verdicts count
-            if verdicts_only and not (judgement and p.chunk.path == best_path):
+            if verdicts_only and not own_case:
                 continue
             sentences = [s for s in _SENTENCE.findall(p.chunk.text)]
-            endorsed = self.endorsed_views(p.chunk) if p.chunk.doc_type == "案例" else set()
             for j, s in enumerate(sentences):
                 if not s.strip() or s == "\n" or s.strip().endswith(("？", "?")):  # a question is no answer
                     continue
                 if s.lstrip().startswith("#"):
                     continue  # a Markdown heading (often the case's title, itself a question) is no answer
                 opinion = OPINION_RE.search(s)
-                if opinion and opinion.group(1) not in endorsed:
+                if opinion and not (opinion.group(1) and p.chunk.doc_type == "案例"
+                                    and opinion.group(1) in self.endorsed_views(p.chunk)):
                     continue  # a view the case goes on to weigh (and may reject) is not its answer
-                verdict = judgement and p.chunk.path == best_path and bool(VERDICT_RE.search(s))
+                verdict = own_case and bool(VERDICT_RE.search(s))
                 if verdicts_only and not verdict:
                     continue
                 score = coverage(terms, w, s) + 0.05 / (i + 1) + (VERDICT_BONUS if verdict else 0.0)

@@ -324,6 +324,13 @@ class KnowledgeIndex:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
         }
 
+    def document_chunks(self, path: str, doc_hash: str) -> list[Chunk]:
+        """The chunks of one indexed document version (``path`` as indexed, ``doc_hash`` of the
+        version), in no particular order; [] when it is not indexed."""
+        got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]},
+                                  include=["documents", "metadatas"])
+        return [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
     def revision(self) -> str:
         """The collection's revision stamp (changes on every write, by any process or replica)."""
         col = self.client.get_collection(self.settings.collection, embedding_function=self._ef)
@@ -679,10 +686,7 @@ class KnowledgeIndex:
         for path, d in manifest.items():
             if d.get("sentences") or path in skip or len(d["hashes"]) != 1:
                 continue
-            doc_hash = next(iter(d["hashes"]))
-            got = self.collection.get(where={"$and": [{"path": path}, {"doc_hash": doc_hash}]},
-                                      include=["documents", "metadatas"])
-            todo.append([Chunk.from_metadata(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])])
+            todo.append(self.document_chunks(path, next(iter(d["hashes"]))))
         return todo
 
     def _add_sentences_to(self, chunks: list[Chunk]) -> None:
