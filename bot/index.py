@@ -539,7 +539,7 @@ class KnowledgeIndex:
             done_chars = 0
             for n_doc, (f, entry, chunks) in enumerate(prepared):
                 try:
-                    self._write_document(chunks)
+                    embedded = self._write_document(chunks)
                 except Exception as e:
                     log.exception("写入索引失败：%s", f)
                     report.failed.append({"file": str(f), "reason": f"写入索引失败（{type(e).__name__}: {e}）"})
@@ -548,7 +548,7 @@ class KnowledgeIndex:
                 report.chunks_removed += removed
                 report.chunks_added += len(chunks)
                 chars = self._embed_chars(chunks)
-                report.chars_embedded += chars
+                report.chars_embedded += embedded
                 done_chars += chars
                 if entry:
                     report.updated += 1
@@ -646,8 +646,33 @@ class KnowledgeIndex:
             vectors += self.embeddings.embed_documents(texts[i : i + batch])
         return vectors
 
-    def _write_sentences(self, chunks: list[Chunk]) -> None:
-        """Embed and add the sentences of one document version's chunks (replacing a partial write)."""
+    def _reusable_vectors(self, path: str, doc_hash: str) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        """Embeddings of the other indexed versions of the document at ``path``, for reuse when a
+        new version is written: ({chunk embed_text: vector}, {sentence: vector}). An edited file
+        or a new splitter changes some chunks, not all; the rest need not be embedded again (the
+        collection is bound to one embedder, see :class:`EmbedderMismatchError`)."""
+        chunk_vectors: dict[str, list[float]] = {}
+        got = self.collection.get(where={"path": path}, include=["documents", "metadatas", "embeddings"])
+        for cid, doc, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+            if meta.get("doc_hash") != doc_hash:
+                chunk_vectors[Chunk.from_metadata(cid, doc, meta).embed_text] = list(vec)
+        sentence_vectors: dict[str, list[float]] = {}
+        if chunk_vectors and self._with_sentences:
+            got = self.sentences.get(where={"$and": [{"path": path}, {"doc_hash": {"$ne": doc_hash}}]},
+                                     include=["documents", "embeddings"])
+            sentence_vectors = {d: list(v) for d, v in zip(got["documents"], got["embeddings"])}
+        return chunk_vectors, sentence_vectors
+
+    def _embed_reusing(self, texts: list[str], known: dict[str, list[float]]) -> tuple[list[list[float]], int]:
+        """Vectors of ``texts``, taken from ``known`` where present, embedded otherwise; also the
+        number of characters actually embedded."""
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        fresh = dict(zip(todo, self._embed(todo))) if todo else {}
+        return [known.get(t) or fresh[t] for t in texts], sum(map(len, todo))
+
+    def _write_sentences(self, chunks: list[Chunk], known: dict[str, list[float]] | None = None) -> int:
+        """Embed and add the sentences of one document version's chunks (replacing a partial
+        write); vectors in ``known`` (sentence → vector) are reused. Returns characters embedded."""
         c0 = chunks[0]
         self.sentences.delete(where={"$and": [{"path": c0.path}, {"doc_hash": c0.doc_hash}]})
         ids, texts, metas = [], [], []
@@ -657,25 +682,34 @@ class KnowledgeIndex:
                 texts.append(sentence)
                 metas.append({"chunk_id": c.id, "path": c.path, "doc_hash": c.doc_hash, "doc_type": c.doc_type})
         step = 1000  # below Chroma's maximum batch size
+        embedded = 0
         for i in range(0, len(ids), step):
+            vectors, n = self._embed_reusing(texts[i : i + step], known or {})
+            embedded += n
             self.sentences.add(ids=ids[i : i + step], documents=texts[i : i + step], metadatas=metas[i : i + step],
-                               embeddings=self._embed(texts[i : i + step]))
+                               embeddings=vectors)
+        return embedded
 
-    def _write_document(self, chunks: list[Chunk]) -> None:
+    def _write_document(self, chunks: list[Chunk]) -> int:
         """Embed and add one document's chunks (replacing a partial write of the same version).
-        Its sentences are written first, so a chunk that is present has its sentences too."""
+        Its sentences are written first, so a chunk that is present has its sentences too.
+        Chunks and sentences whose text an older version of the document already has keep that
+        version's vectors. Returns the characters actually embedded."""
+        c0 = chunks[0]
         ids = [c.id for c in chunks]
         existing = self.collection.get(ids=ids, include=[])["ids"]
         if existing:
             self.collection.delete(ids=existing)
-        if self._with_sentences:
-            self._write_sentences(chunks)
+        known_chunks, known_sentences = self._reusable_vectors(c0.path, c0.doc_hash)
+        embedded = self._write_sentences(chunks, known_sentences) if self._with_sentences else 0
+        vectors, n = self._embed_reusing([c.embed_text for c in chunks], known_chunks)
         self.collection.add(
             ids=ids,
             documents=[c.text for c in chunks],
             metadatas=[{**c.metadata(), "sentences": int(self._with_sentences)} for c in chunks],
-            embeddings=self._embed([c.embed_text for c in chunks]),
+            embeddings=vectors,
         )
+        return embedded + n
 
     def _missing_sentences(self, manifest: dict[str, dict[str, Any]], skip: set[str]) -> list[list[Chunk]]:
         """The chunks of each complete indexed document without sentence embeddings, except the

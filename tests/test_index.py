@@ -108,6 +108,46 @@ def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
     assert pipe.ingest(kb, show_progress=False).unchanged == 2
 
 
+def test_edited_document_reuses_the_vectors_of_unchanged_chunks(small, corpus):
+    import numpy as np
+
+    from bot.split import split_sentences
+    from conftest import CASES
+
+    pipe, kb = small
+    case = kb / "case.md"
+    shutil.copy(CASES / "挪用公款高息放贷行为怎样定性处断.md", case)
+    first = pipe.ingest(kb, show_progress=False)
+    path = os.path.abspath(case)
+    before = pipe.index.collection.get(where={"path": path}, include=["documents", "embeddings"])
+    vec_before = dict(zip(before["documents"], before["embeddings"]))
+    # a member corrects one sentence of the last section
+    text = case.read_text(encoding="utf-8")
+    assert text.count("牵连犯是指") == 1
+    case.write_text(text.replace("牵连犯是指", "所谓牵连犯，是指"), encoding="utf-8")
+    second = pipe.ingest(kb, show_progress=False)
+    assert second.updated == 1 and second.chunks_removed == second.chunks_added
+    after = pipe.index.collection.get(where={"path": path}, include=["documents", "embeddings"])
+    assert len(after["ids"]) == len(before["ids"])
+    changed = [d for d in after["documents"] if d not in vec_before]
+    assert len(changed) == 1 and "所谓牵连犯" in changed[0]
+    # only the edited chunk and its edited sentence were embedded again
+    assert 0 < second.chars_embedded < first.chars_embedded / 5
+    assert second.chars_embedded <= len(changed[0]) + 60 + len(max(split_sentences(changed[0]), key=len))
+    for doc, vec in zip(after["documents"], after["embeddings"]):
+        if doc in vec_before:
+            assert np.allclose(vec, vec_before[doc])
+    # the reused vectors are the vectors of the chunks' text, not of a neighbour's
+    (doc_hash,) = pipe.index.manifest()[path]["hashes"]
+    chunks = pipe.index.document_chunks(path, doc_hash)
+    probe = next(c for c in chunks if c.text not in changed)
+    fresh = pipe.index.embeddings.embed_documents([probe.embed_text])[0]
+    stored = pipe.index.collection.get(ids=[probe.id], include=["embeddings"])["embeddings"][0]
+    assert np.allclose(stored, fresh, atol=1e-4)
+    hits = pipe.index.sentence_search("所谓牵连犯是什么意思", 3)
+    assert hits and "所谓牵连犯" in pipe.index.get([hits[0][0]])[hits[0][0]].text
+
+
 def test_changed_file_replaced_and_deleted_file_removed(small):
     pipe, kb = small
     f = kb / "regulations" / "条例.md"
