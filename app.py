@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import sys
+import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -427,6 +428,7 @@ def main() -> None:
         sys.exit(f"错误：应用绑定 {settings.host}（非本机地址）时必须配置登录用户（DANGJIAN_USERS），"
                  "密码哈希可用 `dangjian hash-password` 生成。")
     demo = build_app(pipe)
+    threading.Thread(target=pipe.warm_up, name="warm-up", daemon=True).start()
     # chat answers in parallel (4 at a time); generation (quiz, lecture) and knowledge-base changes
     # have their own smaller limits (concurrency_id "generation" and "kb"), so they never block chat
     demo.queue(default_concurrency_limit=4, max_size=200)

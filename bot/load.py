@@ -48,12 +48,14 @@ class LoadError(Exception):
 def iter_files(root: Path) -> Iterator[Path]:
     """Yield supported files below ``root`` (or ``root`` itself if it is a file), sorted.
 
-    Hidden files/folders, sidecar files and README/MANIFEST files are skipped.
+    Hidden files/folders, sidecar files and README/MANIFEST files are skipped, and so is a second
+    path to the same file (a symbolic link to a file already yielded): it would be indexed twice.
     """
     root = Path(root)
     if root.is_file():
         yield root
         return
+    seen: set[str] = set()
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
@@ -62,6 +64,10 @@ def iter_files(root: Path) -> Iterator[Path]:
             continue
         if p.name.lower() in SKIPPED_NAMES:
             continue
+        real = os.path.realpath(p)
+        if real in seen:
+            continue
+        seen.add(real)
         yield p
 
 

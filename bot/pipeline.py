@@ -66,6 +66,13 @@ class Pipeline:
     def stats(self) -> dict:
         return self.index.stats()
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the embedding model's first
+        call, the BM25 index, jieba's dictionary, OpenCC): about 1.6 s on 2 cores. The app calls
+        it in a background thread at start-up. Does nothing on an empty index."""
+        if self.index.count():
+            self.retriever.retrieve("党员有哪些权利？", k=1)
+
 
 _PIPELINE: Pipeline | None = None
 _LOCK = threading.Lock()

@@ -235,3 +235,14 @@ def test_hnsw_ef_search_is_applied_to_existing_collections(tmp_path):
         # stored, not only held by this client: a fresh handle sees it
         assert reopened.client.get_collection(col.name, embedding_function=reopened._ef).configuration["hnsw"]["ef_search"] == 300
     assert reopened.count() == 1  # the data is untouched
+
+
+def test_warm_up_loads_the_keyword_index_before_the_first_question(built):
+    _, settings, _ = built
+    pipe = Pipeline(settings)  # a new process's pipeline: nothing loaded yet
+    assert pipe.index.bm25.retriever is None
+    pipe.warm_up()
+    assert pipe.index.bm25.retriever is not None and pipe.retriever._titles
+    empty = Pipeline(Settings(data_dir=settings.data_dir.parent / "empty-warm-up", kb_dir=settings.kb_dir))
+    empty.warm_up()  # an empty index: nothing to load, no error
+    assert empty.index.bm25.retriever is None

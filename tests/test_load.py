@@ -119,6 +119,16 @@ def test_iter_files_skips_readme_and_hidden(tmp_path):
     assert [p.name for p in iter_files(tmp_path)] == ["a.md"]
 
 
+def test_iter_files_yields_a_linked_file_once(tmp_path):
+    (tmp_path / "regulations").mkdir()
+    (tmp_path / "regulations" / "条例.md").write_text("第一条 党小组每月至少开展一次活动。", encoding="utf-8")
+    (tmp_path / "收藏").mkdir()
+    (tmp_path / "收藏" / "条例.md").symlink_to(tmp_path / "regulations" / "条例.md")
+    (tmp_path / "收藏" / "另一份.md").write_text("第一条 党小组每月至少开展一次活动。", encoding="utf-8")
+    # the link is skipped; a copy with the same text is a document of its own
+    assert [p.relative_to(tmp_path).as_posix() for p in iter_files(tmp_path)] == ["regulations/条例.md", "收藏/另一份.md"]
+
+
 def test_whole_corpus_loads_without_errors():
     require_corpus()
     from conftest import CORPUS
