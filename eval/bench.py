@@ -56,7 +56,8 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="dj-bench-"))
     try:
         if full:
-            src = corpus
+            src = tmp / "kb"
+            shutil.copytree(corpus, src)  # a copy: one document is edited below
         else:
             src = tmp / "kb"
             (src / "regulations").mkdir(parents=True)
@@ -78,6 +79,17 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
         t = time.perf_counter()
         r2 = pipe.ingest(src, show_progress=False)
         print(f"  再次索引（无改动）：{time.perf_counter() - t:.2f} s，新写入 {r2.chunks_added} 个片段")
+        # a member corrects one sentence of the longest case: only what changed is embedded again
+        case = max((src / "cases").rglob("*.md"), key=lambda f: f.stat().st_size)
+        text = case.read_text(encoding="utf-8")
+        sentence = max(re.findall(r"[^。\n]{20,}。", text), key=len)
+        case.write_text(text.replace(sentence, sentence[:-1] + "（已更正）。", 1), encoding="utf-8")
+        t = time.perf_counter()
+        r3 = pipe.ingest(src, show_progress=False)
+        doc_chars = sum(len(c.text) for c in pipe.index.get(pipe.index._all([])["ids"]).values()
+                        if c.path.endswith(case.name))
+        print(f"  改动一篇文档中的一句后再次索引：{time.perf_counter() - t:.2f} s，更新 {r3.updated} 篇，"
+              f"向量化 {r3.chars_embedded} 字（该文档正文 {doc_chars} 字）")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
