@@ -4,7 +4,9 @@
 2. Grounding check: the *coverage* of the best passage — the IDF-weighted share of the
    question's key terms (CJK character bigrams and Latin words, question words removed) that occur
    in it. Below ``settings.min_coverage`` the answer is 知识库中未找到依据 with no citations; a
-   passage fetched by an explicit article reference ("党章第七条") is always grounded.
+   passage fetched by an explicit article reference ("党章第七条") is always grounded. A question
+   about an article the knowledge base does not hold (党章第九十条; a regulation that is not
+   indexed) is told so (:func:`missing_articles`) instead of being answered from other articles.
 3. Sentence selection: the sentences of the top passages that cover the most key terms; an
    enumeration lead ("党员享有下列权利：") brings its items along. Case analyses (典型案例) set out
    several views before deciding: a view the document does not endorse (第一种意见认为…, 有观点认为…)
@@ -15,7 +17,7 @@
    《标题》第X条 and the quoted passage. Citations come only from retrieved passages.
 
 Public API: :class:`ExtractiveAnswerer` (``answer``), :func:`key_terms`, :func:`coverage`,
-:data:`NOT_FOUND`.
+:func:`missing_articles`, :data:`NOT_FOUND`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,19 @@ NOT_FOUND = "知识库中未找到依据。"
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[a-zA-Z]+|\d+")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?|\n")
 _END = ("。", "！", "？", "；", "：", "…", "”", "」", "）", ")", ".", "!", "?", ";", ":")
+
+
+def missing_articles(retriever: HybridRetriever, question: str, doc_type: str | None = None) -> tuple[str, bool]:
+    """The articles ``question`` names that the knowledge base does not hold, as one Chinese
+    message ("知识库中的《中国共产党章程》没有第九十条（共五十五条）。"; "" when none), and whether
+    *every* article it names is missing: then no other article may stand in as the answer
+    (asked for 第九十条, the retriever's best match is some other article, a wrong citation).
+    Only with no doc-type filter or the filter 法规."""
+    if doc_type not in (None, "法规"):
+        return "", False
+    lookups = retriever.article_lookups(question)
+    missing = [lk for lk in lookups if not lk.found]
+    return "".join(lk.message() for lk in missing), bool(missing) and len(missing) == len(lookups)
 
 
 def key_terms(question: str) -> list[str]:
@@ -136,8 +151,14 @@ class ExtractiveAnswerer:
         question = (question or "").strip()
         if not question:
             return Answer(answer="请输入问题。", grounded=False, question=question)
+        missing, none_found = missing_articles(self.retriever, question, doc_type)
+        if none_found:
+            return Answer(answer=missing, grounded=False, question=question, notes=[missing])
         passages = self.retriever.retrieve(question, k=k, doc_type=doc_type)
-        return self.answer_from(question, passages)
+        ans = self.answer_from(question, passages)
+        if missing and ans.grounded:
+            ans.answer += f"\n（注意：{missing}）"
+        return ans
 
     def answer_from(self, question: str, passages: list[RetrievedChunk]) -> Answer:
         """Compose the answer from already retrieved passages (see :meth:`answer`)."""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer import NOT_FOUND, ExtractiveAnswerer
+from bot.answer import NOT_FOUND, ExtractiveAnswerer, missing_articles
 from bot.config import Settings
 from bot.prompts import render
 from bot.retrieve import HybridRetriever
@@ -128,6 +128,10 @@ class GenerativeAnswerer:
         """Yield answer text as it is generated (str pieces), then the final verified
         :class:`~bot.schema.Answer` (always last; extractive fallback on any failure)."""
         standalone = self.condense(question, history)
+        missing, none_found = missing_articles(self.retriever, standalone, doc_type)
+        if none_found:  # never let the model answer 第九十条 from another article
+            yield Answer(answer=missing, grounded=False, question=standalone, mode="generative", notes=[missing])
+            return
         passages = self.retriever.retrieve(standalone, doc_type=doc_type)
         if not passages:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative")
@@ -157,7 +161,10 @@ class GenerativeAnswerer:
             fallback.notes = [f"{reason}，已改用离线抽取式回答。", *fallback.notes]
             yield fallback
             return
-        yield self.finish("".join(pieces), standalone, passages)
+        final = self.finish("".join(pieces), standalone, passages)
+        if missing and final.grounded:
+            final.answer += f"\n（注意：{missing}）"
+        yield final
 
     def finish(self, text: str, question: str, passages: list[RetrievedChunk]) -> Answer:
         """Verify a complete generated ``text`` and build the Answer."""

@@ -434,6 +434,14 @@ class KnowledgeIndex:
                 return sorted((c for c in chunks if c.path == best.path), key=lambda c: c.index)
         return []
 
+    def last_article(self, title: str) -> int | None:
+        """The highest article number of the regulation ``title`` (its current version when the
+        index holds several); None when it has no numbered articles."""
+        got = self.collection.get(where={"$and": [{"title": title}, {"article_no": {"$gt": 0}}]}, include=["metadatas"])
+        metas = got["metadatas"] or []
+        current = [m for m in metas if m.get("status") == "现行有效"] or metas
+        return max((int(m["article_no"]) for m in current), default=None)
+
     def titles(self) -> list[str]:
         """Distinct document titles of regulations (doc type 法规) in the index."""
         got = self.collection.get(where={"doc_type": "法规"}, include=["metadatas"])

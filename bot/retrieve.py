@@ -1,8 +1,8 @@
 """Retrieve stage: hybrid retrieval (dense + BM25) fused by reciprocal rank fusion, with direct
 article look-up when the question names a regulation and an article ("党章第七条", "宪法第34条").
 
-Public API: :class:`HybridRetriever` (``retrieve``), :func:`normalize_query`,
-:func:`parse_article_refs`, :data:`REGULATION_ALIASES`.
+Public API: :class:`HybridRetriever` (``retrieve``, ``article_lookups``), :class:`ArticleLookup`,
+:func:`normalize_query`, :func:`parse_article_refs`, :data:`REGULATION_ALIASES`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.index import KnowledgeIndex
-from bot.schema import RetrievedChunk
+from bot.schema import Chunk, RetrievedChunk
 from bot.split import chinese_number
 
 #: Common short names → full titles of regulations (the first title found in the index is used).
@@ -158,11 +158,44 @@ class ArticleRef:
     text: str
 
 
+@dataclass
+class ArticleLookup:
+    """What the index holds for an article reference of a question.
+
+    ``chunks``: the article's passages ([] when the index has no such article); ``indexed_title``:
+    the referenced regulation's title as indexed (None when the regulation is not in the index);
+    ``last_article``: that regulation's highest article number.
+    """
+
+    ref: ArticleRef
+    chunks: list[Chunk]
+    indexed_title: str | None
+    last_article: int | None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.chunks)
+
+    def message(self) -> str:
+        """Why the article cannot be quoted, in Chinese ("" when it was found)."""
+        import cn2an
+
+        if self.found:
+            return ""
+        number = cn2an.an2cn(self.ref.number)
+        if self.indexed_title is None:
+            return f"知识库中没有《{self.ref.titles[0]}》的原文，无法给出其第{number}条的内容。"
+        total = f"，该版本共{cn2an.an2cn(self.last_article)}条" if self.last_article else ""
+        return f"知识库中的《{self.indexed_title}》没有第{number}条{total}。"
+
+
 def resolve_titles(book: str | None, alias: str | None, known_titles: list[str]) -> list[str]:
     """Candidate full titles for a regulation named as 《book》 or by a short ``alias`` (党章):
-    indexed titles equal to or overlapping the book name, plus the titles of aliases inside it."""
+    indexed titles equal to or overlapping the book name, plus the titles of aliases inside it
+    (and indexed titles that contain such a full title: 中国共产党纪律处分条例（2023年修订）)."""
     if alias:
-        return list(REGULATION_ALIASES[alias])
+        full = REGULATION_ALIASES[alias]
+        return list(dict.fromkeys(full + [t for t in known_titles if any(f in t for f in full)]))
     if not book:
         return []
     titles = [t for t in known_titles if t == book] or [t for t in known_titles if book in t or t in book]
@@ -175,22 +208,29 @@ def resolve_titles(book: str | None, alias: str | None, known_titles: list[str])
 def parse_article_refs(question: str, known_titles: list[str]) -> list[ArticleRef]:
     """Find "党章第七条" / "《中华人民共和国宪法》第三十四条" / "宪法第34条" references.
 
-    The regulation may also be named by a full indexed title appearing before the article number.
-    A bare "第七条" with no regulation is ambiguous and ignored unless only one regulation is indexed.
+    The regulation may also be named by a full indexed title appearing before the article number,
+    and a bare article right after another reference belongs to the same regulation (党章第七条和第九条).
+    Otherwise a bare "第七条" with no regulation is ambiguous and ignored unless only one regulation
+    is indexed. A 《book》 that is not indexed is still returned (with ``titles == [book]``).
     """
     refs: list[ArticleRef] = []
+    prev_end = 0
     for m in _ARTICLE_REF.finditer(question):
         try:
             number = chinese_number(m.group("num"))
         except ValueError:
             continue
         if m.group("book") or m.group("alias"):
-            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles)
+            # a 《book》 that is not indexed stays a reference, so the answer can say it is missing
+            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
+        elif refs and re.fullmatch(r"[\s和与及或、，,至到]{0,3}", question[prev_end : m.start()]):
+            titles = list(refs[-1].titles)
         else:
             before = question[: m.start()]
             titles = [t for t in known_titles if t in before]
             if not titles and len(known_titles) == 1:
                 titles = list(known_titles)
+        prev_end = m.end()
         if titles and number > 0:
             refs.append(ArticleRef(list(dict.fromkeys(titles)), number, m.group(0)))
     return refs
@@ -231,6 +271,19 @@ class HybridRetriever:
         self._titles = None
         self.index._bm25_checked_at = -1e9
 
+    def article_lookups(self, question: str) -> list[ArticleLookup]:
+        """Each article reference of ``question`` ("党章第七条", "《…》第三十四条") with the article's
+        passages, or why there are none: the regulation is not indexed, or has no such article
+        (党章第九十条: the 2017 党章 has fifty-five). [] when the question names no article."""
+        known = self.known_titles()
+        out = []
+        for ref in parse_article_refs(normalize_query(question), known):
+            chunks = self.index.find_article(ref.titles, ref.number)
+            indexed = next((t for t in ref.titles if t in known), None)
+            last = self.index.last_article(indexed) if indexed and not chunks else None
+            out.append(ArticleLookup(ref=ref, chunks=chunks, indexed_title=indexed, last_article=last))
+        return out
+
     def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
         """Top ``k`` passages for ``question`` (best first), optionally of one doc type
         (法规/案例/讲稿/资料). Returns [] for an empty index or an empty question."""
@@ -243,8 +296,8 @@ class HybridRetriever:
         if self.settings.reranker_model:
             k = max(k, self.settings.rerank_candidates)
         direct: list[RetrievedChunk] = []
-        for ref in parse_article_refs(q, self.known_titles()):
-            for chunk in self.index.find_article(ref.titles, ref.number):
+        for lookup in self.article_lookups(q):
+            for chunk in lookup.chunks:
                 if doc_type and chunk.doc_type != doc_type:
                     continue
                 direct.append(RetrievedChunk(chunk=chunk, score=0.0, direct=True))

@@ -69,6 +69,35 @@ def test_parse_article_refs():
     refs = parse_article_refs("党章第十条和宪法第34条", ["中国共产党章程", "中华人民共和国宪法"])
     assert [(r.titles[0], r.number) for r in refs] == [("中国共产党章程", 10), ("中华人民共和国宪法", 34)]
     assert parse_article_refs("第七条说了什么", ["中国共产党章程", "中华人民共和国宪法"]) == []
+    # a bare article right after a reference belongs to the same regulation
+    refs = parse_article_refs("党章第七条和第九条，宪法第三条", ["中国共产党章程", "中华人民共和国宪法"])
+    assert [(r.titles[0], r.number) for r in refs] == [("中国共产党章程", 7), ("中国共产党章程", 9), ("中华人民共和国宪法", 3)]
+    # a regulation that is not indexed is still a reference (so the answer can say it is missing)
+    refs = parse_article_refs("《党政机关厉行节约反对浪费条例》第十条", ["中国共产党章程"])
+    assert [(r.titles, r.number) for r in refs] == [(["党政机关厉行节约反对浪费条例"], 10)]
+
+
+def test_article_the_regulation_does_not_have_is_not_answered_from_another(pipeline):
+    # the 2017 党章 has 55 articles: retrieval alone ranked 第五十条 first for 第九十条
+    ans = pipeline.ask("党章第九十条是怎么规定的？")
+    assert not ans.grounded and ans.citations == []
+    assert ans.answer == "知识库中的《中国共产党章程》没有第九十条，该版本共五十五条。"
+    ans = pipeline.ask("宪法第144条讲的是什么")
+    assert not ans.grounded and "《中华人民共和国宪法》没有第一百四十四条，该版本共一百四十三条" in ans.answer
+
+
+def test_regulation_not_in_the_knowledge_base_is_named(pipeline):
+    # the subset holds no 纪律处分条例: a case that mentions some other article of it is no answer
+    ans = pipeline.ask("纪律处分条例第二十九条是什么？")
+    assert not ans.grounded and ans.citations == []
+    assert "知识库中没有《中国共产党纪律处分条例》的原文" in ans.answer and "第二十九条" in ans.answer
+
+
+def test_existing_and_missing_articles_in_one_question(pipeline):
+    ans = pipeline.ask("党章第七条和第九十条分别讲什么？")
+    assert ans.grounded and [(c.title, c.article) for c in ans.citations][:1] == [("中国共产党章程", "第七条")]
+    assert "预备期为一年" in ans.answer
+    assert ans.answer.endswith("（注意：知识库中的《中国共产党章程》没有第九十条，该版本共五十五条。）")
 
 
 def test_query_normalisation_and_key_terms():

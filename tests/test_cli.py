@@ -27,6 +27,14 @@ def test_ask_out_of_scope_json(built):
     assert out["grounded"] is False and out["citations"] == [] and "知识库中未找到依据" in out["answer"]
 
 
+def test_ask_missing_article_json(built):
+    _, settings, _ = built
+    r = run_cli("--data-dir", str(settings.data_dir), "ask", "党章第五十六条规定了什么？", "--json")
+    out = json.loads(r.stdout)
+    assert out["grounded"] is False and out["citations"] == []
+    assert out["answer"] == "知识库中的《中国共产党章程》没有第五十六条，该版本共五十五条。"
+
+
 def test_retrieve_jsonl(built, tmp_path):
     _, settings, _ = built
     questions = tmp_path / "q.jsonl"

@@ -85,6 +85,13 @@ def test_out_of_scope_does_not_call_the_model(llm_pipe, fake):
     assert not ans.grounded and fake.requests == []
 
 
+def test_missing_article_does_not_call_the_model(llm_pipe, fake):
+    fake.script({"content": "《中国共产党章程》第五十条规定，可以建立党委[1]。"})
+    ans = llm_pipe.ask("党章第九十条是怎么规定的？")
+    assert not ans.grounded and ans.citations == [] and fake.requests == []
+    assert "没有第九十条" in ans.answer
+
+
 def test_streaming_yields_pieces_then_answer(llm_pipe, fake):
     fake.script({"content": GOOD})
     items = list(llm_pipe.ask_stream(Q))
