@@ -7,7 +7,8 @@
    passage fetched by an explicit article reference ("党章第七条") is always grounded. A question
    about an article the knowledge base does not hold (党章第九十条; a regulation that is not
    indexed) is told so (:func:`missing_articles`) instead of being answered from other articles.
-3. Sentence selection: the sentences of the top passages that cover the most key terms; an
+3. Sentence selection: the sentences that cover the most key terms, from the retriever's first
+   passage and from those covering at least 0.8 of what the best-covering passage covers; an
    enumeration lead ("党员享有下列权利：") brings its items along. Case analyses (典型案例) set out
    several views before deciding: a view the document does not endorse (第一种意见认为…, 有观点认为…)
    is never quoted as the answer, and when the question asks for a judgement (算不算受贿, 是…还是…)
@@ -224,7 +225,10 @@ class ExtractiveAnswerer:
         judgement = bool(JUDGEMENT_RE.search(question)) and best.doc_type == "案例"
         for i, p in enumerate(passages):
             own_case = judgement and p.chunk.path == best.path
-            verdicts_only = covs[i] < best_cov * 0.8  # a weaker passage of the case: only its verdicts count
+            # a passage covering the key terms much less than the best one contributes only its case's
+            # verdicts; the retriever's first passage always counts (it won on meaning, not on words:
+            # 入党最少要多大年纪 → 第一条 年满十八岁 shares one bigram with the question)
+            verdicts_only = covs[i] < best_cov * 0.8 and i > 0
             if verdicts_only and not own_case:
                 continue
             sentences = [s for s in _SENTENCE.findall(p.chunk.text)]

@@ -195,3 +195,14 @@ def test_opinion_and_endorsement_patterns():
     assert OPINION_RE.search("也有观点认为，相关税费属于行贿成本。") and not OPINION_RE.search("笔者认为，应当认定为受贿。")
     assert [m.group(1) for m in ENDORSE_RE.finditer("笔者赞同第三种意见。我们同意第二种观点。笔者赞同上述第一种意见")] == ["三", "二", "一"]
     assert VERDICT_RE.search("他们的行为不构成职务侵占违纪。") and not VERDICT_RE.search("符合受贿罪的构成要件。")
+
+
+def test_retrievers_first_passage_is_quoted_even_when_another_repeats_more_words(pipeline):
+    # 第四十八条 (党组 in state organs …) is retrieved first on meaning; 第四十九条 and 第三十条 repeat more
+    # of the question's words, and the answerer used to quote only them
+    q = "哪些单位可以设立党组？"
+    first = pipeline.retrieve(q)[0].chunk
+    assert (first.title, first.article) == ("中国共产党章程", "第四十八条")
+    ans = pipeline.ask(q)
+    assert ans.grounded and ("中国共产党章程", "第四十八条") in [(c.title, c.article) for c in ans.citations]
+    assert "在中央和地方国家机关、人民团体、经济组织、文化组织" in ans.answer
