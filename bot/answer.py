@@ -38,7 +38,7 @@ _END = ("。", "！", "？", "；", "：", "…", "”", "」", "）", ")", ".",
 
 def missing_articles(retriever: HybridRetriever, question: str, doc_type: str | None = None) -> tuple[str, bool]:
     """The articles ``question`` names that the knowledge base does not hold, as one Chinese
-    message ("知识库中的《中国共产党章程》没有第九十条（共五十五条）。"; "" when none), and whether
+    message ("知识库中的《中国共产党章程》没有第九十条，该版本共五十五条。"; "" when none), and whether
     *every* article it names is missing: then no other article may stand in as the answer
     (asked for 第九十条, the retriever's best match is some other article, a wrong citation).
     Only with no doc-type filter or the filter 法规."""
