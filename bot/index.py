@@ -658,17 +658,27 @@ class KnowledgeIndex:
         """Embeddings of the other indexed versions of the document at ``path``, for reuse when a
         new version is written: ({chunk embed_text: vector}, {sentence: vector}). An edited file
         or a new splitter changes some chunks, not all; the rest need not be embedded again (the
-        collection is bound to one embedder, see :class:`EmbedderMismatchError`)."""
-        chunk_vectors: dict[str, list[float]] = {}
-        got = self.collection.get(where={"path": path}, include=["documents", "metadatas", "embeddings"])
-        for cid, doc, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
-            if meta.get("doc_hash") != doc_hash:
-                chunk_vectors[Chunk.from_metadata(cid, doc, meta).embed_text] = list(vec)
-        sentence_vectors: dict[str, list[float]] = {}
-        if chunk_vectors and self._with_sentences:
-            got = self.sentences.get(where={"$and": [{"path": path}, {"doc_hash": {"$ne": doc_hash}}]},
-                                     include=["documents", "embeddings"])
-            sentence_vectors = {d: list(v) for d, v in zip(got["documents"], got["embeddings"])}
+        collection is bound to one embedder, see :class:`EmbedderMismatchError`). Empty when there
+        is no other version, or when the vectors cannot be read (an index left by a killed process
+        may not have its vector segment on disk yet): then everything is embedded afresh."""
+        got = self.collection.get(where={"path": path}, include=["documents", "metadatas"])
+        old = [(cid, doc, meta) for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+               if meta.get("doc_hash") != doc_hash]
+        if not old:
+            return {}, {}
+        try:
+            vectors = self.collection.get(ids=[cid for cid, _, _ in old], include=["embeddings"])
+            by_id = dict(zip(vectors["ids"], vectors["embeddings"]))
+            chunk_vectors = {Chunk.from_metadata(cid, doc, meta).embed_text: list(by_id[cid])
+                             for cid, doc, meta in old if cid in by_id}
+            sentence_vectors: dict[str, list[float]] = {}
+            if self._with_sentences:
+                got = self.sentences.get(where={"$and": [{"path": path}, {"doc_hash": {"$ne": doc_hash}}]},
+                                         include=["documents", "embeddings"])
+                sentence_vectors = {d: list(v) for d, v in zip(got["documents"], got["embeddings"])}
+        except Exception as e:  # noqa: BLE001 - reuse is an optimisation; never fail a write over it
+            log.warning("读取旧版本向量失败，将重新向量化：%s（%s）", path, e)
+            return {}, {}
         return chunk_vectors, sentence_vectors
 
     def _embed_reusing(self, texts: list[str], known: dict[str, list[float]]) -> tuple[list[list[float]], int]:

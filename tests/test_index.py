@@ -148,6 +148,36 @@ def test_edited_document_reuses_the_vectors_of_unchanged_chunks(small, corpus):
     assert hits and "所谓牵连犯" in pipe.index.get([hits[0][0]])[hits[0][0]].text
 
 
+def test_unreadable_old_vectors_are_embedded_afresh(small):
+    # after a kill -9 Chroma may hold records whose vector segment never reached the disk
+    pipe, kb = small
+
+    class NoVectors:
+        def __init__(self, collection):
+            self._c = collection
+
+        def __getattr__(self, name):
+            return getattr(self._c, name)
+
+        def get(self, *args, include=(), **kwargs):
+            if "embeddings" in include:
+                raise RuntimeError("Error creating hnsw segment reader: Nothing found on disk")
+            return self._c.get(*args, include=include, **kwargs)
+
+    real = pipe.index.collection
+    pipe.index.collection = NoVectors(real)
+    f = kb / "regulations" / "条例.md"
+    f.write_text(f.read_text(encoding="utf-8").replace("三年", "五年"), encoding="utf-8")
+    try:
+        report = pipe.ingest(kb, show_progress=False)
+    finally:
+        pipe.index.collection = real
+    assert report.failed == [] and report.updated == 1
+    assert report.chars_embedded >= sum(len(c) for c in ("第一条 党小组每月至少开展一次活动。", "第二条 支部委员会每届任期五年。"))
+    hits = pipe.retrieve("支部委员会每届任期几年", k=1)
+    assert "五年" in hits[0].chunk.text
+
+
 def test_changed_file_replaced_and_deleted_file_removed(small):
     pipe, kb = small
     f = kb / "regulations" / "条例.md"
