@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answer import NOT_FOUND, key_terms
@@ -206,3 +208,20 @@ def test_retrievers_first_passage_is_quoted_even_when_another_repeats_more_words
     ans = pipeline.ask(q)
     assert ans.grounded and ("中国共产党章程", "第四十八条") in [(c.title, c.article) for c in ans.citations]
     assert "在中央和地方国家机关、人民团体、经济组织、文化组织" in ans.answer
+
+
+def test_section_headings_are_not_quoted_as_answers(pipeline):
+    # the seed paper's section headings (2.2 发挥党支部战斗堡垒作用) repeat the question word for word
+    for q, heading in [("怎样发挥党支部的战斗堡垒作用？", "2.2 发挥党支部战斗堡垒作用"),
+                       ("如何健全基层党组织结构与运行机制？", "2.1 健全基层党组织结构与运行机制")]:
+        ans = pipeline.ask(q)
+        assert ans.grounded and heading not in ans.answer, ans.answer
+        assert not re.match(r"\d+\.\d+", ans.answer)  # it opens with a sentence, not a numbered title
+
+
+def test_bibliography_entries_are_not_answer_sentences():
+    from bot.answer import _NUMBERED_HEADING, _REFERENCE
+
+    assert _REFERENCE.search("- [1] 刘某. 新时代国有企业基层党建工作创新研究[J]. 人力资源管理, 2018(4): 1.")
+    assert _NUMBERED_HEADING.match("4.2 工作机制僵化与创新活力不足的问题。")
+    assert not _REFERENCE.search("党员必须履行下列义务：") and not _NUMBERED_HEADING.match("2018年1月，王某收受礼金。")
