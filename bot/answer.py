@@ -4,7 +4,8 @@
 2. Grounding check: the *coverage* of the best passage — the IDF-weighted share of the
    question's key terms (CJK character bigrams and Latin words, question words removed) that occur
    in it. Below ``settings.min_coverage`` the answer is 知识库中未找到依据 with no citations; a
-   passage fetched by an explicit article reference ("党章第七条") is always grounded. A question
+   passage fetched by an explicit article reference ("党章第七条") is always grounded; a question
+   using abbreviations (纪委, 地委) is also measured with them spelled out. A question
    about an article the knowledge base does not hold (党章第九十条; a regulation that is not
    indexed) is told so (:func:`missing_articles`) instead of being answered from other articles.
 3. Sentence selection: the sentences that cover the most key terms, from the retriever's first
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieve import STOP_RE as _STOP_RE, HybridRetriever, expand_aliases, normalize_query
+from bot.retrieve import STOP_RE as _STOP_RE, HybridRetriever, expand_abbreviations, expand_aliases, normalize_query
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -132,9 +133,27 @@ class ExtractiveAnswerer:
 
     def grounded(self, question: str, passages: list[RetrievedChunk]) -> tuple[bool, float]:
         """(is there enough evidence, best coverage): coverage ≥ ``min_coverage``, or coverage ≥
-        ``min_coverage_dense`` with a dense cosine ≥ ``min_dense`` (settings; see eval.grounding)."""
-        best, _ = self.evidence(question, passages)
+        ``min_coverage_dense`` with a dense cosine ≥ ``min_dense`` (settings; see eval.grounding).
+        Coverage as in :meth:`grounding_evidence`."""
+        best, _, _ = self.grounding_evidence(question, passages)
         return self._passes(best, passages), best
+
+    def grounding_evidence(self, question: str, passages: list[RetrievedChunk]) -> tuple[float, list[float], str]:
+        """(best coverage, coverage of each passage, the question form they were computed for).
+
+        Below ``min_coverage`` the question is tried again with its abbreviations spelled out
+        (纪委 → 纪律检查委员会, :func:`bot.retrieve.expand_abbreviations`) and the better one is kept:
+        the 党章 never writes 纪委 or 地委, so 纪委受谁领导 covered little of 第四十五条 and was refused.
+        The answer's sentences are then chosen with the same form (else 地委是什么机构 found its
+        grounds in 第二十九条 and quoted a 居民委员会 sentence that shares 委员会)."""
+        best, covs = self.evidence(question, passages)
+        if best < self.min_coverage:
+            expanded = expand_abbreviations(question)
+            if expanded != question:
+                best_x, covs_x = self.evidence(expanded, passages)
+                if best_x > best:
+                    return best_x, covs_x, expanded
+        return best, covs, question
 
     def _passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         s = self.retriever.settings
@@ -177,11 +196,11 @@ class ExtractiveAnswerer:
         """Compose the answer from already retrieved passages (see :meth:`answer`)."""
         if not passages:
             return Answer(answer=NOT_FOUND, grounded=False, question=question)
-        best, covs = self.evidence(question, passages)
+        best, covs, terms_of = self.grounding_evidence(question, passages)
         if not self._passes(best, passages):
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
-        chosen = self._select(question, passages, covs)
+        chosen = self._select(terms_of, passages, covs)
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
             by_passage.setdefault(s.passage, []).append(s)

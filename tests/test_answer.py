@@ -225,3 +225,11 @@ def test_bibliography_entries_are_not_answer_sentences():
     assert _REFERENCE.search("- [1] 刘某. 新时代国有企业基层党建工作创新研究[J]. 人力资源管理, 2018(4): 1.")
     assert _NUMBERED_HEADING.match("4.2 工作机制僵化与创新活力不足的问题。")
     assert not _REFERENCE.search("党员必须履行下列义务：") and not _NUMBERED_HEADING.match("2018年1月，王某收受礼金。")
+
+
+def test_abbreviation_in_the_question_does_not_cause_a_refusal(pipeline):
+    # the 党章 writes 地区委员会, never 地委: on the question's own words the article covered too little
+    ans = pipeline.ask("地委是什么机构？")
+    assert ans.grounded and (ans.citations[0].title, ans.citations[0].article) == ("中国共产党章程", "第二十九条")
+    assert ans.answer.startswith("《中国共产党章程》第二十九条规定：党的地区委员会")
+    assert not pipeline.ask("今天北京天气怎么样？").grounded
