@@ -205,6 +205,12 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|首页\s*[>＞»])")
 _BOILERPLATE = re.compile(r"^\s*[\\>]*\s*(>>)?\s*(点击查看更多|点击进入|了解本书更多|返回顶部|打印本页|关闭窗口|分享到)")
 _SEPARATOR = re.compile(r"^\s*([_\-*=]\s*){3,}$")
+#: the credit line of an illustration whose image is gone: a line without sentence punctuation ending in
+#: 绘图/漫画/插图, naming an organ (江西省永修县纪委监委 刘仁竣 绘图, …纪工委绘图) or just a name (薛红伟 漫画)
+_IMAGE_CREDIT = re.compile(
+    r"^(?:[^。，；！？,;!?]{0,24}(?:纪委|监委|纪工委|纪检组|报社|日报)[^。，；！？,;!?]{0,16}"
+    r"|[\u4e00-\u9fff]{2,4}\s+)(?:绘图|漫画|插图)$"
+)
 _SOURCE_LINE = re.compile(r"^\s*_?来源[：:].*?(_?发布时间[：:]\s*([0-9]{4}-[0-9]{2}-[0-9]{2})[^_]*_?)?\s*$")
 _TERMINAL = "。！？；：…”’」』）)】.!?;:"
 
@@ -214,7 +220,8 @@ def clean_text(text: str, *, repair_wraps: bool) -> str:
 
     * full-width spaces (U+3000) and NBSP become ordinary spaces; line ends are normalised;
     * Markdown images, link targets, HTML comments, bold markers, ``___`` rules, site
-      breadcrumbs and "点击查看更多" lines are removed (link text is kept);
+      breadcrumbs, "点击查看更多" lines and the credit lines of removed illustrations
+      (某某县纪委监委 张三 绘图) are removed (link text is kept);
     * with ``repair_wraps`` (PDF-extracted text), hard line wraps inside sentences are joined.
 
     Returns the cleaned text (may be empty).
@@ -228,7 +235,7 @@ def clean_text(text: str, *, repair_wraps: bool) -> str:
     lines = []
     for line in text.split("\n"):
         s = line.strip()
-        if _BREADCRUMB.match(s) or _BOILERPLATE.match(s) or _SEPARATOR.match(s):
+        if _BREADCRUMB.match(s) or _BOILERPLATE.match(s) or _SEPARATOR.match(s) or _IMAGE_CREDIT.match(s):
             continue
         if _SOURCE_LINE.match(s):
             continue

@@ -34,6 +34,17 @@ def test_case_boilerplate_removed(corpus):
     assert "下落不明时间超过六个月" in doc.text
 
 
+def test_illustration_credit_lines_removed(corpus, tmp_path):
+    # the image is dropped with the Markdown; its credit line alone became a chunk, retrieved and cited
+    doc = load_document(CASES / "收受无具体请托事项的过节费，是否属于受贿.md", corpus)
+    assert "韩芷仪" not in doc.text and "绘图" not in doc.text
+    assert "张某" in doc.text
+    f = tmp_path / "note.md"
+    f.write_text("# 说明\n\n他从小就擅长绘图\n\n江苏省金湖县纪委监委王尧绘图\n\n党员要学习党章。", encoding="utf-8")
+    text = load_document(f, tmp_path).text
+    assert "他从小就擅长绘图" in text and "王尧" not in text
+
+
 def test_pdf_line_wraps_repaired(corpus):
     """The seed paper breaks '按职工工资总额' / '1%预算' across lines; the loader joins them."""
     raw = (SEEDS / "000_0a887f4a2e2d2c32.txt").read_text(encoding="utf-8")
