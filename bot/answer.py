@@ -15,10 +15,11 @@
    bibliography entries are never quoted. Case analyses (典型案例) set out
    several views before deciding: a view the document does not endorse (第一种意见认为…, 有观点认为…)
    is never quoted as the answer, and when the question asks for a judgement (算不算受贿, 是…还是…)
-   the case's own verdict sentences (构成/不构成…, 应认定为…) are preferred, from any of its retrieved
-   passages.
+   the case's own verdict sentences (构成/不构成…, 应认定为…) are preferred, from any of its passages
+   (those stating a verdict are looked up in the index when retrieval did not return them).
 4. Composition: short Chinese answer, each sentence followed by ``[n]``; citations list
-   《标题》第X条 and the quoted passage. Citations come only from retrieved passages.
+   《标题》第X条 and the quoted passage. Citations come only from passages of the index that were
+   retrieved or, for a judgement question, are verdict passages of the best-matching case.
 
 Public API: :class:`ExtractiveAnswerer` (``answer``), :func:`key_terms`, :func:`coverage`,
 :func:`missing_articles`, :data:`NOT_FOUND`.
@@ -200,6 +201,7 @@ class ExtractiveAnswerer:
         if not self._passes(best, passages):
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        passages, covs = self._with_verdict_passages(terms_of, passages, covs)
         chosen = self._select(terms_of, passages, covs)
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
@@ -226,6 +228,24 @@ class ExtractiveAnswerer:
         parts += [f"（注意：[{c.n}] 引自{c.status}的文本{('（' + c.version + '）') if c.version else ''}，请以现行有效版本为准。）"
                   for c in citations if c.status != "现行有效"]
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
+
+    def _with_verdict_passages(self, question: str, passages: list[RetrievedChunk],
+                               covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:
+        """For a question asking for a judgement (:data:`JUDGEMENT_RE`) whose best-covering passage is
+        a case, the case's other passages that state a verdict (:data:`VERDICT_RE`) are looked up in
+        the index and appended (after the retrieved ones, so they can only add verdict sentences):
+        the verdict of a 典型案例 is often in a passage that shares few words with the question
+        (算违纪吗 → 本案中王某的行为构成违规从事营利活动违纪). Returns the passages and their coverages."""
+        best = passages[covs.index(max(covs))].chunk
+        if best.doc_type != "案例" or not JUDGEMENT_RE.search(question):
+            return passages, covs
+        have = {p.chunk.id for p in passages}
+        extra = [RetrievedChunk(chunk=c, score=0.0)
+                 for c in sorted(self.retriever.index.document_chunks(best.path, best.doc_hash), key=lambda c: c.index)
+                 if c.id not in have and VERDICT_RE.search(c.text)]
+        if not extra:
+            return passages, covs
+        return passages + extra, covs + self.evidence(question, extra)[1]
 
     def endorsed_views(self, chunk: Chunk) -> set[str]:
         """Numbers, as Chinese numerals, of the views that ``chunk``'s document endorses

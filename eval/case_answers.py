@@ -39,8 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         if JUDGEMENT_RE.search(q["question"]):
             judgement += 1
             verdict += bool(VERDICT_RE.search(ans.answer))
+        # the answer may quote any passage of a retrieved case (its verdict passages are looked up)
+        chunks = [c for p in passages for c in [p.chunk, *pipe.index.document_chunks(p.chunk.path, p.chunk.doc_hash)]]
         for m in OPINION_RE.finditer(ans.answer):
-            holder = next((p.chunk for p in passages if m.group(0) in p.chunk.text), None)
+            holder = next((c for c in chunks if m.group(0) in c.text), None)
             if m.group(1) and holder is not None:
                 endorsed = m.group(1) in pipe.answerer.endorsed_views(holder)
                 views.append(f"{q['id']} 《{holder.title}》第{m.group(1)}种意见：{'该案采纳' if endorsed else '该案未采纳'}")

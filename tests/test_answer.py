@@ -233,3 +233,19 @@ def test_abbreviation_in_the_question_does_not_cause_a_refusal(pipeline):
     assert ans.grounded and (ans.citations[0].title, ans.citations[0].article) == ("中国共产党章程", "第二十九条")
     assert ans.answer.startswith("《中国共产党章程》第二十九条规定：党的地区委员会")
     assert not pipeline.ask("今天北京天气怎么样？").grounded
+
+
+def test_judgement_question_gets_the_cases_verdict_even_from_an_unretrieved_passage(pipeline):
+    from bot.answer import VERDICT_RE
+
+    q = "人前讲廉洁、人后收钱的两面人，构成什么违纪？"
+    retrieved = pipeline.retrieve(q)
+    case = next(p.chunk for p in retrieved if p.chunk.doc_type == "案例")
+    assert case.title == "“两面人”违纪行为辨析"
+    # as if retrieval had missed every passage of the case that states a verdict
+    without = [p for p in retrieved if not (p.chunk.path == case.path and VERDICT_RE.search(p.chunk.text))]
+    assert len(without) < len(retrieved)
+    ans = pipeline.answerer.answer_from(q, without)
+    assert ans.grounded and VERDICT_RE.search(ans.answer), ans.answer
+    verdict_citations = [c for c in ans.citations if c.title == case.title and VERDICT_RE.search(c.text)]
+    assert verdict_citations and all(c.text not in {p.chunk.text for p in without} for c in verdict_citations)
