@@ -8,9 +8,12 @@ Public API: :class:`HybridRetriever` (``retrieve``, ``article_lookups``), :class
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
+
+import cn2an
 
 from bot.config import Settings
 from bot.index import KnowledgeIndex
@@ -87,9 +90,6 @@ ABBREVIATIONS: dict[str, list[str]] = {
     "四风": ["形式主义、官僚主义、享乐主义和奢靡之风"],
 }
 
-_JIEBA = None
-
-
 def expand_abbreviations(question: str) -> str:
     """Append the full wording of abbreviations in ``question`` (纪委 → 纪律检查委员会, 市委 → 党的地方各级委员会 …,
     :data:`ABBREVIATIONS`) so keyword search matches the regulations' text.
@@ -97,15 +97,10 @@ def expand_abbreviations(question: str) -> str:
     A two- or three-character abbreviation counts only as a jieba search-mode word of the question
     (so 人大 is found in 全国人大代表 but not in 个人大额); longer formulas (四个意识) as substrings.
     """
-    global _JIEBA
-    if _JIEBA is None:
-        import logging
+    import jieba  # imported on first use: loading its dictionary costs about half a second
 
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _JIEBA = jieba
-    words = set(_JIEBA.cut_for_search(question))
+    jieba.setLogLevel(logging.WARNING)
+    words = set(jieba.cut_for_search(question))
     extra: list[str] = []
     for short, full in ABBREVIATIONS.items():
         if short in words or (len(short) >= 4 and short in question):
@@ -178,8 +173,6 @@ class ArticleLookup:
 
     def message(self) -> str:
         """Why the article cannot be quoted, in Chinese ("" when it was found)."""
-        import cn2an
-
         if self.found:
             return ""
         number = cn2an.an2cn(self.ref.number)
