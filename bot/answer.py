@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieve import STOP_RE as _STOP_RE, HybridRetriever, expand_abbreviations, expand_aliases, normalize_query
+from bot.retrieve import STOP_RE as _STOP_RE, ArticleLookup, HybridRetriever, expand_abbreviations, expand_aliases, normalize_query
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -40,15 +40,14 @@ _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?|\n")
 _END = ("。", "！", "？", "；", "：", "…", "”", "」", "）", ")", ".", "!", "?", ";", ":")
 
 
-def missing_articles(retriever: HybridRetriever, question: str, doc_type: str | None = None) -> tuple[str, bool]:
-    """The articles ``question`` names that the knowledge base does not hold, as one Chinese
-    message ("知识库中的《中国共产党章程》没有第九十条，该版本共五十五条。"; "" when none), and whether
-    *every* article it names is missing: then no other article may stand in as the answer
-    (asked for 第九十条, the retriever's best match is some other article, a wrong citation).
-    Only with no doc-type filter or the filter 法规."""
+def missing_articles(lookups: list[ArticleLookup], doc_type: str | None = None) -> tuple[str, bool]:
+    """Of a question's article references (:meth:`HybridRetriever.article_lookups`), the articles
+    the knowledge base does not hold, as one Chinese message ("知识库中的《中国共产党章程》没有第九十条，
+    该版本共五十五条。"; "" when none), and whether *every* article named is missing: then no other
+    article may stand in as the answer (asked for 第九十条, the retriever's best match is some other
+    article, a wrong citation). Only with no doc-type filter or the filter 法规."""
     if doc_type not in (None, "法规"):
         return "", False
-    lookups = retriever.article_lookups(question)
     missing = [lk for lk in lookups if not lk.found]
     return "".join(lk.message() for lk in missing), bool(missing) and len(missing) == len(lookups)
 
@@ -184,10 +183,11 @@ class ExtractiveAnswerer:
         question = (question or "").strip()
         if not question:
             return Answer(answer="请输入问题。", grounded=False, question=question)
-        missing, none_found = missing_articles(self.retriever, question, doc_type)
+        lookups = self.retriever.article_lookups(question)
+        missing, none_found = missing_articles(lookups, doc_type)
         if none_found:
             return Answer(answer=missing, grounded=False, question=question, notes=[missing])
-        passages = self.retriever.retrieve(question, k=k, doc_type=doc_type)
+        passages = self.retriever.retrieve(question, k=k, doc_type=doc_type, lookups=lookups)
         ans = self.answer_from(question, passages)
         if missing and ans.grounded:
             ans.answer += f"\n（注意：{missing}）"

@@ -128,11 +128,12 @@ class GenerativeAnswerer:
         """Yield answer text as it is generated (str pieces), then the final verified
         :class:`~bot.schema.Answer` (always last; extractive fallback on any failure)."""
         standalone = self.condense(question, history)
-        missing, none_found = missing_articles(self.retriever, standalone, doc_type)
+        lookups = self.retriever.article_lookups(standalone)
+        missing, none_found = missing_articles(lookups, doc_type)
         if none_found:  # never let the model answer 第九十条 from another article
             yield Answer(answer=missing, grounded=False, question=standalone, mode="generative", notes=[missing])
             return
-        passages = self.retriever.retrieve(standalone, doc_type=doc_type)
+        passages = self.retriever.retrieve(standalone, doc_type=doc_type, lookups=lookups)
         if not passages:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative")
             return

@@ -277,9 +277,11 @@ class HybridRetriever:
             out.append(ArticleLookup(ref=ref, chunks=chunks, indexed_title=indexed, last_article=last))
         return out
 
-    def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
+    def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None,
+                 lookups: list[ArticleLookup] | None = None) -> list[RetrievedChunk]:
         """Top ``k`` passages for ``question`` (best first), optionally of one doc type
-        (法规/案例/讲稿/资料). Returns [] for an empty index or an empty question."""
+        (法规/案例/讲稿/资料). ``lookups``: the question's :meth:`article_lookups` when the caller
+        already has them (else they are read here). Returns [] for an empty index or an empty question."""
         k = k or self.settings.top_k
         q = normalize_query(question)
         if not q or self.index.count() == 0:
@@ -289,7 +291,7 @@ class HybridRetriever:
         if self.settings.reranker_model:
             k = max(k, self.settings.rerank_candidates)
         direct: list[RetrievedChunk] = []
-        for lookup in self.article_lookups(q):
+        for lookup in self.article_lookups(q) if lookups is None else lookups:
             for chunk in lookup.chunks:
                 if doc_type and chunk.doc_type != doc_type:
                     continue
