@@ -16,7 +16,7 @@ document's sentences are written before its chunks, and its chunks record that t
 ``sentence_weight = 0``) gets them on the next ingest, without re-embedding any chunk.
 
 Public API: :class:`KnowledgeIndex` (``open``, ``ingest``, ``get``, ``embed_query``,
-``dense_search``, ``sentence_search``, ``bm25_search``, ``find_article``, ``stats``),
+``dense_search``, ``sentence_search``, ``embedding_mean``, ``bm25_search``, ``find_article``, ``stats``),
 :func:`tokenize`.
 """
 
@@ -49,6 +49,20 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ProgressFn = Callable[[float, str], None]
+
+#: the mean embedding is estimated from this many pages of this many vectors (see KnowledgeIndex.embedding_mean)
+MEAN_SAMPLE_PAGES = 40
+MEAN_PAGE = 100
+
+
+def sentence_id(chunk_id: str, k: int) -> str:
+    """Id of the ``k``-th sentence embedding of a chunk in the sentences collection."""
+    return f"{chunk_id}:s{k}"
+
+
+def chunk_id_of_sentence(sid: str) -> str:
+    """The chunk id inside a :func:`sentence_id` (chunk ids, ``<hex>:<hex>:<n>``, hold no ``:s``)."""
+    return sid.rsplit(":s", 1)[0]
 
 
 class KnowledgeIndexError(RuntimeError):
@@ -285,6 +299,9 @@ class KnowledgeIndex:
             self._apply_ef_search(col)
         self.bm25 = BM25Store(settings.bm25_dir)
         self._bm25_checked_at = -1e9
+        self._mean: np.ndarray | None = None
+        self._mean_revision: str | None = None
+        self._mean_lock = threading.Lock()
 
     def _apply_ef_search(self, col) -> None:
         """Give ``col`` the configured HNSW ef_search (a query-time setting Chroma lets one change on
@@ -367,6 +384,11 @@ class KnowledgeIndex:
             self._bm25_checked_at = now
         return self.bm25
 
+    def invalidate(self) -> None:
+        """Re-read the collection's revision on the next search (the BM25 index and the mean
+        embedding follow it), instead of within 2 seconds."""
+        self._bm25_checked_at = -1e9
+
     def _rebuild_bm25(self, revision: str | None = None) -> None:
         data = self._all(["documents", "metadatas"])
         texts = [Chunk.from_metadata(i, d, m).embed_text for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
@@ -378,21 +400,69 @@ class KnowledgeIndex:
         """The query embedding (one vector of the embedder's dimension)."""
         return self.embeddings.embed_query(query)
 
+    def embedding_mean(self) -> np.ndarray | None:
+        """Mean embedding of the indexed sentences (of the passages when there are none), shape
+        (dimension,), float32: the direction all embeddings share, removed before dense ranking
+        (``settings.centering``). Computed once per index revision, from all vectors when there are
+        at most ``MEAN_SAMPLE_PAGES`` × ``MEAN_PAGE``, else from that many read at evenly spaced
+        offsets (4,000 of the development corpus's 36,166 sentences give a mean whose cosine with
+        the full mean is 0.9999). None when centering is off or fewer than
+        ``settings.centering_min_vectors`` vectors are indexed."""
+        if not self.settings.centering:
+            return None
+        revision = self.ensure_bm25().revision
+        with self._mean_lock:
+            if self._mean_revision == revision:
+                return self._mean
+            col = self.sentences if self.sentences.count() else self.collection
+            total = int(col.count())
+            mean = None
+            if total >= self.settings.centering_min_vectors:
+                if total <= MEAN_SAMPLE_PAGES * MEAN_PAGE:  # small enough to read whole
+                    pages = [col.get(include=["embeddings"], limit=total)["embeddings"]]
+                else:  # evenly spaced, non-overlapping pages
+                    offsets = np.linspace(0, total - MEAN_PAGE, MEAN_SAMPLE_PAGES).astype(int)
+                    pages = [col.get(include=["embeddings"], limit=MEAN_PAGE, offset=int(o))["embeddings"] for o in offsets]
+                mean = np.vstack([np.asarray(p, dtype=np.float32) for p in pages if len(p)]).mean(axis=0)
+            self._mean, self._mean_revision = mean, revision
+            return mean
+
+    def _query(self, col, vector: list[float], n: int, doc_type: str | None, pool: int = 0) -> tuple[list[str], list[float]]:
+        """Chroma's top ``n`` ids of ``col`` by raw cosine, re-ordered by centered cosine when a mean
+        embedding applies (:meth:`embedding_mean`; then the top ``max(n, pool)`` are fetched and
+        re-ranked). Returns (ids, raw cosines), best first, at most ``n`` of each."""
+        total = int(col.count())
+        if total == 0:
+            return [], []
+        mean = self.embedding_mean()
+        res = col.query(
+            query_embeddings=[vector],
+            n_results=min(n if mean is None else max(n, pool), total),
+            where={"doc_type": doc_type} if doc_type else None,
+            include=["distances", "embeddings"] if mean is not None else ["distances"],
+        )
+        ids = list(res["ids"][0])
+        raw = [1.0 - float(d) for d in res["distances"][0]]
+        if mean is None or not ids:
+            return ids[:n], raw[:n]
+        centered = np.asarray(res["embeddings"][0], dtype=np.float32) - mean
+        q = np.asarray(vector, dtype=np.float32) - mean
+        cos = centered @ q / (np.linalg.norm(centered, axis=1) * np.linalg.norm(q) + 1e-12)
+        order = np.argsort(-cos, kind="stable")[:n]
+        return [ids[i] for i in order], [raw[i] for i in order]
+
     def dense_search(
         self, query: str, n: int, doc_type: str | None = None, vector: list[float] | None = None
     ) -> list[tuple[str, float]]:
         """Top ``n`` (chunk id, cosine similarity) by embedding, best first. ``vector``: the
-        query embedding when the caller already has it (saves embedding the query again)."""
-        total = self.count()
-        if total == 0:
-            return []
-        res = self.collection.query(
-            query_embeddings=[vector if vector is not None else self.embed_query(query)],
-            n_results=min(n, total),
-            where={"doc_type": doc_type} if doc_type else None,
-            include=["distances"],
-        )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        query embedding when the caller already has it (saves embedding the query again).
+
+        With ``settings.centering`` the order is that of the centered cosine (see
+        :meth:`embedding_mean`), while the score given is the raw cosine, so it need not decrease
+        along the list."""
+        vec = vector if vector is not None else self.embed_query(query)
+        ids, raw = self._query(self.collection, vec, n, doc_type, pool=self.settings.centering_pool)
+        return list(zip(ids, raw))
 
     def sentence_search(
         self, query: str, n: int, doc_type: str | None = None, vector: list[float] | None = None
@@ -400,20 +470,14 @@ class KnowledgeIndex:
         """Top ``n`` (chunk id, cosine similarity of the chunk's best sentence), best first.
 
         Searches ``4 n`` sentences and keeps each chunk's best one (a max over sentences, as in
-        multi-vector retrieval). Empty when no sentence embeddings are indexed."""
-        total = int(self.sentences.count())
-        if total == 0:
-            return []
-        res = self.sentences.query(
-            query_embeddings=[vector if vector is not None else self.embed_query(query)],
-            n_results=min(4 * n, total),
-            where={"doc_type": doc_type} if doc_type else None,
-            include=["metadatas", "distances"],
-        )
+        multi-vector retrieval), ordered as in :meth:`dense_search` (centered cosine, raw score; the
+        ``4 n`` sentences are those of raw cosine, re-ordered: a wider pool measured no better).
+        Empty when no sentence embeddings are indexed."""
+        vec = vector if vector is not None else self.embed_query(query)
+        ids, raw = self._query(self.sentences, vec, 4 * n, doc_type)
         best: dict[str, float] = {}
-        for m, d in zip(res["metadatas"][0], res["distances"][0]):
-            cid = str(m.get("chunk_id", ""))
-            best.setdefault(cid, 1.0 - float(d))  # results come best first, so the first is the best
+        for sid, score in zip(ids, raw):
+            best.setdefault(chunk_id_of_sentence(sid), score)  # best first, so the first is the best
         return list(best.items())[:n]
 
     def bm25_search(self, query: str, n: int, doc_type: str | None = None) -> list[tuple[str, float]]:
@@ -696,7 +760,7 @@ class KnowledgeIndex:
         ids, texts, metas = [], [], []
         for c in chunks:
             for k, sentence in enumerate(split_sentences(c.text)):
-                ids.append(f"{c.id}:s{k}")
+                ids.append(sentence_id(c.id, k))
                 texts.append(sentence)
                 metas.append({"chunk_id": c.id, "path": c.path, "doc_hash": c.doc_hash, "doc_type": c.doc_type})
         step = 1000  # below Chroma's maximum batch size

@@ -240,7 +240,9 @@ class HybridRetriever:
 
     RRF score of a passage: Σ_r w_r / (k + rank_r), ranks from 1 (Cormack, Clarke & Büttcher,
     SIGIR 2009, who use k = 60; here k = ``settings.rrf_k``, 10 by measurement), over three rankings: passage embeddings, BM25, and sentence
-    embeddings (each passage ranked by its best sentence), plus the regulation prior. Passages named
+    embeddings (each passage ranked by its best sentence), plus the regulation prior. Both embedding
+    rankings order by cosine after the corpus's mean embedding is subtracted
+    (:meth:`bot.index.KnowledgeIndex.embedding_mean`, ``settings.centering``). Passages named
     by an article reference in the question are fetched directly and ranked first. Identical and
     near-identical passages (character 3-gram Jaccard ≥ ``settings.near_duplicate``) are kept once.
     """
@@ -262,7 +264,7 @@ class HybridRetriever:
     def invalidate(self) -> None:
         """Forget cached titles (call after the index changed)."""
         self._titles = None
-        self.index._bm25_checked_at = -1e9
+        self.index.invalidate()
 
     def article_lookups(self, question: str) -> list[ArticleLookup]:
         """Each article reference of ``question`` ("党章第七条", "《…》第三十四条") with the article's

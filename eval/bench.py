@@ -99,6 +99,8 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
     synthetic sentence embeddings as the real chunks have on average, then rebuild BM25."""
     from tqdm import tqdm
 
+    from bot.index import sentence_id
+
     rng = np.random.default_rng(seed)
     idx = pipe.index
     data = idx._all(["documents", "embeddings"])
@@ -131,7 +133,7 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
             owners = [f"syn-{start + i}" for i in range(m) for _ in range(per_chunk)]
             for j in range(0, ms, 5000):
                 idx.sentences.add(
-                    ids=[f"{o}:s{(j + k) % per_chunk}" for k, o in enumerate(owners[j: j + 5000])],
+                    ids=[sentence_id(o, (j + k) % per_chunk) for k, o in enumerate(owners[j: j + 5000])],
                     documents=[random.choice(sentences) for _ in owners[j: j + 5000]],
                     embeddings=sv[j: j + 5000].tolist(),
                     metadatas=[{"chunk_id": o, "path": "/synthetic", "doc_hash": "syn", "doc_type": "资料"}

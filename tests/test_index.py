@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from bot.config import Settings
@@ -276,3 +277,57 @@ def test_warm_up_loads_the_keyword_index_before_the_first_question(built):
     empty = Pipeline(Settings(data_dir=settings.data_dir.parent / "empty-warm-up", kb_dir=settings.kb_dir))
     empty.warm_up()  # an empty index: nothing to load, no error
     assert empty.index.bm25.retriever is None
+
+
+# ---------------------------------------------------------------- centered dense ranking
+def _all_vectors(col) -> tuple[list[str], np.ndarray]:
+    got = col.get(include=["embeddings"])
+    return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
+
+
+def _centered_top(ids, vectors, q, mean, n):
+    c = vectors - mean
+    cos = c @ (q - mean) / (np.linalg.norm(c, axis=1) * np.linalg.norm(q - mean))
+    return [ids[i] for i in np.argsort(-cos)[:n]]
+
+
+def test_dense_ranking_is_centered_on_the_mean_sentence_embedding(pipeline):
+    idx = pipeline.index
+    _, sentences = _all_vectors(idx.sentences)
+    assert len(sentences) >= idx.settings.centering_min_vectors  # centering applies to the subset index
+    mean = idx.embedding_mean()
+    np.testing.assert_allclose(mean, sentences.mean(axis=0), atol=1e-5)
+    ids, vectors = _all_vectors(idx.collection)
+    question = "入党最少要多大年纪？"
+    q = np.asarray(idx.embed_query(question), dtype=np.float32)
+    expected = _centered_top(ids, vectors, q, mean, 10)
+    assert expected != [ids[i] for i in np.argsort(-(vectors @ q))[:10]]  # the two orders differ for this question
+    hits = idx.dense_search(question, 10, vector=q.tolist())
+    assert [cid for cid, _ in hits] == expected
+    raw = dict(zip(ids, vectors @ q))
+    for cid, score in hits:  # the scores stay raw cosines: min_dense and the regulation prior are set on them
+        assert score == pytest.approx(float(raw[cid]), abs=1e-4)
+
+
+def test_dense_ranking_is_raw_cosine_when_centering_is_off(built):
+    pipe, settings, _ = built
+    idx = KnowledgeIndex(settings.model_copy(update={"centering": False}), embeddings=pipe.index.embeddings)
+    assert idx.embedding_mean() is None
+    ids, vectors = _all_vectors(idx.collection)
+    q = np.asarray(idx.embed_query("入党最少要多大年纪？"), dtype=np.float32)
+    hits = idx.dense_search("", 10, vector=q.tolist())
+    assert [cid for cid, _ in hits] == [ids[i] for i in np.argsort(-(vectors @ q))[:10]]
+
+
+def test_mean_embedding_follows_the_index(small, tmp_path):
+    pipe, kb = small
+    assert pipe.index.embedding_mean() is None  # 3 passages: too few to estimate a mean from
+    idx = KnowledgeIndex(pipe.settings.model_copy(update={"centering_min_vectors": 2}), embeddings=pipe.index.embeddings)
+    before = idx.embedding_mean()
+    np.testing.assert_allclose(before, _all_vectors(idx.sentences)[1].mean(axis=0), atol=1e-5)
+    (kb / "more.txt").write_text("党员领导干部要带头落实民主生活会制度。党费按月交纳。", encoding="utf-8")
+    pipe.ingest(kb, show_progress=False)
+    idx.invalidate()  # another process changed the index; without this it notices within 2 seconds
+    after = idx.embedding_mean()
+    np.testing.assert_allclose(after, _all_vectors(idx.sentences)[1].mean(axis=0), atol=1e-5)
+    assert not np.allclose(before, after)
