@@ -125,7 +125,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.min_coverage = retriever.settings.min_coverage if min_coverage is None else min_coverage
         self.max_chars = max_chars
-        self._endorsed_cache: dict[tuple[str, str], set[str]] = {}
+        self._documents: dict[tuple[str, str], list[Chunk]] = {}
 
     # ------------------------------------------------------------------ grounding
     def weights(self, terms: list[str]) -> dict[str, float]:
@@ -241,24 +241,28 @@ class ExtractiveAnswerer:
             return passages, covs
         have = {p.chunk.id for p in passages}
         extra = [RetrievedChunk(chunk=c, score=0.0)
-                 for c in sorted(self.retriever.index.document_chunks(best.path, best.doc_hash), key=lambda c: c.index)
-                 if c.id not in have and VERDICT_RE.search(c.text)]
+                 for c in self.document_passages(best) if c.id not in have and VERDICT_RE.search(c.text)]
         if not extra:
             return passages, covs
         return passages + extra, covs + self.evidence(question, extra)[1]
 
+    def document_passages(self, chunk: Chunk) -> list[Chunk]:
+        """All passages of ``chunk``'s document version in the index, in document order; read once
+        per (path, doc_hash) and cached (a case's verdict and its endorsement are looked up here)."""
+        key = (chunk.path, chunk.doc_hash)
+        if key not in self._documents:
+            if len(self._documents) > 1024:
+                self._documents.clear()
+            self._documents[key] = sorted(self.retriever.index.document_chunks(*key), key=lambda c: c.index)
+        return self._documents[key]
+
     def endorsed_views(self, chunk: Chunk) -> set[str]:
         """Numbers, as Chinese numerals, of the views that ``chunk``'s document endorses
         (笔者同意第二种意见 → ``{"二"}``; empty when it endorses none by number). Read from all of the
-        document version's passages in the index, since the endorsement is rarely in the passage that
-        states the view; cached per (path, doc_hash)."""
-        key = (chunk.path, chunk.doc_hash)
-        if key not in self._endorsed_cache:
-            text = "".join(c.text for c in self.retriever.index.document_chunks(chunk.path, chunk.doc_hash))
-            if len(self._endorsed_cache) > 1024:
-                self._endorsed_cache.clear()
-            self._endorsed_cache[key] = {m.group(1) for m in ENDORSE_RE.finditer(text)}
-        return self._endorsed_cache[key]
+        document version's passages (:meth:`document_passages`), since the endorsement is rarely in
+        the passage that states the view."""
+        text = "".join(c.text for c in self.document_passages(chunk))
+        return {m.group(1) for m in ENDORSE_RE.finditer(text)}
 
     def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:
         terms, w = self._terms(question)

@@ -414,8 +414,9 @@ class KnowledgeIndex:
         with self._mean_lock:
             if self._mean_revision == revision:
                 return self._mean
-            col = self.sentences if self.sentences.count() else self.collection
-            total = int(col.count())
+            col, total = self.sentences, int(self.sentences.count())
+            if total == 0:
+                col, total = self.collection, self.count()
             mean = None
             if total >= self.settings.centering_min_vectors:
                 if total <= MEAN_SAMPLE_PAGES * MEAN_PAGE:  # small enough to read whole

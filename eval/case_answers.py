@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             judgement += 1
             verdict += bool(VERDICT_RE.search(ans.answer))
         # the answer may quote any passage of a retrieved case (its verdict passages are looked up)
-        versions = dict.fromkeys((p.chunk.path, p.chunk.doc_hash) for p in passages)  # each document read once
-        chunks = [c for path, doc_hash in versions for c in pipe.index.document_chunks(path, doc_hash)]
+        documents = {(p.chunk.path, p.chunk.doc_hash): p.chunk for p in passages}  # each document version once
+        chunks = [c for chunk in documents.values() for c in pipe.answerer.document_passages(chunk)]
         for m in OPINION_RE.finditer(ans.answer):
             holder = next((c for c in chunks if m.group(0) in c.text), None)
             if m.group(1) and holder is not None:
