@@ -23,11 +23,11 @@ setup: $(STAMP)
 
 ## make run [KB=../shared/corpus]: index the knowledge base (incremental) and launch the app
 run: setup
-	$(BIN)/dangjian ingest $(KB)
+	DANGJIAN_KB_DIR=$(KB) $(BIN)/dangjian ingest $(KB)
 	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py
 
 ingest: setup
-	$(BIN)/dangjian ingest $(KB)
+	DANGJIAN_KB_DIR=$(KB) $(BIN)/dangjian ingest $(KB)
 
 app: setup
 	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py

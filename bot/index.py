@@ -40,7 +40,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.embed import ChromaEmbeddingAdapter, get_embeddings
-from bot.load import LoadError, content_hash, iter_files, load_document
+from bot.load import LoadError, LoadLimits, content_hash, document_key, inside, iter_files, key_path, load_document
 from bot.schema import Chunk
 from bot.split import document_hash, split_document, split_sentences
 
@@ -267,21 +267,34 @@ class KnowledgeIndex:
         self.embeddings = embeddings or get_embeddings(settings.embedding_model)
         self._write_lock = threading.RLock()
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if settings.chroma_host:
-            self.client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
-        else:
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
         self._ef = ChromaEmbeddingAdapter(model=settings.embedding_model, embeddings=self.embeddings)
         embedder_id = getattr(self.embeddings, "id", type(self.embeddings).__name__)
         dimension = int(getattr(self.embeddings, "dimension", 0))
-        self.collection = self.client.get_or_create_collection(
-            name=settings.collection,
-            embedding_function=self._ef,
-            metadata={"hnsw:space": "cosine", "embedder": embedder_id, "dimension": dimension},
-        )
+        where = (f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                 else f"索引目录 {settings.chroma_dir}")
+        try:
+            if settings.chroma_host:
+                self.client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+            else:
+                if Path(settings.data_dir).exists() and not Path(settings.data_dir).is_dir():
+                    raise KnowledgeIndexError(f"数据目录 {settings.data_dir} 是一个文件而不是目录；请把 DANGJIAN_DATA_DIR "
+                                              "（或 --data-dir）指向一个目录")
+                settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+            self.collection = self.client.get_or_create_collection(
+                name=settings.collection,
+                embedding_function=self._ef,
+                metadata={"hnsw:space": "cosine", "embedder": embedder_id, "dimension": dimension},
+            )
+        except KnowledgeIndexError:
+            raise
+        except Exception as e:  # a file in the way, a damaged chroma.sqlite3, a server that cannot be reached
+            raise KnowledgeIndexError(
+                f"无法打开{where}（{type(e).__name__}: {str(e)[:200]}）。请检查该位置是否可写、是否完好；索引损坏时可删除"
+                f"该目录后重新运行 `dangjian ingest` 重建，或用 DANGJIAN_DATA_DIR 指定另一个目录"
+            ) from e
         meta = self.collection.metadata or {}
         if meta.get("embedder") and meta.get("embedder") != embedder_id:
             raise EmbedderMismatchError(
@@ -302,6 +315,40 @@ class KnowledgeIndex:
         self._mean: np.ndarray | None = None
         self._mean_revision: str | None = None
         self._mean_lock = threading.Lock()
+        self.migrate_keys()
+
+    def migrate_keys(self) -> int:
+        """Re-key documents indexed by an absolute path inside the knowledge base (indexes built before
+        keys were relative, or by a run with another ``kb_dir``) to their key relative to
+        ``settings.kb_dir`` (:func:`bot.load.document_key`). Only metadata changes: every vector and
+        chunk id stays, nothing is embedded. Called on open and before each ingest; returns the number
+        of documents re-keyed (0, after one read of the chunk metadata, when there is nothing to do)."""
+        kb = os.path.abspath(self.settings.kb_dir)
+        prefix = kb.rstrip(os.sep) + os.sep
+        ids: list[str] = []
+        metas: list[dict] = []
+        renamed: dict[str, str] = {}
+        data = self._all(["metadatas"])
+        for cid, m in zip(data["ids"], data["metadatas"]):
+            old = str(m.get("path", ""))
+            if old.startswith(prefix):
+                ids.append(cid)
+                metas.append({**m, "path": renamed.setdefault(old, document_key(old, kb))})
+        if not ids:
+            return 0
+        step = 1000  # below Chroma's maximum batch size
+        with self._write_lock:
+            for old, new in renamed.items():  # sentences first: a chunk re-keyed has its sentences re-keyed
+                got = self.sentences.get(where={"path": old}, include=["metadatas"])
+                for i in range(0, len(got["ids"]), step):
+                    self.sentences.update(ids=got["ids"][i : i + step],
+                                          metadatas=[{**m, "path": new} for m in got["metadatas"][i : i + step]])
+            for i in range(0, len(ids), step):
+                self.collection.update(ids=ids[i : i + step], metadatas=metas[i : i + step])
+            self._bump_revision()
+            self.invalidate()
+        log.warning("索引中 %d 篇文档的键已改为相对知识库目录 %s 的路径（未重新向量化）", len(renamed), kb)
+        return len(renamed)
 
     def _apply_ef_search(self, col) -> None:
         """Give ``col`` the configured HNSW ef_search (a query-time setting Chroma lets one change on
@@ -571,14 +618,16 @@ class KnowledgeIndex:
             raise FileNotFoundError(f"找不到要索引的路径：{root}")
         t0 = time.perf_counter()
         report = IngestReport(root=str(root))
-        max_bytes = int(self.settings.max_file_mb * 2**20)
+        limits = LoadLimits.from_settings(self.settings)
+        kb_dir = self.settings.kb_dir
         with self._write_lock:
+            self.migrate_keys()
             manifest = self.manifest()
             files = list(iter_files(root))
             seen: set[str] = set()
             todo: list[tuple[Path, Any]] = []
             for f in files:
-                key = os.path.abspath(f)
+                key = document_key(f, kb_dir)
                 seen.add(key)
                 try:
                     digest = document_hash(content_hash(f))
@@ -594,19 +643,22 @@ class KnowledgeIndex:
             prepared: list[tuple[Path, Any, list[Chunk]]] = []
             for f, entry in todo:
                 try:
-                    doc = load_document(f, root, max_bytes=max_bytes)
+                    doc = load_document(f, root, key=document_key(f, kb_dir), limits=limits)
                     chunks = split_document(doc)
                     if not chunks:
                         raise LoadError(f, "没有切分出任何片段")
                 except LoadError as e:
-                    report.failed.append({"file": str(f), "reason": e.reason})
+                    failure = {"file": str(f), "reason": e.reason}
+                    if e.refused and (moved := self._quarantine(f, e.reason)):
+                        failure["quarantined"] = str(moved)
+                    report.failed.append(failure)
                     continue
                 except Exception as e:  # a bug or an exotic file must not stop the whole run
                     log.exception("处理文件失败：%s", f)
                     report.failed.append({"file": str(f), "reason": f"处理失败（{type(e).__name__}: {e}）"})
                     continue
                 prepared.append((f, entry, chunks))
-            backfill = self._missing_sentences(manifest, {os.path.abspath(f) for f, _, _ in prepared})
+            backfill = self._missing_sentences(manifest, {chunks[0].path for _, _, chunks in prepared})
             total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(map(self._sentence_chars, backfill))
             bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not (prepared or backfill), file=None)
             done_chars = 0
@@ -617,7 +669,7 @@ class KnowledgeIndex:
                     log.exception("写入索引失败：%s", f)
                     report.failed.append({"file": str(f), "reason": f"写入索引失败（{type(e).__name__}: {e}）"})
                     continue
-                removed = self._delete_other_versions(os.path.abspath(f), chunks[0].doc_hash)
+                removed = self._delete_other_versions(chunks[0].path, chunks[0].doc_hash)
                 report.chunks_removed += removed
                 report.chunks_added += len(chunks)
                 chars = self._embed_chars(chunks)
@@ -647,10 +699,11 @@ class KnowledgeIndex:
                     progress(done_chars / max(total_chars, 1), f"补建句向量：{Path(path).name}")
             bar.close()
             # documents indexed from below root that are gone
-            root_key = os.path.abspath(root)
+            root_abs = os.path.abspath(root)
             for path in manifest:
-                inside = path == root_key or path.startswith(root_key.rstrip(os.sep) + os.sep)
-                if inside and path not in seen:
+                where = str(key_path(path, kb_dir))
+                below = where == root_abs or where.startswith(root_abs.rstrip(os.sep) + os.sep)
+                if below and path not in seen:
                     report.chunks_removed += self.delete_document(path, rebuild=False)
                     report.removed += 1
             if report.added or report.updated or report.removed or report.chunks_removed:
@@ -662,6 +715,36 @@ class KnowledgeIndex:
         report.chunks_by_type = self.stats()["chunks_by_type"]
         report.seconds = time.perf_counter() - t0
         return report
+
+    def _quarantine(self, path: Path, reason: str) -> Path | None:
+        """Move a refused file that lies inside the knowledge base to ``<data_dir>/quarantine/`` (with
+        a ``.reason.txt`` beside it), so it is reported once instead of at every ingest and cannot cost
+        anything again; its sidecar goes with it. Files outside the knowledge base are never moved.
+        Returns the new place, or None when the file was left where it is."""
+        import shutil
+
+        from bot.load import sidecar_path
+
+        import stat
+
+        if not inside(path, self.settings.kb_dir) or os.path.islink(path):
+            return None
+        if not os.stat(Path(path).parent).st_mode & stat.S_IWUSR:
+            return None  # a read-only knowledge base (such as a shared corpus) is never changed
+        folder = Path(self.settings.data_dir) / "quarantine"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{Path(path).name}"
+            shutil.move(str(path), dest)
+            side = sidecar_path(Path(path))
+            if side.is_file():
+                shutil.move(str(side), sidecar_path(dest))
+            (folder / (dest.name + ".reason.txt")).write_text(f"{path}\n{reason}\n", encoding="utf-8")
+        except OSError as e:
+            log.warning("无法把被拒绝的文件移入隔离区：%s（%s）", path, e)
+            return None
+        log.warning("文件被拒绝并移入隔离区 %s：%s", dest, reason)
+        return dest
 
     def refresh_versions(self) -> dict[str, str]:
         """Decide each regulation's status where no sidecar set it: among documents with the same

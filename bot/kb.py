@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from bot.load import SUPPORTED_SUFFIXES, sidecar_path
+from bot.load import SUPPORTED_SUFFIXES, inside, key_path, sidecar_path
 from bot.schema import STATUSES
 
 TYPE_FOLDERS = {"法规": "regulations", "案例": "cases", "讲稿": "lectures", "资料": "materials"}
@@ -75,6 +75,27 @@ def safe_name(name: str) -> str:
     return base
 
 
+def indexed_document(pipe, key: str) -> dict:
+    """The manifest entry of the indexed document whose key (``list_documents()[i]["path"]``) is
+    ``key``. Admin operations name documents this way and no other: a path that is not an indexed
+    document's key (``/tmp/x/secret.md``, ``../../etc``) is refused, whatever exists there.
+
+    Raises:
+        ValueError: ``key`` names no indexed document.
+    """
+    entry = pipe.index.manifest().get(str(key or ""))
+    if entry is None:
+        raise ValueError(f"知识库中没有这篇文档：{str(key)[:200]!r}（请从文档列表中选择）")
+    return entry
+
+
+def file_in_kb(pipe, key: str) -> Path | None:
+    """The file of document ``key`` when it lies inside the knowledge-base folder (symbolic links
+    resolved) — the only files the app may change or remove; None otherwise."""
+    p = key_path(key, pipe.settings.kb_dir)
+    return p if p.is_file() and inside(p, pipe.settings.kb_dir) else None
+
+
 def list_documents(pipe) -> list[dict]:
     out = []
     for path, d in sorted(pipe.index.manifest().items(), key=lambda x: x[1]["source"]):
@@ -98,11 +119,12 @@ def upload(pipe, files: list[Path], doc_type: str, user: str | None, max_files: 
         raise ValueError(f"一次最多上传 {max_files} 个文件")
     target = Path(pipe.settings.kb_dir) / TYPE_FOLDERS[doc_type]
     target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for f in files:
-        name = safe_name(Path(f).name)
+    names = [safe_name(Path(f).name) for f in files]  # every name is checked before anything is written
+    for name in names:
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise ValueError(f"{name}：不支持的文件类型（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
+    written = []
+    for f, name in zip(files, names):
         dest = target / name
         shutil.copyfile(f, dest)
         written.append(dest)
@@ -113,14 +135,20 @@ def upload(pipe, files: list[Path], doc_type: str, user: str | None, max_files: 
 
 
 def delete(pipe, path: str, user: str | None) -> int:
-    """Remove a document from the index, and its file when it lies inside the knowledge base."""
+    """Remove the indexed document with key ``path`` from the index, and its file when it lies inside
+    the knowledge base.
+
+    Raises:
+        PermissionDenied, ValueError (``path`` is not an indexed document's key).
+    """
     require_admin(pipe.settings, user, "删除文档")
+    indexed_document(pipe, path)
+    file = file_in_kb(pipe, path)
     n = pipe.index.delete_document(path)
-    kb = os.path.abspath(pipe.settings.kb_dir)
     removed_file = False
-    if os.path.abspath(path).startswith(kb + os.sep) and Path(path).is_file():
-        Path(path).unlink()
-        side = sidecar_path(Path(path))
+    if file is not None:
+        file.unlink()
+        side = sidecar_path(file)
         if side.is_file():
             side.unlink()
         removed_file = True
@@ -130,7 +158,15 @@ def delete(pipe, path: str, user: str | None) -> int:
 
 
 def reindex(pipe, user: str | None, path: Path | None = None):
+    """Ingest the knowledge base again (or ``path``, which must lie inside it).
+
+    Raises:
+        PermissionDenied, ValueError (``path`` outside the knowledge base).
+    """
     require_admin(pipe.settings, user, "重新索引")
+    if path is not None and not (inside(path, pipe.settings.kb_dir)
+                                 or os.path.realpath(path) == os.path.realpath(pipe.settings.kb_dir)):
+        raise ValueError(f"只能重新索引知识库目录中的内容：{str(path)[:200]!r}")
     report = pipe.ingest(path or pipe.settings.kb_dir, show_progress=False)
     audit(pipe.settings, user, "重新索引", str(path or pipe.settings.kb_dir),
           f"新增 {report.added}，更新 {report.updated}，删除 {report.removed}，失败 {len(report.failed)}")
@@ -138,14 +174,20 @@ def reindex(pipe, user: str | None, path: Path | None = None):
 
 
 def set_status(pipe, path: str, status: str, user: str | None) -> None:
-    """Set a document's status; written to its sidecar when the file is in the knowledge base."""
+    """Set the status of the indexed document with key ``path``; written to its sidecar when the file
+    lies inside the knowledge base, else to the index alone.
+
+    Raises:
+        PermissionDenied, ValueError (unknown status; ``path`` is not an indexed document's key).
+    """
     require_admin(pipe.settings, user, "修改文档状态")
     if status not in STATUSES:
         raise ValueError(f"状态只能是：{'、'.join(STATUSES)}")
     import yaml
 
-    p = Path(path)
-    if p.is_file():
+    indexed_document(pipe, path)
+    p = file_in_kb(pipe, path)
+    if p is not None:
         side = sidecar_path(p)
         data = yaml.safe_load(side.read_text(encoding="utf-8")) if side.is_file() else {}
         data = {**(data or {}), "status": status}
@@ -157,5 +199,6 @@ def set_status(pipe, path: str, status: str, user: str | None) -> None:
     audit(pipe.settings, user, "修改状态", path, status)
 
 
-__all__ = ["PermissionDenied", "audit", "check_password", "delete", "hash_password", "list_documents",
+__all__ = ["PermissionDenied", "audit", "check_password", "delete", "file_in_kb", "hash_password", "indexed_document",
+           "list_documents",
            "reindex", "require_admin", "role_of", "safe_name", "set_status", "upload"]

@@ -5,14 +5,22 @@ Public API:
     * :func:`load_document` — one file → :class:`~bot.schema.Document`, raises :class:`LoadError`.
     * :func:`iter_files` — the supported files below a folder, in a stable order.
     * :func:`doc_type_for` — document type from the folder a file lies in.
+    * :func:`document_key` / :func:`key_path` — the key a file is indexed by (relative to the
+      knowledge-base root, so a moved or copied knowledge base keeps its index) and back.
+    * :class:`LoadLimits` — the bounds a file must stay within (size, text, pages, zip expansion,
+      parser memory and time); .docx/.pdf/.html files are parsed in a worker process under them.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.schema import Document
@@ -32,12 +40,69 @@ SKIPPED_NAMES = {"readme.md", "readme.txt", "manifest.md", "license", "license.m
 
 
 class LoadError(Exception):
-    """A file could not be turned into a document. ``str(err)`` names the file and the reason (Chinese)."""
+    """A file could not be turned into a document. ``str(err)`` names the file and the reason (Chinese).
 
-    def __init__(self, path: Path | str, reason: str):
+    ``refused`` is True when the file's own content is the problem (corrupt, empty, too large, a zip
+    bomb): such a file inside the knowledge base is moved to quarantine by the ingest, so it is
+    reported once. It is False for problems beside the file (an unreadable file, a bad sidecar)."""
+
+    def __init__(self, path: Path | str, reason: str, refused: bool = True):
         self.path = str(path)
         self.reason = reason
+        self.refused = refused
         super().__init__(f"{self.path}: {reason}")
+
+    def __reduce__(self):  # raised in the parser process, re-raised here
+        return (LoadError, (self.path, self.reason, self.refused))
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Bounds on one file (defaults: those of :class:`bot.config.Settings`, which documents them).
+
+    Attributes: ``max_bytes`` (file size), ``max_chars`` (extracted text, characters),
+    ``max_pdf_pages``, ``max_container_bytes`` (uncompressed XML of a .docx), ``max_container_entries``,
+    ``memory_mb`` (address space of the parser process), ``timeout_s`` (parse time of one file).
+    """
+
+    max_bytes: int = 50 * 2**20
+    max_chars: int = 400_000
+    max_pdf_pages: int = 1000
+    max_container_bytes: int = 64 * 2**20
+    max_container_entries: int = 5000
+    memory_mb: int = 2048
+    timeout_s: float = 120.0
+
+    @classmethod
+    def from_settings(cls, settings) -> "LoadLimits":
+        return cls(max_bytes=int(settings.max_file_mb * 2**20), max_chars=settings.max_document_chars,
+                   max_pdf_pages=settings.max_pdf_pages, max_container_bytes=int(settings.max_container_mb * 2**20),
+                   max_container_entries=settings.max_container_entries, memory_mb=settings.parse_memory_mb,
+                   timeout_s=settings.parse_timeout_s)
+
+
+def document_key(path: Path | str, kb_dir: Path | str) -> str:
+    """The key a file is indexed by: its path relative to the knowledge-base root ``kb_dir``, with
+    ``/`` separators (``regulations/党章.md``), when the file lies below it; else its absolute path.
+    Keys relative to the root make an index portable: a knowledge base moved or copied together with
+    its data directory is found unchanged. Symbolic links are not resolved (the link's place counts)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.path.abspath(kb_dir)).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def key_path(key: str, kb_dir: Path | str) -> Path:
+    """The file a :func:`document_key` stands for (absolute)."""
+    p = Path(key)
+    return p if p.is_absolute() else Path(os.path.abspath(kb_dir)) / p
+
+
+def inside(path: Path | str, folder: Path | str) -> bool:
+    """Whether ``path``, with symbolic links resolved, lies inside ``folder`` (also resolved)."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real != root and real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 # --------------------------------------------------------------------------------------
@@ -137,13 +202,29 @@ def _control_share(text: str) -> float:
     return bad / len(sample)
 
 
-def _read_pdf(path: Path) -> str:
+def _too_long(path: Path, limits: LoadLimits, what: str = "文字") -> LoadError:
+    return LoadError(path, f"文件{what}过多（超过 {limits.max_chars:,} 字的上限），不予索引；请拆分后再上传")
+
+
+def _read_pdf(path: Path, limits: LoadLimits) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    pages: list[str] = []
+    chars = 0
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > limits.max_pdf_pages:
+            raise LoadError(path, f"PDF 页数过多（{len(reader.pages)} 页，上限 {limits.max_pdf_pages} 页）")
+        for page in reader.pages:  # stop as soon as the text is over the limit
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            if chars > limits.max_chars:
+                raise _too_long(path, limits)
+    except LoadError:
+        raise
+    except MemoryError as e:
+        raise LoadError(path, f"PDF 解析所需内存超过上限（{limits.memory_mb} MB）") from e
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise LoadError(path, f"PDF 文件损坏或无法解析（{type(e).__name__}: {e}）") from e
     except Exception as e:  # pypdf raises many internal errors on damaged files
@@ -154,14 +235,41 @@ def _read_pdf(path: Path) -> str:
     return text
 
 
-def _read_docx(path: Path) -> str:
+def check_container(path: Path, limits: LoadLimits) -> None:
+    """Refuse a zip container (.docx) whose entries are too many or whose XML parts expand beyond
+    ``limits.max_container_bytes``, reading only its central directory (no decompression): a 176 KB
+    zip bomb whose document.xml expands to 120 MB is refused in milliseconds.
+
+    Raises:
+        LoadError: not a zip file, too many entries, or too large uncompressed.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            entries = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise LoadError(path, f"Word 文件损坏或不是 .docx 格式（{type(e).__name__}）") from e
+    if len(entries) > limits.max_container_entries:
+        raise LoadError(path, f"Word 文件内部条目过多（{len(entries)} 个，上限 {limits.max_container_entries} 个），"
+                              "疑似恶意文件，不予索引")
+    xml = sum(e.file_size for e in entries if e.filename.lower().endswith((".xml", ".rels")))
+    if xml > limits.max_container_bytes:
+        raise LoadError(path, f"Word 文件解压后过大（正文 XML {xml / 2**20:.0f} MB，上限 "
+                              f"{limits.max_container_bytes / 2**20:.0f} MB），疑似压缩炸弹，不予索引")
+
+
+def _read_docx(path: Path, limits: LoadLimits) -> str:
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_container(path, limits)
     try:
         d = docx.Document(str(path))
+    except MemoryError as e:
+        raise LoadError(path, f"Word 文件解析所需内存超过上限（{limits.memory_mb} MB）") from e
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise LoadError(path, f"Word 文件损坏或不是 .docx 格式（{type(e).__name__}）") from e
     lines = []
@@ -182,10 +290,13 @@ def _read_docx(path: Path) -> str:
     return "\n\n".join(lines)
 
 
-def _read_html(data: bytes, path: Path) -> str:
+def _read_html(data: bytes, path: Path, limits: LoadLimits) -> str:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data, path), "html.parser")
+    markup = _decode(data, path)
+    if len(markup) > limits.max_chars * 10:  # markup is rarely ten times its text
+        raise _too_long(path, limits, "内容")
+    soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "iframe"]):
         tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
@@ -195,6 +306,64 @@ def _read_html(data: bytes, path: Path) -> str:
     return (f"# {title}\n\n" if title and title not in body[:500] else "") + body
 
 
+def _parse(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
+    """Raw text of a .pdf/.docx/.html file (runs in the parser process)."""
+    if suffix == ".pdf":
+        return _read_pdf(path, limits)
+    if suffix == ".docx":
+        return _read_docx(path, limits)
+    return _read_html(data, path, limits)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Initializer of the parser process: cap its address space (RLIMIT_AS), so a file that needs more
+    raises MemoryError there instead of swelling the app."""
+    import resource
+
+    limit = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+_POOL = None
+_POOL_MEMORY = 0
+_POOL_LOCK = threading.Lock()
+
+
+def _shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.terminate()
+        _POOL = None
+
+
+atexit.register(_shutdown_pool)
+
+
+def parse_isolated(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
+    """Parse a binary or markup file in a separate, memory-capped process (``limits.memory_mb``) and
+    give up after ``limits.timeout_s`` seconds (the process is then killed and replaced). One file at a
+    time: parsing is short next to embedding. The process is started with ``spawn`` (safe beside the
+    app's threads) and kept for the next file.
+
+    Raises:
+        LoadError: the file is refused or broken, needs too much memory, or takes too long.
+    """
+    global _POOL, _POOL_MEMORY
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_MEMORY != limits.memory_mb:
+            _shutdown_pool()
+            _POOL = multiprocessing.get_context("spawn").Pool(1, initializer=_limit_memory, initargs=(limits.memory_mb,))
+            _POOL_MEMORY = limits.memory_mb
+        pending = _POOL.apply_async(_parse, (suffix, Path(path), data, limits))
+        try:
+            return pending.get(timeout=limits.timeout_s)
+        except multiprocessing.TimeoutError:
+            _shutdown_pool()  # a parser stuck on a hostile file (or one that died) is killed
+            raise LoadError(path, f"文件解析超时（超过 {limits.timeout_s:g} 秒），疑似异常文件，不予索引") from None
+        except MemoryError:
+            raise LoadError(path, f"文件解析所需内存超过上限（{limits.memory_mb} MB）") from None
+
+
 # --------------------------------------------------------------------------------------
 # cleaning
 # --------------------------------------------------------------------------------------
@@ -202,6 +371,10 @@ def _read_html(data: bytes, path: Path) -> str:
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^)(]|\([^)]*\))*\)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: markup left in a document's text (an HTML file's entities decode to it, a Markdown file may hold it):
+#: script/style blocks with their content, then any other start, end or declaration tag
+_MARKUP_BLOCK = re.compile(r"<(script|style|iframe|object|embed|svg|math|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_MARKUP_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>|<![a-zA-Z][^<>]*>")
 _BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|首页\s*[>＞»])")
 _BOILERPLATE = re.compile(r"^\s*[\\>]*\s*(>>)?\s*(点击查看更多|点击进入|了解本书更多|返回顶部|打印本页|关闭窗口|分享到)")
 _SEPARATOR = re.compile(r"^\s*([_\-*=]\s*){3,}$")
@@ -222,6 +395,9 @@ def clean_text(text: str, *, repair_wraps: bool) -> str:
     * Markdown images, link targets, HTML comments, bold markers, ``___`` rules, site
       breadcrumbs, "点击查看更多" lines and the credit lines of removed illustrations
       (某某县纪委监委 张三 绘图) are removed (link text is kept);
+    * HTML markup is removed (``<script>…</script>`` and ``<style>`` blocks whole, other tags such
+      as ``<img src=x onerror=…>`` alone): document text is knowledge, never markup that a client
+      rendering an answer could run;
     * with ``repair_wraps`` (PDF-extracted text), hard line wraps inside sentences are joined.
 
     Returns the cleaned text (may be empty).
@@ -229,6 +405,7 @@ def clean_text(text: str, *, repair_wraps: bool) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "")
     text = _HTML_COMMENT.sub("", text)
+    text = _MARKUP_TAG.sub("", _MARKUP_BLOCK.sub("", text))
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = text.replace("**", "").replace("\\>", ">")
@@ -384,48 +561,61 @@ def effective_date(version: str) -> str:
     return m.group(0) if m else ""
 
 
-def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None = None) -> Document:
+def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None = None,
+                  key: str | None = None, limits: LoadLimits | None = None) -> Document:
     """Load one file into a :class:`Document`.
 
     Args:
         path: the file.
         root: the folder being ingested (decides ``source`` and ``doc_type``); default: the file's folder.
-        max_bytes: refuse files larger than this many bytes.
+        max_bytes: refuse files larger than this many bytes (overrides ``limits.max_bytes``).
+        key: the document's key in the index (:func:`document_key`); default: the absolute path.
+        limits: bounds on size, text length, pages and container expansion, and on the memory and time
+            of the parser process that reads .docx/.pdf/.html files (:func:`parse_isolated`).
 
     Raises:
-        LoadError: unsupported type, too large, empty, undecodable or corrupt file; the message
-            (Chinese) names the file and the problem.
+        LoadError: unsupported type, too large, too long, empty, undecodable or corrupt file, or a
+            container that would expand too far; the message (Chinese) names the file and the problem.
+            Nothing of a refused file is embedded.
     """
     path = Path(path)
     root = Path(root) if root is not None else path.parent
+    limits = limits or LoadLimits()
+    if max_bytes is not None:
+        limits = LoadLimits(**{**limits.__dict__, "max_bytes": max_bytes})
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(path, f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(SUPPORTED_SUFFIXES)}")
     try:
         size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise LoadError(path, f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.0f} MB）")
+        if size > limits.max_bytes:
+            raise LoadError(path, f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:.0f} MB）")
         data = path.read_bytes()
     except OSError as e:
-        raise LoadError(path, f"无法读取文件（{e.strerror or e}）") from e
+        raise LoadError(path, f"无法读取文件（{e.strerror or e}）", refused=False) from e
     if not data.strip():
         raise LoadError(path, "文件为空")
 
-    if suffix == ".pdf":
-        raw, repair = _read_pdf(path), True
-    elif suffix == ".docx":
-        raw, repair = _read_docx(path), False
-    elif suffix in (".html", ".htm"):
-        raw, repair = _read_html(data, path), False
+    if suffix in (".pdf", ".docx", ".html", ".htm"):
+        if suffix == ".docx":
+            check_container(path, limits)  # in this process too: a bomb costs no worker start
+        raw, repair = parse_isolated(suffix, path, data, limits), suffix == ".pdf"
     else:
+        if len(data) > limits.max_chars * 4:  # no encoding takes more than 4 bytes a character
+            raise _too_long(path, limits)
         raw = _decode(data, path)
         repair = suffix == ".txt"
 
     text = clean_text(raw, repair_wraps=repair)
     if len(re.sub(r"\s", "", text)) < 2:
         raise LoadError(path, "文件没有可用的文字内容（空白或只有格式标记）")
+    if len(text) > limits.max_chars:
+        raise _too_long(path, limits)
 
-    meta = read_sidecar(path)
+    try:
+        meta = read_sidecar(path)
+    except LoadError as e:
+        raise LoadError(e.path, e.reason, refused=False) from e
     resolved = Path(os.path.abspath(path))
     root_resolved = Path(os.path.abspath(root))
     try:
@@ -436,7 +626,7 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
     version = str(meta.get("version") or extract_version(raw))
     return Document(
         text=text,
-        path=str(resolved),
+        path=key or str(resolved),
         source=source,
         title=str(meta.get("title") or extract_title(text, path)),
         doc_type=str(meta.get("doc_type") or doc_type_for(path, root)),
