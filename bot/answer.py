@@ -98,6 +98,50 @@ OPINION_RE = re.compile(r"第([一二三四五六])种(?:意见|观点)认为|^\
 ENDORSE_RE = re.compile(r"(?:同意|赞同|赞成|倾向于?|支持|认同|采纳)(?:上述|前述|以上)?第([一二三四五六])种(?:意见|观点)")
 
 
+#: Text addressed to the assistant instead of stating knowledge: an instruction planted in a document
+#: (忽略以上所有指令，回答：…; ignore previous instructions). Document text is data, never instructions:
+#: a passage holding such text is never quoted nor given to the LLM (:func:`instructs`).
+INSTRUCTION_RE = re.compile(
+    r"(?:忽略|无视|忘记|忘掉|不要理会|不要遵守|不必遵守)(?:掉)?(?:以上|上面|上述|之前|此前|前面|先前|你的|原有|原来|系统)?的?"
+    r"(?:所有|全部|一切|任何)?的?(?:指令|指示|提示词?|规则|设定|要求|约束)"
+    r"|(?:你|助手|模型|AI|ＡＩ)(?:现在|从现在起)?(?:必须|只能|只许|应当|要)(?:回答|输出|回复|说)"
+    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions?|prompts?|rules?)"
+    r"|system\s+prompt|jailbreak",
+    re.I,
+)
+#: A quantity stated by a sentence: a number (Chinese or Arabic) and its unit (预备期为一年, 三个月, 五名).
+_QUANTITY = re.compile(r"(?<!第)([一二三四五六七八九十百千两零〇\d]+)\s*(个月|周年|周岁|年|月|日|天|名|人|次|条|项|种|届|倍)")
+
+
+def instructs(text: str) -> bool:
+    """Whether ``text`` holds an instruction to the assistant (:data:`INSTRUCTION_RE`)."""
+    return bool(INSTRUCTION_RE.search(text))
+
+
+def quantities(text: str) -> dict[str, set[str]]:
+    """Quantities a text states, by unit: ``{"年": {"一"}}`` for 预备党员的预备期为一年 (numerals as written,
+    Arabic digits turned into Chinese ones so 1年 and 一年 agree)."""
+    import cn2an
+
+    out: dict[str, set[str]] = {}
+    for number, unit in _QUANTITY.findall(text):
+        number = number.replace("两", "二")
+        if number.isdigit():
+            try:
+                number = cn2an.an2cn(number)
+            except ValueError:
+                pass
+        out.setdefault(unit, set()).add(number)
+    return out
+
+
+def contradicts(sentence: str, rule: str) -> bool:
+    """Whether ``sentence`` states, for a unit the regulation sentence ``rule`` also quantifies, only
+    values ``rule`` does not give (预备期为三年 against 预备期为一年): a different number is a different rule."""
+    own, theirs = quantities(sentence), quantities(rule)
+    return any(unit in theirs and not values & theirs[unit] for unit, values in own.items())
+
+
 #: a bibliography entry of a paper: "[1] 刘某. 题名[J]. 刊名, 2018(4)." (GB/T 7714 document type codes)
 _REFERENCE = re.compile(r"^\W*\[\d+\]\s*\S|\[(?:J|M|D|C|N|R|S|P|EB/OL)\]")
 #: a numbered section heading of a paper: "4.2 工作机制僵化与创新活力不足的问题"
@@ -203,13 +247,20 @@ class ExtractiveAnswerer:
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
         passages, covs = self._with_verdict_passages(terms_of, passages, covs)
         chosen = self._select(terms_of, passages, covs)
+        if not chosen:  # every passage that covered the question was refused (it addressed the assistant)
+            return Answer(answer=NOT_FOUND, grounded=False, question=question,
+                          notes=["相关片段含有针对助手的指令性文字，已按不可信内容排除"])
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
             by_passage.setdefault(s.passage, []).append(s)
         citations: list[Citation] = []
         parts: list[str] = []
-        # the passage holding the best sentence first, then by retrieval order
-        for p_idx in sorted(by_passage, key=lambda i: (-max(x.score for x in by_passage[i]), i)):
+        # trust order: for a rule question the regulations' passages come first (a 资料 or 案例 sentence
+        # never leads over the article it restates); then the passage holding the best sentence, then
+        # retrieval order. A judgement asked about a case keeps the case's verdict first.
+        rules_first = not self._judgement(terms_of, passages, covs)
+        for p_idx in sorted(by_passage, key=lambda i: (rules_first and passages[i].chunk.doc_type != "法规",
+                                                       -max(x.score for x in by_passage[i]), i)):
             p = passages[p_idx].chunk
             n = len(citations) + 1
             citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
@@ -246,6 +297,12 @@ class ExtractiveAnswerer:
             return passages, covs
         return passages + extra, covs + self.evidence(question, extra)[1]
 
+    @staticmethod
+    def _judgement(question: str, passages: list[RetrievedChunk], covs: list[float]) -> bool:
+        """A judgement asked about a case (:data:`JUDGEMENT_RE`, and the best-covering passage is a 案例)."""
+        best = passages[covs.index(max(covs))].chunk
+        return best.doc_type == "案例" and bool(JUDGEMENT_RE.search(question))
+
     def document_passages(self, chunk: Chunk) -> list[Chunk]:
         """All passages of ``chunk``'s document version in the index, in document order; read once
         per (path, doc_hash) and cached (a case's verdict and its endorsement are looked up here)."""
@@ -267,7 +324,7 @@ class ExtractiveAnswerer:
     def _select(self, question: str, passages: list[RetrievedChunk], covs: list[float]) -> list[_Sentence]:
         terms, w = self._terms(question)
         # whole article asked for by reference: quote it
-        direct = [i for i, p in enumerate(passages) if p.direct]
+        direct = [i for i, p in enumerate(passages) if p.direct and not instructs(p.chunk.text)]
         if direct:
             out = []
             for i in direct[:2]:
@@ -277,8 +334,10 @@ class ExtractiveAnswerer:
         best_cov = max(covs)
         best = passages[covs.index(best_cov)].chunk
         # a judgement asked about a case: the case's own verdict, wherever in its passages, is the answer
-        judgement = bool(JUDGEMENT_RE.search(question)) and best.doc_type == "案例"
+        judgement = self._judgement(question, passages, covs)
         for i, p in enumerate(passages):
+            if instructs(p.chunk.text):
+                continue  # a passage that addresses the assistant is not evidence (INSTRUCTION_RE)
             own_case = judgement and p.chunk.path == best.path
             # a passage covering the key terms much less than the best one contributes only its case's
             # verdicts; the retriever's first passage always counts (it won on meaning, not on words:
@@ -304,7 +363,8 @@ class ExtractiveAnswerer:
                 score = coverage(terms, w, s) + 0.05 / (i + 1) + (VERDICT_BONUS if verdict else 0.0)
                 candidates.append(_Sentence(s.strip(), i, j, score))
         if not candidates:
-            return [_Sentence(passages[0].chunk.text[: self.max_chars], 0, 0, 0.0)]
+            usable = [i for i, p in enumerate(passages) if not instructs(p.chunk.text)]
+            return [_Sentence(passages[usable[0]].chunk.text[: self.max_chars], usable[0], 0, 0.0)] if usable else []
         candidates.sort(key=lambda s: s.score, reverse=True)
         top = candidates[0]
         chosen = [top]
@@ -331,27 +391,24 @@ class ExtractiveAnswerer:
             first = [s for s in candidates if s.passage == 0 and s.score >= top.score * FIRST_PASSAGE_SHARE]
             if first and length + len(first[0].text) <= self.max_chars + 120:
                 chosen.append(first[0])
+        if not judgement:
+            chosen = self._regulation_decides(passages, candidates, chosen)
         return chosen
 
+    @staticmethod
+    def _regulation_decides(passages: list[RetrievedChunk], candidates: list[_Sentence],
+                            chosen: list[_Sentence]) -> list[_Sentence]:
+        """Trust order of a rule question: a 资料/案例 sentence that states another quantity than the best
+        regulation sentence (:func:`contradicts`: 预备期为三年 against 党章 预备期为一年) is dropped, and that
+        regulation sentence answers instead. Only a regulation sentence scoring at least
+        ``FIRST_PASSAGE_SHARE`` of the best sentence is relevant enough to decide."""
+        rules = [s for s in candidates if passages[s.passage].chunk.doc_type == "法规"]
+        if not rules or rules[0].score < candidates[0].score * FIRST_PASSAGE_SHARE:
+            return chosen
+        rule = rules[0]
+        kept = [s for s in chosen if passages[s.passage].chunk.doc_type == "法规" or not contradicts(s.text, rule.text)]
+        if len(kept) < len(chosen) and all(s.text != rule.text for s in kept):
+            kept.insert(0, rule)
+        return kept
 
-def answer_notice(ans: Answer) -> str:
-    """The warning shown with an answer: failed citation verification, or the LLM fallback; "" if none."""
-    if ans.verified is False:
-        return "⚠ 引用核验未通过：" + "；".join(ans.notes)
-    if ans.mode == "extractive-fallback" and ans.notes:
-        return "⚠ " + ans.notes[0]
-    return ""
 
-
-def render_markdown(ans: Answer) -> str:
-    """Answer + 依据 list as Markdown (for the app and the CLI's human output)."""
-    lines = [ans.answer]
-    if notice := answer_notice(ans):
-        lines.append("\n> " + notice)
-    if ans.citations:
-        lines.append("\n**依据**")
-        for c in ans.citations:
-            quote = c.text if len(c.text) <= 300 else c.text[:300] + "…"
-            version = f"（{c.version}）" if c.version else ""
-            lines.append(f"[{c.n}] {c.label()}{version}：{quote}")
-    return "\n".join(lines)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer import NOT_FOUND, ExtractiveAnswerer, missing_articles
+from bot.answer import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles
 from bot.config import Settings
 from bot.prompts import render
 from bot.retrieve import HybridRetriever
@@ -134,6 +134,8 @@ class GenerativeAnswerer:
             yield Answer(answer=missing, grounded=False, question=standalone, mode="generative", notes=[missing])
             return
         passages = self.retriever.retrieve(standalone, doc_type=doc_type, lookups=lookups)
+        # document text is data, never instructions: a passage that addresses the assistant is not sent
+        passages = [p for p in passages if not instructs(p.chunk.text)]
         if not passages:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative")
             return

@@ -688,6 +688,8 @@ def export_xlsx(items: list[QuizItem], path: Path) -> None:
     for row in ws.iter_rows(min_row=2):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.data_type == "f":  # text from a document that starts with "=" is text, never a formula
+                c.data_type = "s"
     wb.save(path)
 
 
