@@ -7,17 +7,19 @@ text followed by its 依据 (citations) as Markdown.
 
 from __future__ import annotations
 
-import html
+import ipaddress
 import os
 import sys
 import threading
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr  # noqa: E402
 
-from bot.answer import answer_notice, render_markdown  # noqa: E402
+from bot.render import answer_notice, escape_html, inert_markdown, render_markdown  # noqa: E402
+from bot.guard import InputRejected, RateLimiter, check_count, check_question, check_topic  # noqa: E402
 from bot.pipeline import Pipeline, get_pipeline  # noqa: E402
 from bot.schema import Answer  # noqa: E402
 
@@ -25,9 +27,7 @@ DOC_TYPES = ["全部", "法规", "案例", "讲稿", "资料"]
 EXAMPLES = ["预备党员的预备期是多长时间？", "党员有哪些权利？", "违纪后下落不明的党员怎么处理？", "党章第十条是怎么规定的？"]
 
 
-def _safe(text: str) -> str:
-    """Quoted document text as inert Markdown: HTML escaped, Markdown link/image syntax disarmed."""
-    return html.escape(text).replace("[", "&#91;").replace("]", "&#93;").replace("\n", "  \n")
+_safe = inert_markdown
 
 
 def sources_markdown(ans: Answer) -> str:
@@ -36,10 +36,10 @@ def sources_markdown(ans: Answer) -> str:
         return "_本次回答没有引用（知识库中未找到依据）。_" if not ans.grounded else ""
     blocks = []
     for c in ans.citations:
-        version = f" · {html.escape(c.version)}" if c.version else ""
+        version = f" · {escape_html(c.version)}" if c.version else ""
         blocks.append(
-            f"**[{c.n}] 《{html.escape(c.title)}》{html.escape(c.article or '')}**  \n"
-            f"<small>{html.escape(c.doc_type)} · {html.escape(c.source)}{version}</small>\n\n"
+            f"**[{c.n}] 《{escape_html(c.title)}》{escape_html(c.article or '')}**  \n"
+            f"<small>{escape_html(c.doc_type)} · {escape_html(c.source)}{version}</small>\n\n"
             f"> {_safe(c.text)}"
         )
     return "\n\n---\n\n".join(blocks)
@@ -60,32 +60,77 @@ def _plain_history(history: list | None) -> list[dict]:
 
 def chat_reply(ans: Answer) -> str:
     """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels."""
-    reply = _safe(ans.answer).replace("&#91;", "[").replace("&#93;", "]")  # document text is shown, never run
+    reply = inert_markdown(ans.answer, keep_markers=True)  # document text is shown, never run
     if notice := answer_notice(ans):
-        reply += "\n\n" + notice
+        reply += "\n\n" + inert_markdown(notice)
     if ans.citations:
-        reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {c.label()}" for c in ans.citations)
+        reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {inert_markdown(c.label())}" for c in ans.citations)
     return reply
+
+
+def user_of(request: gr.Request | None) -> str:
+    """Who sent a request: the login name, else the browser session (each gradio_client has its own),
+    else the client address. Per-user state and rate limits are keyed by it."""
+    if request is None:
+        return "(本机)"
+    name = getattr(request, "username", None)
+    if name:
+        return f"user:{name}"
+    session = getattr(request, "session_hash", None)
+    if session:
+        return f"session:{session}"
+    client = getattr(request, "client", None)
+    return f"host:{getattr(client, 'host', '')}"
+
+
+def _admit(limiter: RateLimiter, kind: str, request: gr.Request | None) -> None:
+    """Count one request of ``kind`` for its user; a refusal reaches the client as a clean gr.Error."""
+    try:
+        limiter.hit(kind, user_of(request))
+    except InputRejected as e:
+        raise gr.Error(str(e)) from None
+
+
+def _checked(fn, *args, **kw):
+    """``fn(*args)``, with a rejected input turned into a gr.Error (its Chinese message, no traceback)."""
+    try:
+        return fn(*args, **kw)
+    except InputRejected as e:
+        raise gr.Error(str(e)) from None
 
 
 def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
     """Assemble the Blocks app. ``pipeline`` defaults to the process-wide one."""
     pipe = pipeline or get_pipeline()
+    limiter = RateLimiter.from_settings(pipe.settings)
 
     def _doc_type(choice: str | None) -> str | None:
         return None if not choice or choice == "全部" else choice
 
-    def ask(question: str) -> str:
+    def ask(question: str, request: gr.Request) -> str:
         """Answer a question from the knowledge base; returns the answer and its 依据 as Markdown."""
-        return render_markdown(pipe.ask(question))
+        question = _checked(check_question, question, pipe.settings)
+        _admit(limiter, "ask", request)
+        return render_markdown(_checked(pipe.ask, question))
 
-    def chat_api(message: str, history: list[dict] | None = None) -> str:
+    def chat_api(message: str, history: list[dict] | None = None, request: gr.Request = None) -> str:
         """Multi-turn: answer ``message`` given earlier turns [{"role", "content"}, …]; Markdown."""
-        return render_markdown(pipe.ask(message, history=_plain_history(history)))
+        message = _checked(check_question, message, pipe.settings)
+        _admit(limiter, "ask", request)
+        return render_markdown(_checked(pipe.ask, message, history=_plain_history(history)))
 
-    def chat_ui(message: str, history: list, doc_type: str):
+    def chat_ui(message: str, history: list, doc_type: str, request: gr.Request = None):
         message = (message or "").strip()
         if not message:
+            yield history, "", gr.update()
+            return
+        try:
+            check_question(message, pipe.settings)
+            limiter.hit("ask", user_of(request))
+        except InputRejected as e:
+            shown = message if len(message) <= 200 else message[:200] + "…"
+            history = list(history or []) + [{"role": "user", "content": _safe(shown)},
+                                             {"role": "assistant", "content": "⚠ " + _safe(str(e))}]
             yield history, "", gr.update()
             return
         earlier = _plain_history(history)
@@ -101,7 +146,9 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                 history[-1] = {"role": "assistant", "content": chat_reply(item)}
                 yield history, "", sources_markdown(item)
 
-    with gr.Blocks(title="党建学习助手") as demo:
+    # files uploaded or generated through the app are deleted from Gradio's cache after two hours
+    # (checked every hour), so uploads and exports do not pile up in the temp folder
+    with gr.Blocks(title="党建学习助手", delete_cache=(3600, 7200)) as demo:
         gr.Markdown("# 党建学习助手\n依据党章党规回答问题，每个回答都注明出处（《标题》第X条）。知识库中没有依据时会如实说明。")
         with gr.Tab("问答"):
             with gr.Row():
@@ -122,11 +169,11 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
             clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
         with gr.Tab("出题"):
-            build_quiz_tab(pipe)
+            build_quiz_tab(pipe, limiter)
         with gr.Tab("练习"):
-            build_practice_tab(pipe)
+            build_practice_tab(pipe, limiter)
         with gr.Tab("微党课"):
-            build_lecture_tab(pipe)
+            build_lecture_tab(pipe, limiter)
         with gr.Tab("知识库（管理员）") as kb_tab:
             build_kb_tab(pipe)
 
@@ -152,7 +199,7 @@ def quiz_rows(items) -> list[list]:
              f"《{it.source.title}》{it.source.article or ''}", it.difficulty] for n, it in enumerate(items, 1)]
 
 
-def build_quiz_tab(pipe: Pipeline) -> None:
+def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 出题: topic, counts, types, difficulty → preview table → xlsx/docx/json downloads."""
     import json
     import tempfile
@@ -177,11 +224,12 @@ def build_quiz_tab(pipe: Pipeline) -> None:
         docx_file = gr.File(label="下载 Word 试卷（含答案解析）")
         json_file = gr.File(label="下载 JSON")
 
-    def run(topic_text, count, type_list, diff, existing_file, progress=gr.Progress()):
-        if not (topic_text or "").strip():
-            raise gr.Error("请填写出题主题")
+    def run(topic_text, count, type_list, diff, existing_file, progress=gr.Progress(), request: gr.Request = None):
+        topic_text = _checked(check_topic, topic_text, pipe.settings, "出题主题")
+        count = _checked(check_count, count, 1, pipe.settings.max_quiz_items, "题目数量")
         if not type_list:
             raise gr.Error("请至少选择一种题型")
+        _admit(limiter, "generation", request)
         stems = None
         if existing_file:
             from bot.quiz import read_bank_stems
@@ -191,7 +239,10 @@ def build_quiz_tab(pipe: Pipeline) -> None:
             except ValueError as e:
                 raise gr.Error(str(e))
         progress(0.2, desc="检索相关条文并生成候选题…")
-        qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems)
+        try:
+            qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems)
+        except ValueError as e:
+            raise gr.Error(str(e)) from None
         if not qs.items:
             raise gr.Error("知识库中没有足够的法规条文来出这个主题的题目，请换一个主题")
         progress(0.8, desc="导出文件…")
@@ -206,7 +257,24 @@ def build_quiz_tab(pipe: Pipeline) -> None:
              api_name="quiz", concurrency_limit=2, concurrency_id="generation")
 
 
-def build_practice_tab(pipe: Pipeline) -> None:
+def practice_state_of(st: object, user: str) -> dict:
+    """The practice state ``st`` if it belongs to ``user`` (:func:`user_of`) and has a current item.
+    A set is bound to the user who started it: Gradio keys state by session id only, so a reused
+    session id of another logged-in user must get nothing of its items or keys.
+
+    Raises:
+        InputRejected: no set started, another user's set, or the set is finished (Chinese message).
+    """
+    if not isinstance(st, dict) or not st.get("items"):
+        raise InputRejected("请先输入主题并点击“开始练习”")
+    if st.get("owner") != user:
+        raise InputRejected("这组练习属于另一位用户，请重新开始练习")
+    if not 0 <= int(st.get("i", 0)) < len(st["items"]):
+        raise InputRejected("这组练习已经结束，请重新开始练习")
+    return st
+
+
+def build_practice_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 练习: one item at a time, right/wrong with 解析 and 出处, a score at the end."""
     from bot.quiz import QuizItem, generate_quiz, grade
 
@@ -243,15 +311,23 @@ def build_practice_tab(pipe: Pipeline) -> None:
 
     outputs = [state, progress_md, stem, choice, multi, blank, submit, nxt, feedback]
 
-    def begin(topic_text, count):
-        if not (topic_text or "").strip():
-            raise gr.Error("请填写练习主题")
+    def own(st, request: gr.Request | None) -> dict:
+        try:
+            return practice_state_of(st, user_of(request))
+        except InputRejected as e:
+            raise gr.Error(str(e)) from None
+
+    def begin(topic_text, count, request: gr.Request = None):
+        topic_text = _checked(check_topic, topic_text, pipe.settings, "练习主题")
+        count = _checked(check_count, count, 1, min(60, pipe.settings.max_quiz_items), "题数")
+        _admit(limiter, "generation", request)
         qs = generate_quiz(pipe, topic_text, n=int(count))
         if not qs.items:
             raise gr.Error("知识库中没有足够的法规条文来出这个主题的题目")
-        return show({"items": [i.model_dump() for i in qs.items], "i": 0, "score": 0})
+        return show({"items": [i.model_dump() for i in qs.items], "i": 0, "score": 0, "owner": user_of(request)})
 
-    def check(st, single, many, text):
+    def check(st, single, many, text, request: gr.Request = None):
+        st = own(st, request)
         it = QuizItem(**st["items"][st["i"]])
         if it.type == "单选":
             response = (single or "")[:1]
@@ -270,7 +346,8 @@ def build_practice_tab(pipe: Pipeline) -> None:
               f"**出处：** 《{_safe(it.source.title)}》{_safe(it.source.article or '')}\n\n> {_safe(it.source.quote)}")
         return st, gr.update(visible=False), gr.update(visible=True), fb
 
-    def advance(st):
+    def advance(st, request: gr.Request = None):
+        st = own(st, request)
         return show({**st, "i": st.get("i", 0) + 1})
 
     start.click(begin, [topic, n], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
@@ -278,7 +355,7 @@ def build_practice_tab(pipe: Pipeline) -> None:
     nxt.click(advance, [state], outputs, api_visibility="private")
 
 
-def build_lecture_tab(pipe: Pipeline) -> None:
+def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
     import tempfile
     from pathlib import Path
@@ -298,16 +375,21 @@ def build_lecture_tab(pipe: Pipeline) -> None:
         docx_file = gr.File(label="下载 Word")
         pptx_file = gr.File(label="下载 PPT")
 
-    def run(topic_text, mins, aud, speed, progress=gr.Progress()):
-        if not (topic_text or "").strip():
-            raise gr.Error("请填写微党课主题")
+    def run(topic_text, mins, aud, speed, progress=gr.Progress(), request: gr.Request = None):
+        topic_text = _checked(check_topic, topic_text, pipe.settings, "微党课主题")
+        mins = _checked(check_count, mins, 1, pipe.settings.max_lecture_minutes, "时长（分钟）")
+        speed = _checked(check_count, speed, 100, 400, "语速（字/分钟）")
+        _admit(limiter, "generation", request)
         progress(0.3, desc="检索条文和案例，起草讲稿…")
-        lec = draft_lecture(pipe, topic_text, minutes=float(mins), audience=aud, rate=int(speed))
+        try:
+            lec = draft_lecture(pipe, topic_text, minutes=float(mins), audience=aud, rate=int(speed))
+        except ValueError as e:
+            raise gr.Error(str(e)) from None
         out = Path(tempfile.mkdtemp(prefix="lecture-"))
         (out / "微党课.md").write_text(lec.to_markdown(), encoding="utf-8")
         export_docx(lec, out / "微党课.docx")
         export_pptx(lec, out / "微党课.pptx")
-        return html.escape(lec.to_markdown()).replace("&gt; ", "> ").replace("&quot;", '"'), \
+        return escape_html(lec.to_markdown()).replace("&gt; ", "> ").replace("&quot;", '"'), \
             str(out / "微党课.md"), str(out / "微党课.docx"), str(out / "微党课.pptx")
 
     go.click(run, [topic, minutes, audience, rate], [preview, md_file, docx_file, pptx_file], api_name="lecture",
@@ -372,23 +454,34 @@ def build_kb_tab(pipe: Pipeline) -> None:
             report = kb.upload(pipe, [Path(p) for p in paths], dtype, user)
         except ValueError as e:
             raise gr.Error(str(e))
+        finally:
+            for p in paths:  # the copy in Gradio's cache is not needed once the file is in the knowledge base
+                Path(p).unlink(missing_ok=True)
         msg = f"已索引：新增 {report.added} 篇，更新 {report.updated} 篇，新片段 {report.chunks_added} 个。"
         if report.failed:
-            msg += "\n\n" + "\n".join(f"- ✗ {_safe(Path(f['file']).name)}：{_safe(f['reason'])}" for f in report.failed)
+            msg += "\n\n" + "\n".join(
+                f"- ✗ {_safe(Path(f['file']).name)}：{_safe(f['reason'])}" + ("（已移出知识库，放入隔离区）" if f.get("quarantined") else "")
+                for f in report.failed)
         return (msg, *rows())
 
     def do_delete(path, request: gr.Request = None):
         user = guard(request, "删除文档")
         if not path:
             raise gr.Error("请先选择文档")
-        n = kb.delete(pipe, path, user)
+        try:
+            n = kb.delete(pipe, path, user)
+        except ValueError as e:
+            raise gr.Error(str(e)) from None
         return (f"已删除 {n} 个片段。", *rows())
 
     def do_status(path, status, request: gr.Request = None):
         user = guard(request, "修改文档状态")
         if not path:
             raise gr.Error("请先选择文档")
-        kb.set_status(pipe, path, status, user)
+        try:
+            kb.set_status(pipe, path, status, user)
+        except ValueError as e:
+            raise gr.Error(str(e)) from None
         return (f"已设为“{status}”。", *rows())
 
     def do_reindex(progress=gr.Progress(), request: gr.Request = None):
@@ -397,8 +490,9 @@ def build_kb_tab(pipe: Pipeline) -> None:
         return (report.summary().replace("\n", "  \n"), *rows())
 
     def do_test(q):
+        hits = _checked(pipe.retrieve, q or "", k=10)
         return [[i, round(r.score, 4), r.chunk.title, r.chunk.article or "", r.chunk.doc_type, r.chunk.status, r.chunk.text[:160]]
-                for i, r in enumerate(pipe.retrieve(q or "", k=10), 1)]
+                for i, r in enumerate(hits, 1)]
 
     outs = [status_md, table, picked]
     refresh.click(rows, None, [table, picked], api_name="kb_list")
@@ -410,11 +504,24 @@ def build_kb_tab(pipe: Pipeline) -> None:
 
 
 def _is_loopback(host: str) -> bool:
-    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    """Whether ``host`` is a loopback address (127.0.0.0/8, ::1) or ``localhost``; a host name such as
+    ``127.example.org`` is not."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def main() -> None:
-    pipe = get_pipeline()
+    from bot.embed import EmbedderError
+    from bot.index import KnowledgeIndexError
+
+    try:
+        pipe = get_pipeline()
+    except (EmbedderError, KnowledgeIndexError) as e:
+        sys.exit(f"错误：{e}")
     stats = pipe.stats()
     if stats["chunks"] == 0:
         print(f"提示：索引为空，请先运行 `dangjian ingest {pipe.settings.kb_dir}`。", file=sys.stderr)

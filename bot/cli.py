@@ -37,6 +37,12 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _settings():
+    from bot.config import get_settings
+
+    return get_settings()
+
+
 def _pipeline():
     from bot.embed import EmbedderError
     from bot.index import KnowledgeIndexError
@@ -86,20 +92,66 @@ def ingest(
         raise typer.Exit(2)
 
 
+def _read_questions(input_file: Path) -> list[tuple[int, dict]]:
+    """(line number, {"id", "question", …}) of each non-blank line of a JSONL file ("-" = stdin).
+    A line that is not a JSON object with a ``question`` string stops the command with its number."""
+    try:
+        text = sys.stdin.read() if str(input_file) == "-" else Path(input_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"无法读取 {input_file}：{getattr(e, 'strerror', None) or e}")
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+                raise ValueError("缺少 question 字段")
+        except ValueError as e:
+            _fail(f"{input_file} 第 {n} 行不是合法的 JSON 问题记录（{e}）")
+        rows.append((n, row))
+    return rows
+
+
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="问题，例如：预备党员的预备期是多长时间？")],
+    question: Annotated[Optional[str], typer.Argument(help="问题，例如：预备党员的预备期是多长时间？（或用 --input 批量）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（answer, grounded, citations）")] = False,
     doc_type: Annotated[Optional[str], typer.Option("--doc-type", help=DOC_TYPE_HELP)] = None,
+    input_file: Annotated[Optional[Path], typer.Option(
+        "--input", help='JSONL 文件，每行 {"id": ..., "question": ...}；"-" 为标准输入。每个问题输出一行 JSON')] = None,
 ) -> None:
-    """回答一个问题，并给出处（《标题》第X条）。"""
-    from bot.answer import render_markdown
+    """回答问题，并给出处（《标题》第X条）。--input 批量回答：每行输出 {"id", "question", "answer", "grounded", "citations"}。"""
+    from bot.guard import InputRejected, check_question
+    from bot.render import render_markdown
 
-    ans = _pipeline().ask(question, doc_type=doc_type)
-    if as_json:
-        _emit(ans.to_json())
-    else:
-        typer.echo(render_markdown(ans))
+    if input_file is None:
+        if question is None:
+            _fail("请给出问题，或用 --input 指定问题文件")
+        try:
+            question = check_question(question, _settings())
+        except InputRejected as e:
+            _fail(str(e))
+        ans = _pipeline().ask(question, doc_type=doc_type)
+        if as_json:
+            _emit(ans.to_json())
+        else:
+            typer.echo(render_markdown(ans))
+        return
+    rows = _read_questions(input_file)
+    pipe = _pipeline()  # loaded once for the whole file
+    rejected = 0
+    for n, row in rows:
+        try:
+            ans = pipe.ask(row["question"], doc_type=doc_type)
+        except InputRejected as e:  # one bad line is reported on its own line; the rest are answered
+            rejected += 1
+            _emit({"id": row.get("id"), "question": row["question"][:200], "error": str(e)})
+            continue
+        _emit({"id": row.get("id"), "question": row["question"], **ans.to_json()})
+    if rejected:
+        typer.echo(f"{rejected} 个问题未回答（见各行的 error 字段）", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -110,31 +162,31 @@ def retrieve(
     doc_type: Annotated[Optional[str], typer.Option("--doc-type", help=DOC_TYPE_HELP)] = None,
 ) -> None:
     """检索：每个问题输出一行 JSON：{"id", "question", "results": [{rank, title, article, doc_type, source, text, score}]}。"""
-    if not query and not input_file:
+    from bot.guard import InputRejected, check_question
+
+    if query is None and not input_file:
         _fail("请给出查询文本或 --input 文件")
-    pipe = _pipeline()
     rows: list[dict] = []
-    if query:
-        rows.append({"id": None, "question": query})
-    if input_file:
-        stream = sys.stdin if str(input_file) == "-" else None
+    if query is not None:
         try:
-            lines = (stream or open(input_file, encoding="utf-8")).read().splitlines()
-        except OSError as e:
-            _fail(f"无法读取 {input_file}：{e.strerror or e}")
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict) or not str(row.get("question", "")).strip():
-                    raise ValueError("缺少 question 字段")
-            except ValueError as e:
-                _fail(f"{input_file} 第 {n} 行不是合法的 JSON 问题记录（{e}）")
-            rows.append(row)
+            rows.append({"id": None, "question": check_question(query, _settings())})
+        except InputRejected as e:
+            _fail(str(e))
+    if input_file:
+        rows += [row for _, row in _read_questions(input_file)]
+    pipe = _pipeline()
+    rejected = 0
     for row in rows:
-        results = pipe.retrieve(str(row["question"]), k=k, doc_type=doc_type)
+        try:
+            results = pipe.retrieve(row["question"], k=k, doc_type=doc_type)
+        except InputRejected as e:  # an empty or oversized line costs nothing and stops nothing
+            rejected += 1
+            _emit({"id": row.get("id"), "question": row["question"][:200], "error": str(e)})
+            continue
         _emit({"id": row.get("id"), "question": row["question"], "results": [r.to_json(i) for i, r in enumerate(results, 1)]})
+    if rejected:
+        typer.echo(f"{rejected} 个问题未检索（见各行的 error 字段）", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -148,6 +200,16 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
     for t, n in sorted(s["chunks_by_type"].items()):
         typer.echo(f"  {t}：{s['documents_by_type'].get(t, 0)} 篇，{n} 个片段")
     typer.echo(f"向量模型：{s['embedder']}\n存储：{s['location']}（collection {s['collection']}）")
+
+
+def _topic(topic: str, what: str) -> str:
+    from bot.guard import InputRejected, check_topic
+
+    try:
+        return check_topic(topic, _settings(), what)
+    except InputRejected as e:
+        _fail(str(e))
+        return ""
 
 
 def _existing_stems(path: Path) -> list[str]:
@@ -179,6 +241,9 @@ def quiz(
         _fail(f"--format {fmt} 需要 --output 文件名")
     if difficulty not in ("易", "中", "难"):
         _fail("--difficulty 只能是 易、中、难")
+    topic = _topic(topic, "出题主题")
+    if n > _settings().max_quiz_items:
+        _fail(f"--n 不能超过 {_settings().max_quiz_items}")
     stems = _existing_stems(existing) if existing else None
     try:
         qs = generate_quiz(_pipeline(), topic, n=n, types=[t.strip() for t in types.split(",") if t.strip()],
@@ -217,6 +282,9 @@ def lecture(
         _fail("--format 只能是 md、docx、pptx 或 json")
     if fmt in ("docx", "pptx") and not output:
         _fail(f"--format {fmt} 需要 --output 文件名")
+    topic = _topic(topic, "微党课主题")
+    if minutes > _settings().max_lecture_minutes:
+        _fail(f"--minutes 不能超过 {_settings().max_lecture_minutes:g}")
     try:
         lec = draft_lecture(_pipeline(), topic, minutes=minutes, audience=audience, rate=rate)
     except ValueError as e:

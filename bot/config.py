@@ -121,6 +121,37 @@ class Settings(BaseSettings):
 
     # --- input limits ------------------------------------------------------------------
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused (MiB)")
+    max_document_chars: int = Field(
+        400_000, ge=1000, description="documents whose extracted text is longer are refused before embedding "
+        "(characters). The longest document of the development corpus has 21,000 (党章 2022) and the largest case "
+        "about 30,000; 400,000 is a book of some 600 pages and about 6 minutes of embedding on 2 cores "
+        "(eval.bench: 1,093 characters/s)"
+    )
+    max_pdf_pages: int = Field(1000, ge=1, description="PDFs with more pages are refused before their text is extracted")
+    max_container_mb: float = Field(
+        64.0, gt=0, description="a .docx (a zip container) whose XML parts expand to more than this is refused "
+        "before it is parsed (MiB, uncompressed; a 1,000-page Word text is about 10 MiB of XML)"
+    )
+    max_container_entries: int = Field(5000, ge=10, description="a .docx with more zip entries is refused")
+    parse_memory_mb: int = Field(
+        2048, ge=256, description="address-space limit of the worker process that parses .docx/.pdf/.html files "
+        "(MiB): a file that needs more fails alone instead of taking the app down"
+    )
+    parse_timeout_s: float = Field(120.0, gt=0, description="a file whose parsing takes longer is refused (seconds)")
+    max_question_chars: int = Field(
+        500, ge=10, description="longest question accepted by the app, the API and the CLI (characters; a 10,000-"
+        "character question took 22 s of one of the chat slots). Members' questions are rarely over 100"
+    )
+    max_topic_chars: int = Field(100, ge=4, description="longest quiz / lecture topic (characters)")
+    max_quiz_items: int = Field(200, ge=1, description="most items one quiz request may ask for")
+    max_lecture_minutes: float = Field(60.0, gt=0, description="longest micro-lecture one request may ask for (minutes)")
+    ask_rate: str = Field(
+        "60/minute", description="per-user limit of questions (/ask, /chat, the chat box), in the notation of the "
+        "`limits` library (N/second|minute|hour); a user is the login name, else the browser session"
+    )
+    generation_rate: str = Field(
+        "10/minute", description="per-user limit of quiz, practice-set and lecture generation (`limits` notation)"
+    )
 
     # --- optional LLM (OpenAI-compatible) -----------------------------------------------
     llm_base_url: str | None = None

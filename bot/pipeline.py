@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from bot.answer import ExtractiveAnswerer
 from bot.config import Settings, get_settings
 from bot.generate import GenerativeAnswerer, Turn, heuristic_condense
+from bot.guard import check_question
 from bot.index import IngestReport, KnowledgeIndex, ProgressFn
 from bot.retrieve import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
@@ -46,22 +47,56 @@ class Pipeline:
         return report
 
     def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
-        return self.retriever.retrieve(question, k=k, doc_type=doc_type)
+        """The top ``k`` passages for ``question``.
+
+        Raises:
+            bot.guard.InputRejected: the question is empty or longer than ``settings.max_question_chars``.
+        """
+        return self.retriever.retrieve(check_question(question, self.settings), k=k, doc_type=doc_type)
 
     def ask(self, question: str, doc_type: str | None = None, history: list[Turn] | None = None) -> Answer:
         """Grounded answer with citations: generative and verified when an LLM is configured
         (:mod:`bot.generate`), else extractive (:mod:`bot.answer`). ``history`` (chat turns) lets a
-        follow-up question be resolved against earlier ones."""
+        follow-up question be resolved against earlier ones.
+
+        Raises:
+            bot.guard.InputRejected: the question is empty or longer than ``settings.max_question_chars``
+                (checked before any retrieval, so an oversized question costs nothing).
+        """
+        question = check_question(question, self.settings)
+        history = self._bounded(history)
         if self.generator is not None:
             return self.generator.answer(question, history=history, doc_type=doc_type)
         return self.answerer.answer(heuristic_condense(question, history), doc_type=doc_type)
 
     def ask_stream(self, question: str, doc_type: str | None = None, history: list[Turn] | None = None) -> Iterator[str | Answer]:
-        """Yield text pieces while generating, then the final :class:`Answer` (always last)."""
+        """Yield text pieces while generating, then the final :class:`Answer` (always last).
+
+        Raises:
+            bot.guard.InputRejected: as :meth:`ask`, before anything is yielded.
+        """
+        question = check_question(question, self.settings)
+        history = self._bounded(history)
         if self.generator is not None:
             yield from self.generator.stream(question, history=history, doc_type=doc_type)
         else:
             yield self.answerer.answer(heuristic_condense(question, history), doc_type=doc_type)
+
+    def _bounded(self, history: list[Turn] | None) -> list[Turn] | None:
+        """The last turns of a chat history whose text fits ``settings.llm_history_tokens`` × 4 characters
+        (each turn cut to ``max_question_chars`` × 4): a client may send any history, and only the recent
+        turns are read (for condensing a follow-up) anyway."""
+        if not history:
+            return history
+        budget = max(self.settings.llm_history_tokens, self.settings.max_question_chars) * 4
+        out: list[Turn] = []
+        for turn in reversed(history[-50:]):
+            content = str(turn.get("content", ""))[: self.settings.max_question_chars * 4]
+            if budget - len(content) < 0 and out:
+                break
+            budget -= len(content)
+            out.append({"role": turn.get("role", "user"), "content": content})
+        return list(reversed(out))
 
     def stats(self) -> dict:
         return self.index.stats()

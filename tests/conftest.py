@@ -112,8 +112,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def launch_app(env: dict, timeout: float = 120):
-    """Start ``python app.py`` on a free loopback port with ``env``; yield its URL; stop it."""
+def launch_app(env: dict, timeout: float = 120, with_process: bool = False):
+    """Start ``python app.py`` on a free loopback port with ``env``; yield its URL (with
+    ``with_process``: the URL and the ``subprocess.Popen``); stop it."""
     import socket
     import subprocess
     import time
@@ -134,7 +135,8 @@ def launch_app(env: dict, timeout: float = 120):
                 if time.time() > deadline:
                     pytest.fail(f"app did not start within {timeout} s")
                 time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/"
+        yield (url, proc) if with_process else url
     finally:
         proc.terminate()
         try:
