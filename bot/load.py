@@ -494,13 +494,20 @@ def extract_version(raw: str) -> str:
     return m.group(1) if m else ""
 
 
+def _unquoted_title(title: str) -> str:
+    """A title without book-title marks around it: "《中国共产党党员教育管理工作条例》" is cited as
+    《中国共产党党员教育管理工作条例》, not 《《…》》 (marks inside the title stay)."""
+    m = re.fullmatch(r"《([^《》]+)》", title)
+    return m.group(1).strip() if m else title
+
+
 def extract_title(text: str, path: Path) -> str:
     """Title: the first Markdown heading, else a short first line that reads like a title,
     else the file name (without extension, ``_`` → space, issue prefixes kept)."""
     for line in text.split("\n")[:30]:
         m = re.match(r"^#{1,3}\s*(.+?)\s*#*$", line.strip())
         if m and m.group(1).strip():
-            return m.group(1).strip()
+            return _unquoted_title(m.group(1).strip())
     stem = path.stem
     if re.fullmatch(r"[\d_\-a-f]+", stem):  # hashed file names: look for a title-like first line
         for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
