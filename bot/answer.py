@@ -27,10 +27,13 @@ Public API: :class:`ExtractiveAnswerer` (``answer``), :func:`key_terms`, :func:`
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.retrieve import STOP_RE as _STOP_RE, ArticleLookup, HybridRetriever, expand_abbreviations, expand_aliases, normalize_query
+from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
+                          HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -111,6 +114,60 @@ INSTRUCTION_RE = re.compile(
 )
 #: A quantity stated by a sentence: a number (Chinese or Arabic) and its unit (预备期为一年, 三个月, 五名).
 _QUANTITY = re.compile(r"(?<!第)([一二三四五六七八九十百千两零〇\d]+)\s*(个月|周年|周岁|年|月|日|天|名|人|次|条|项|种|届|倍)")
+
+
+_LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]+[\u4e00-\u9fff]?")
+
+
+def _lexicon() -> dict:
+    """``bot/lexicon.yaml``: {"synonyms": {word: [wordings]}, "asking_words": [...]} (read once)."""
+    global _LEXICON
+    if _LEXICON is None:
+        import yaml
+
+        data = yaml.safe_load(_LEXICON_PATH.read_text(encoding="utf-8")) or {}
+        _LEXICON = {"synonyms": {str(k): [str(x) for x in v or []] for k, v in (data.get("synonyms") or {}).items()},
+                    "asking_words": {str(x) for x in data.get("asking_words") or []} | set(STOP_PHRASES)}
+    return _LEXICON
+
+
+_LEXICON: dict | None = None
+
+
+def content_words(question: str) -> list[str]:
+    """The words a question is about: jieba words (dictionary only, no HMM guesses) of two or more
+    characters, Latin words included (KTV, T恤), without question words, function words and the words
+    that only say what kind of answer is asked (``asking_words`` of ``bot/lexicon.yaml``).
+
+    Example: ``content_words("党员可以在家里养宠物吗？")`` → ``['党员', '家里', '宠物']``."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    asking = _lexicon()["asking_words"]
+    out = []
+    for w in jieba.lcut(normalize_query(question), HMM=False):
+        w = w.strip()
+        if w and w not in asking and _WORD.fullmatch(w) and not any(a in w for a in ("什么", "哪", "怎么", "多少")):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+def unstated_words(question: str, occurs) -> list[str]:
+    """The content words of ``question`` (:func:`content_words`) that the knowledge base states nowhere:
+    ``occurs(text) -> bool`` is False for the word and for each wording the lexicon gives for it, and the
+    word is no known abbreviation or regulation name. A question asking for such a detail (入党申请书必须
+    手写吗 — no indexed text says 手写) cannot be answered from the knowledge base, however well the rest of
+    it is covered."""
+    synonyms = _lexicon()["synonyms"]
+    out = []
+    for w in content_words(question):
+        if w in ABBREVIATIONS or w in REGULATION_ALIASES or occurs(w):
+            continue
+        if any(occurs(x) for x in synonyms.get(w, [])):
+            continue
+        out.append(w)
+    return out
 
 
 def instructs(text: str) -> bool:
@@ -199,6 +256,17 @@ class ExtractiveAnswerer:
                     return best_x, covs_x, expanded
         return best, covs, question
 
+    def occurs(self, text: str) -> bool:
+        """Whether ``text`` can occur in the knowledge base: every character bigram (and Latin word) of it
+        is held by some indexed chunk (read from the BM25 vocabulary; a necessary condition, so a word
+        reported absent is certainly absent)."""
+        from bot.index import tokenize
+
+        tokens = [t for t in tokenize(text) if len(t) >= 2 or t.isascii()]
+        if not tokens:
+            return True
+        return all(self.retriever.index.ensure_bm25().document_frequencies(tokens).values())
+
     def _passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         s = self.retriever.settings
         dense = max((p.dense_score or 0.0 for p in passages), default=0.0)
@@ -278,6 +346,12 @@ class ExtractiveAnswerer:
             parts.append(f"{lead}{body}[{n}]")
         parts += [f"（注意：[{c.n}] 引自{c.status}的文本{('（' + c.version + '）') if c.version else ''}，请以现行有效版本为准。）"
                   for c in citations if c.status != "现行有效"]
+        unstated = [] if any(p.direct for p in passages) else unstated_words(question, self.occurs)
+        if unstated:  # the topic is there, the detail asked about is not: say so, cite only what is there
+            asked = "、".join(f"“{w}”" for w in unstated)
+            return Answer(answer=f"知识库中未找到关于{asked}的依据：收录的文本有相关内容（见下），但没有规定{asked}。\n"
+                                 + "\n".join(parts), grounded=False, citations=citations, question=question,
+                          notes=[f"问题问到的{asked}在知识库中没有出现"])
         return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
 
     def _with_verdict_passages(self, question: str, passages: list[RetrievedChunk],

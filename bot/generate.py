@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles
+from bot.answer import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles, unstated_words
 from bot.config import Settings
 from bot.prompts import render
 from bot.retrieve import HybridRetriever
@@ -143,6 +143,9 @@ class GenerativeAnswerer:
         if not ok:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative",
                          notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值，未调用大模型"])
+            return
+        if not any(p.direct for p in passages) and unstated_words(standalone, self.extractive.occurs):
+            yield self.extractive.answer_from(standalone, passages)  # the asked detail is in no text: never ask the model
             return
         pieces: list[str] = []
         try:

@@ -187,20 +187,24 @@ class BM25Store:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
-        """Inverse document frequency (Lucene BM25 variant: ln(1 + (N - df + 0.5)/(df + 0.5)))
-        of each token; unseen tokens get the maximum (df = 0)."""
-        n_docs = len(self.ids)
-        out = {}
+    def document_frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
+        """Number of indexed chunks holding each token (:func:`tokenize` units); 0 for unseen tokens."""
         vocab = self.retriever.vocab_dict if self.retriever is not None else {}
         indptr = self.retriever.scores["indptr"] if self.retriever is not None else None
+        out = {}
         for t in tokens:
             df = 0
             if t in vocab and indptr is not None:
                 tid = vocab[t]
                 df = int(indptr[tid + 1] - indptr[tid])
-            out[t] = float(np.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
+            out[t] = df
         return out
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency (Lucene BM25 variant: ln(1 + (N - df + 0.5)/(df + 0.5)))
+        of each token; unseen tokens get the maximum (df = 0)."""
+        n_docs = len(self.ids)
+        return {t: float(np.log(1 + (n_docs - df + 0.5) / (df + 0.5))) for t, df in self.document_frequencies(tokens).items()}
 
 
 # --------------------------------------------------------------------------------------

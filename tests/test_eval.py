@@ -118,3 +118,18 @@ def test_option_scoring_reads_the_blank_in_context(corpus):
     assert score("支部大会通过") == 1.0
     assert score("上级党组织批准") < 0.75 and score("党委批准") < 0.75
     assert local_match("", article) == 0.0
+
+
+def test_near_domain_questions_are_unanswerable_from_the_corpus(corpus):
+    """The near-domain set (eval/data/near_domain.jsonl: in-Party questions whose asked detail no indexed text
+    states) stays unanswerable: none of each question's ``absent`` terms occurs in any document of the corpus."""
+    from bot.load import iter_files, load_document
+    from eval.common import load_jsonl
+
+    text = "\n".join(norm(load_document(f, corpus).text) for f in iter_files(corpus))
+    questions = load_jsonl(DATA / "near_domain.jsonl")
+    assert len(questions) >= 40 and len({q["id"] for q in questions}) == len(questions)
+    for q in questions:
+        assert q["absent"] and norm(q["absent"][0]) in norm(q["question"]), q["id"]  # the asked detail
+        present = [t for t in q["absent"] if norm(t) in text]
+        assert not present, (q["id"], present)

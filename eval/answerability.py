@@ -1,0 +1,68 @@
+"""Answerability: ``python -m eval.answerability [--corpus DIR] [--data-dir DIR] [--list]``.
+
+Does the assistant answer what the knowledge base answers and decline what it does not? For each set
+the share of questions answered (``grounded``) is printed, under two rules side by side:
+
+* **passage rule** — the grounding rule alone (the best passage covers enough of the question's key
+  terms, :meth:`bot.answer.ExtractiveAnswerer.grounded`): what decided before answerability looked at the
+  answer;
+* **answer rule** — the full decision of :meth:`bot.pipeline.Pipeline.ask`: on top of the passage rule, a
+  question asking about a detail the knowledge base states nowhere (:func:`bot.answer.unstated_words`)
+  is declined with 知识库中未找到…依据…没有规定….
+
+Sets: eval/data/dev_questions.jsonl and blind_questions.jsonl (answerable: higher is better),
+near_domain.jsonl (in-Party questions whose asked detail no indexed text states) and out_of_scope.jsonl
+(unanswerable: lower is better). A declined near-domain answer counts as correct when it is
+知识库中未找到依据 with no citation, or ``grounded`` false with a statement that the detail is not there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from eval.common import DATA, add_corpus_args, load_jsonl, load_questions
+
+SETS = {"dev": ("dev_questions.jsonl", True), "blind": ("blind_questions.jsonl", True),
+        "near-domain": ("near_domain.jsonl", False), "out-of-scope": ("out_of_scope.jsonl", False)}
+
+
+def declined_properly(ans) -> bool:
+    """No answer given: 知识库中未找到依据 without citations, or not grounded and saying what is missing."""
+    if ans.grounded:
+        return False
+    return (not ans.citations and "未找到依据" in ans.answer) or "没有规定" in ans.answer or "没有第" in ans.answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="可答性：范围内作答率、近域与范围外拒答率（段落规则 vs 回答规则）")
+    add_corpus_args(ap)
+    ap.add_argument("--list", action="store_true", help="列出答错的问题（范围内被拒、范围外被答）")
+    args = ap.parse_args(argv)
+    from eval.retrieval import open_pipeline
+
+    pipe = open_pipeline(args.corpus, args.data_dir)
+    print(f"{'问题集':<14}{'题数':>5}{'段落规则作答率':>16}{'回答规则作答率':>16}{'恰当拒答':>10}")
+    for name, (file, answerable) in SETS.items():
+        path = DATA / file
+        questions = load_questions(path) if answerable else load_jsonl(path)
+        old = new = proper = 0
+        wrong: list[str] = []
+        for q in questions:
+            passages = pipe.retrieve(q["question"])
+            old += pipe.answerer.grounded(q["question"], passages)[0] if passages else 0
+            ans = pipe.ask(q["question"])
+            new += ans.grounded
+            proper += declined_properly(ans)
+            if ans.grounded != answerable:
+                wrong.append(f"{q['id']} {q['question']} → {ans.answer[:70]}".replace("\n", " "))
+        n = len(questions)
+        print(f"{name:<14}{n:>5}{old / n:>16.3f}{new / n:>16.3f}{proper / n:>12.3f}")
+        if args.list:
+            for w in wrong:
+                print("   -", w)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
