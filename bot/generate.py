@@ -144,7 +144,8 @@ class GenerativeAnswerer:
             yield Answer(answer=NOT_FOUND, grounded=False, question=standalone, mode="generative",
                          notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值，未调用大模型"])
             return
-        if not any(p.direct for p in passages) and unstated_words(standalone, self.extractive.occurs):
+        if not any(p.direct for p in passages) and unstated_words(standalone, self.extractive.occurs,
+                                                                 "\n".join(p.chunk.text for p in passages)):
             yield self.extractive.answer_from(standalone, passages)  # the asked detail is in no text: never ask the model
             return
         pieces: list[str] = []
