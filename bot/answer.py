@@ -290,15 +290,19 @@ class ExtractiveAnswerer:
         return best, covs, question
 
     def occurs(self, text: str) -> bool:
-        """Whether ``text`` can occur in the knowledge base: every character bigram (and Latin word) of it
-        is held by some indexed chunk (read from the BM25 vocabulary; a necessary condition, so a word
-        reported absent is certainly absent)."""
+        """Whether ``text`` occurs in the knowledge base: every character bigram (and Latin word) of it is
+        held by some indexed chunk (the BM25 vocabulary, exact for a two-character word), and a longer text
+        is found verbatim in one (:meth:`bot.index.KnowledgeIndex.contains`: 高中生 has both bigrams
+        somewhere, but no chunk says 高中生)."""
         from bot.index import tokenize
 
         tokens = [t for t in tokenize(text) if len(t) >= 2 or t.isascii()]
         if not tokens:
             return True
-        return all(self.retriever.index.ensure_bm25().document_frequencies(tokens).values())
+        index = self.retriever.index
+        if not all(index.ensure_bm25().document_frequencies(tokens).values()):
+            return False
+        return len(text) <= 2 or index.contains(text)
 
     def _passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         s = self.retriever.settings

@@ -40,14 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             passages = pipe.retrieve(q["question"])
             ans = pipe.answerer.answer_from(q["question"], passages)
             in_answer = any(norm(e) in norm(ans.answer) for e in q["evidence"])
-            cited = any(evidence_relevant(q, Hit(text=c.text, source=c.source)) for c in ans.citations)
+            cited = any(evidence_relevant(q, Hit(text=c.text, source=c.source, title=c.title)) for c in ans.citations)
             for key in (name, f"{name}/{q['doc_type']}"):
                 r = rows.setdefault(key, [0, 0, 0, 0])
                 r[0] += 1
                 r[1] += in_answer
                 r[2] += cited
                 r[3] += not ans.grounded
-            top_relevant = bool(passages) and evidence_relevant(q, Hit(text=passages[0].chunk.text, source=passages[0].chunk.source))
+            top_relevant = bool(passages) and evidence_relevant(q, Hit(text=passages[0].chunk.text, source=passages[0].chunk.source, title=passages[0].chunk.title))
             if top_relevant and not in_answer:
                 missed.append(f"{q['id']} {q['question']} → {ans.answer[:60]}")
         for key, (n, a, c, refused) in sorted(rows.items(), key=lambda kv: (kv[0] != name, kv[0])):

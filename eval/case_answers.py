@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     for q in questions:
         passages = pipe.retrieve(q["question"])
         ans = pipe.answerer.answer_from(q["question"], passages)
-        rel = [evidence_relevant(q, Hit(text=c.text, source=c.source)) for c in ans.citations]
+        rel = [evidence_relevant(q, Hit(text=c.text, source=c.source, title=c.title)) for c in ans.citations]
         first += bool(rel and rel[0])
         anywhere += any(rel)
         if JUDGEMENT_RE.search(q["question"]):

@@ -131,11 +131,11 @@ class NaiveLangChain:
     def search(self, q: str) -> list[Hit]:
         res = self.collection.query(query_embeddings=[self.embeddings.embed_query(q)], n_results=K,
                                     include=["documents", "metadatas"])
-        return [Hit(text=d, source=m["source"]) for d, m in zip(res["documents"][0], res["metadatas"][0])]
+        return [Hit(text=d, source=m["source"], title=m.get("title")) for d, m in zip(res["documents"][0], res["metadatas"][0])]
 
     def all_texts(self) -> list[Hit]:
         got = self.collection.get(include=["documents", "metadatas"])
-        return [Hit(text=d, source=m["source"]) for d, m in zip(got["documents"], got["metadatas"])]
+        return [Hit(text=d, source=m["source"], title=m.get("title")) for d, m in zip(got["documents"], got["metadatas"])]
 
 
 def count_relevant(questions: list[dict], collection: list[Hit], fn) -> list[int]:
