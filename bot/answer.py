@@ -30,10 +30,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
                           HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
+from bot import lexicon
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -116,23 +116,6 @@ INSTRUCTION_RE = re.compile(
 _QUANTITY = re.compile(r"(?<!第)([一二三四五六七八九十百千两零〇\d]+)\s*(个月|周年|周岁|年|月|日|天|名|人|次|条|项|种|届|倍)")
 
 
-_LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
-_WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]+[\u4e00-\u9fff]?")
-
-
-def _lexicon() -> dict:
-    """``bot/lexicon.yaml``: {"synonyms": {word: [wordings]}, "asking_words": [...]} (read once)."""
-    global _LEXICON
-    if _LEXICON is None:
-        import yaml
-
-        data = yaml.safe_load(_LEXICON_PATH.read_text(encoding="utf-8")) or {}
-        _LEXICON = {"synonyms": {str(k): [str(x) for x in v or []] for k, v in (data.get("synonyms") or {}).items()},
-                    "asking_words": {str(x) for x in data.get("asking_words") or []} | set(STOP_PHRASES)}
-    return _LEXICON
-
-
-_LEXICON: dict | None = None
 
 
 def content_words(question: str) -> list[str]:
@@ -146,7 +129,7 @@ def content_words(question: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    asking = _lexicon()["asking_words"]
+    asking = lexicon.asking_words() | set(STOP_PHRASES)
     text = normalize_query(question)
     cjk = sum("\u4e00" <= c <= "\u9fff" for c in text)
     latin = cjk * 2 >= len(re.sub(r"\s", "", text))  # an English question is not read word by word here
@@ -185,7 +168,7 @@ def unstated_words(question: str, occurs, context: str = "") -> list[str]:
     well the rest of it is covered."""
     import jieba
 
-    synonyms = _lexicon()["synonyms"]
+    synonyms = lexicon.synonyms()
     out = []
     for w in content_words(question):
         if w in ABBREVIATIONS or w in REGULATION_ALIASES or occurs(w):
@@ -310,7 +293,7 @@ class ExtractiveAnswerer:
         return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense)
 
     def _terms(self, question: str) -> tuple[list[str], dict[str, float]]:
-        terms = key_terms(expand_aliases(normalize_query(question)))
+        terms = key_terms(lexicon.expand_synonyms(expand_aliases(normalize_query(question))))
         return terms, self.weights(terms)
 
     def evidence(self, question: str, passages: list[RetrievedChunk]) -> tuple[float, list[float]]:

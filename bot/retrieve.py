@@ -17,6 +17,7 @@ import cn2an
 
 from bot.config import Settings
 from bot.index import KnowledgeIndex
+from bot.lexicon import expand_synonyms
 from bot.schema import Chunk, RetrievedChunk
 from bot.split import chinese_number
 
@@ -122,8 +123,9 @@ def expand_abbreviations(question: str) -> str:
 
 def keyword_query(question: str) -> str:
     """The question for keyword search: interrogatives removed (they only add noise bigrams such
-    as 哪些), short names expanded (党章 → 中国共产党章程, 纪委 → 纪律检查委员会)."""
-    return expand_abbreviations(expand_aliases(QUESTION_RE.sub(" ", question)))
+    as 哪些), short names expanded (党章 → 中国共产党章程, 纪委 → 纪律检查委员会), colloquial words given the
+    regulations' wording (投票 → 表决权 选举权, :func:`bot.lexicon.expand_synonyms`)."""
+    return expand_synonyms(expand_abbreviations(expand_aliases(QUESTION_RE.sub(" ", question))))
 
 
 #: score factor of passages from a superseded (已修订) or abolished (已废止) text

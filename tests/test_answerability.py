@@ -69,3 +69,17 @@ def test_colloquial_questions_the_texts_answer_are_still_answered(regulations):
     assert ans.grounded and "十八岁" in ans.answer
     ans = regulations.ask("党员对组织的决定有不同看法怎么办？")
     assert ans.grounded
+
+
+def test_keyword_search_also_looks_for_the_regulations_wording():
+    from bot.lexicon import expand_synonyms
+    from bot.retrieve import keyword_query
+
+    assert "表决权" in expand_synonyms("预备党员能不能投票？") and "提升职务" in keyword_query("受处分多久不能提拔？")
+    assert expand_synonyms("预备党员的预备期多长？") == "预备党员的预备期多长？"  # no lexicon word, nothing added
+
+
+def test_colloquial_vote_question_quotes_the_article_that_answers_it(regulations):
+    ans = regulations.ask("预备党员能不能投票？")
+    assert ans.citations[0].title == "中国共产党章程" and ans.citations[0].article == "第七条"
+    assert "没有表决权" in ans.answer and ans.citations[0].version.startswith("2022")
