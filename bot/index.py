@@ -325,9 +325,13 @@ class KnowledgeIndex:
         """Re-key documents indexed by an absolute path inside the knowledge base (indexes built before
         keys were relative, or by a run with another ``kb_dir``) to their key relative to
         ``settings.kb_dir`` (:func:`bot.load.document_key`). Only metadata changes: every vector and
-        chunk id stays, nothing is embedded. Called on open and before each ingest; returns the number
-        of documents re-keyed (0, after one read of the chunk metadata, when there is nothing to do)."""
+        chunk id stays, nothing is embedded. Called on open; returns the number
+        of documents re-keyed. The collection remembers the root it was checked against (metadata
+        ``keys_root``, cleared when a document outside the knowledge base is written), so an open with the
+        same root reads nothing (reading the chunk metadata takes 0.8 s on the development corpus)."""
         kb = os.path.abspath(self.settings.kb_dir)
+        if (self.collection.metadata or {}).get("keys_root") == kb:
+            return 0
         prefix = kb.rstrip(os.sep) + os.sep
         ids: list[str] = []
         metas: list[dict] = []
@@ -339,6 +343,7 @@ class KnowledgeIndex:
                 ids.append(cid)
                 metas.append({**m, "path": renamed.setdefault(old, document_key(old, kb))})
         if not ids:
+            self._set_metadata(keys_root=kb)
             return 0
         step = 1000  # below Chroma's maximum batch size
         with self._write_lock:
@@ -349,6 +354,7 @@ class KnowledgeIndex:
                                           metadatas=[{**m, "path": new} for m in got["metadatas"][i : i + step]])
             for i in range(0, len(ids), step):
                 self.collection.update(ids=ids[i : i + step], metadatas=metas[i : i + step])
+            self._set_metadata(keys_root=kb)
             self._bump_revision()
             self.invalidate()
         log.warning("索引中 %d 篇文档的键已改为相对知识库目录 %s 的路径（未重新向量化）", len(renamed), kb)
@@ -414,9 +420,13 @@ class KnowledgeIndex:
         import uuid
 
         rev = uuid.uuid4().hex
-        meta = {k: v for k, v in (self.collection.metadata or {}).items() if not k.startswith("hnsw:")}
-        self.collection.modify(metadata={**meta, "revision": rev})
+        self._set_metadata(revision=rev)
         return rev
+
+    def _set_metadata(self, **values) -> None:
+        """Set collection metadata keys, keeping the others (hnsw settings cannot be re-sent to modify)."""
+        meta = {k: v for k, v in (self.collection.metadata or {}).items() if not k.startswith("hnsw:")}
+        self.collection.modify(metadata={**meta, **values})
 
     def ensure_bm25(self) -> BM25Store:
         """The BM25 index, current with the collection: loaded from disk, and rebuilt from Chroma
@@ -630,7 +640,6 @@ class KnowledgeIndex:
         limits = LoadLimits.from_settings(self.settings)
         kb_dir = self.settings.kb_dir
         with self._write_lock:
-            self.migrate_keys()
             manifest = self.manifest()
             files = list(iter_files(root))
             seen: set[str] = set()
@@ -667,6 +676,8 @@ class KnowledgeIndex:
                     report.failed.append({"file": str(f), "reason": f"处理失败（{type(e).__name__}: {e}）"})
                     continue
                 prepared.append((f, entry, chunks))
+            if any(os.path.isabs(chunks[0].path) for _, _, chunks in prepared):
+                self._set_metadata(keys_root="")  # absolute keys again: a later open with kb_dir above them re-keys
             backfill = self._missing_sentences(manifest, {chunks[0].path for _, _, chunks in prepared})
             total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(map(self._sentence_chars, backfill))
             bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not (prepared or backfill), file=None)

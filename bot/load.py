@@ -58,20 +58,30 @@ class LoadError(Exception):
 
 @dataclass(frozen=True)
 class LoadLimits:
-    """Bounds on one file (defaults: those of :class:`bot.config.Settings`, which documents them).
+    """Bounds on one file; :class:`bot.config.Settings` documents each and holds the defaults
+    (``LoadLimits.default()``).
 
     Attributes: ``max_bytes`` (file size), ``max_chars`` (extracted text, characters),
     ``max_pdf_pages``, ``max_container_bytes`` (uncompressed XML of a .docx), ``max_container_entries``,
     ``memory_mb`` (address space of the parser process), ``timeout_s`` (parse time of one file).
     """
 
-    max_bytes: int = 50 * 2**20
-    max_chars: int = 400_000
-    max_pdf_pages: int = 1000
-    max_container_bytes: int = 64 * 2**20
-    max_container_entries: int = 5000
-    memory_mb: int = 2048
-    timeout_s: float = 120.0
+    max_bytes: int
+    max_chars: int
+    max_pdf_pages: int
+    max_container_bytes: int
+    max_container_entries: int
+    memory_mb: int
+    timeout_s: float
+
+    @classmethod
+    def default(cls) -> "LoadLimits":
+        """The limits of a default :class:`bot.config.Settings` (environment variables not read)."""
+        from types import SimpleNamespace
+
+        from bot.config import Settings
+
+        return cls.from_settings(SimpleNamespace(**{k: f.default for k, f in Settings.model_fields.items()}))
 
     @classmethod
     def from_settings(cls, settings) -> "LoadLimits":
@@ -265,8 +275,7 @@ def _read_docx(path: Path, limits: LoadLimits) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    check_container(path, limits)
-    try:
+    try:  # check_container has already read its zip directory (load_document)
         d = docx.Document(str(path))
     except MemoryError as e:
         raise LoadError(path, f"Word 文件解析所需内存超过上限（{limits.memory_mb} MB）") from e
@@ -587,7 +596,7 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
     """
     path = Path(path)
     root = Path(root) if root is not None else path.parent
-    limits = limits or LoadLimits()
+    limits = limits or LoadLimits.default()
     if max_bytes is not None:
         limits = LoadLimits(**{**limits.__dict__, "max_bytes": max_bytes})
     suffix = path.suffix.lower()
@@ -605,8 +614,9 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
 
     if suffix in (".pdf", ".docx", ".html", ".htm"):
         if suffix == ".docx":
-            check_container(path, limits)  # in this process too: a bomb costs no worker start
-        raw, repair = parse_isolated(suffix, path, data, limits), suffix == ".pdf"
+            check_container(path, limits)  # before the parser process: a bomb costs no parsing at all
+        markup = data if suffix in (".html", ".htm") else b""  # the parser reads .pdf/.docx from the path
+        raw, repair = parse_isolated(suffix, path, markup, limits), suffix == ".pdf"
     else:
         if len(data) > limits.max_chars * 4:  # no encoding takes more than 4 bytes a character
             raise _too_long(path, limits)

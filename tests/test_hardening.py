@@ -226,9 +226,11 @@ def test_an_index_keyed_by_absolute_paths_migrates_without_re_embedding(tmp_path
     pipe.ingest(kb, show_progress=False)
     col, sentences = pipe.index.collection, pipe.index.sentences
     absolute = str((kb / "体会.txt").resolve())
-    for c in (col, sentences):  # as an index written before keys were relative
+    for c in (col, sentences):  # as an index written before keys were relative …
         got = c.get(include=["metadatas"])
         c.update(ids=got["ids"], metadatas=[{**m, "path": absolute} for m in got["metadatas"]])
+    meta = {k: v for k, v in (col.metadata or {}).items() if not k.startswith("hnsw:")}
+    col.modify(metadata={**meta, "keys_root": ""})  # … which never recorded a root its keys were checked against
     reopened = Pipeline(settings)
     assert set(reopened.index.manifest()) == {"体会.txt"}
     assert {m["path"] for m in reopened.index.sentences.get(include=["metadatas"])["metadatas"]} == {"体会.txt"}
