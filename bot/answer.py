@@ -91,6 +91,13 @@ JUDGEMENT_RE = re.compile(r"算不算|是不是|是否|还是|构成|定性|认�
 VERDICT_RE = re.compile(r"(?:不?构成(?!要件)|应当?认定|认定为|不宜认定|不能认定|定性为|以.{1,12}论处)")
 #: added to a verdict sentence's key-term coverage when the question asks for a judgement
 VERDICT_BONUS = 0.15
+#: A question asking for a time span or frequency (多久开一次, 预备期多长, 几年内不得…, 任期几年).
+DURATION_RE = re.compile(r"多久|多长时间|多长|几年|多少年|几个月|多少天|几天|期限|任期|多少时间|什么时候|哪天|何时")
+#: A sentence stating a time span or frequency (每五年举行一次, 一年, 二年内, 三个月, 六个月以上).
+TIME_SPAN_RE = re.compile(r"(?<!第)[一二三四五六七八九十百两\d]+\s*(?:个月|年|月|日|天|周|个工作日|学时)")
+#: added to a sentence's key-term coverage when the question asks for a time span and the sentence states one
+#: (as VERDICT_BONUS; eval.answers, eval/README.md)
+TIME_SPAN_BONUS = 0.15
 #: the best sentence of the retriever's first passage is quoted too when its score is at least this share
 #: of the best sentence's (eval.answers, answers holding the evidence, with the heading and reference
 #: filters: dev 114 → 118 of 164, blind 26 → 29 of 49; see eval/README.md for 0.3 and 0.6)
@@ -430,6 +437,7 @@ class ExtractiveAnswerer:
         best = passages[covs.index(best_cov)].chunk
         # a judgement asked about a case: the case's own verdict, wherever in its passages, is the answer
         judgement = self._judgement(question, passages, covs)
+        asks_time = bool(DURATION_RE.search(question))
         for i, p in enumerate(passages):
             if instructs(p.chunk.text):
                 continue  # a passage that addresses the assistant is not evidence (INSTRUCTION_RE)
@@ -456,6 +464,8 @@ class ExtractiveAnswerer:
                 if verdicts_only and not verdict:
                     continue
                 score = coverage(terms, w, s) + 0.05 / (i + 1) + (VERDICT_BONUS if verdict else 0.0)
+                if asks_time and TIME_SPAN_RE.search(s):
+                    score += TIME_SPAN_BONUS
                 candidates.append(_Sentence(s.strip(), i, j, score))
         if not candidates:
             usable = [i for i, p in enumerate(passages) if not instructs(p.chunk.text)]
@@ -486,6 +496,14 @@ class ExtractiveAnswerer:
             first = [s for s in candidates if s.passage == 0 and s.score >= top.score * FIRST_PASSAGE_SHARE]
             if first and length + len(first[0].text) <= self.max_chars + 120:
                 chosen.append(first[0])
+        if asks_time and not any(TIME_SPAN_RE.search(s.text) for s in chosen):
+            # a time span is asked for and none is quoted: the best sentence stating one, from a passage the
+            # answer already quotes, joins it (多久开一次 → 每五年举行一次 beside 由同级党的委员会召集)
+            quoted = {s.passage for s in chosen}
+            spans = [s for s in candidates if s.passage in quoted and TIME_SPAN_RE.search(s.text)
+                     and s.score >= top.score * FIRST_PASSAGE_SHARE]
+            if spans:
+                chosen.append(spans[0])
         if not judgement:
             chosen = self._regulation_decides(passages, candidates, chosen)
         return chosen

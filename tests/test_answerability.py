@@ -83,3 +83,8 @@ def test_colloquial_vote_question_quotes_the_article_that_answers_it(regulations
     ans = regulations.ask("预备党员能不能投票？")
     assert ans.citations[0].title == "中国共产党章程" and ans.citations[0].article == "第七条"
     assert "没有表决权" in ans.answer and ans.citations[0].version.startswith("2022")
+
+
+def test_a_time_span_asked_for_is_quoted(regulations):
+    ans = regulations.ask("党的地方各级代表大会多久开一次？")
+    assert ans.grounded and ans.citations[0].article == "第二十五条" and "每五年举行一次" in ans.answer
