@@ -8,17 +8,15 @@ Public API:
     * :func:`document_key` / :func:`key_path` — the key a file is indexed by (relative to the
       knowledge-base root, so a moved or copied knowledge base keeps its index) and back.
     * :class:`LoadLimits` — the bounds a file must stay within (size, text, pages, zip expansion,
-      parser memory and time); .docx/.pdf/.html files are parsed in a worker process under them.
+      parser memory and time); .docx/.pdf/.html files are parsed in a separate process under them
+      (:func:`parse_isolated`, :mod:`bot.parse`).
 """
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,8 +313,11 @@ def _read_html(data: bytes, path: Path, limits: LoadLimits) -> str:
     return (f"# {title}\n\n" if title and title not in body[:500] else "") + body
 
 
-def _parse(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
-    """Raw text of a .pdf/.docx/.html file (runs in the parser process)."""
+def parse_file(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
+    """Raw text of a .pdf/.docx/.html file; runs in the parser process (:mod:`bot.parse`).
+
+    Raises:
+        LoadError: the file is refused or broken."""
     if suffix == ".pdf":
         return _read_pdf(path, limits)
     if suffix == ".docx":
@@ -324,53 +325,35 @@ def _parse(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
     return _read_html(data, path, limits)
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Initializer of the parser process: cap its address space (RLIMIT_AS), so a file that needs more
-    raises MemoryError there instead of swelling the app."""
-    import resource
-
-    limit = memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-_POOL = None
-_POOL_MEMORY = 0
-_POOL_LOCK = threading.Lock()
-
-
-def _shutdown_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.terminate()
-        _POOL = None
-
-
-atexit.register(_shutdown_pool)
-
-
 def parse_isolated(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
-    """Parse a binary or markup file in a separate, memory-capped process (``limits.memory_mb``) and
-    give up after ``limits.timeout_s`` seconds (the process is then killed and replaced). One file at a
-    time: parsing is short next to embedding. The process is started with ``spawn`` (safe beside the
-    app's threads) and kept for the next file.
+    """Parse a binary or markup file in a separate process, ``python -m bot.parse``, whose address space
+    is capped at ``limits.memory_mb`` and which is killed after ``limits.timeout_s`` seconds: a file that
+    needs more memory or time fails alone instead of taking the app down. One short-lived process per
+    file (about 0.3 s to start, small next to embedding); a fresh interpreter, so it works from any
+    caller (the app, the CLI, a notebook) and shares no threads or locks with it.
 
     Raises:
         LoadError: the file is refused or broken, needs too much memory, or takes too long.
     """
-    global _POOL, _POOL_MEMORY
-    with _POOL_LOCK:
-        if _POOL is None or _POOL_MEMORY != limits.memory_mb:
-            _shutdown_pool()
-            _POOL = multiprocessing.get_context("spawn").Pool(1, initializer=_limit_memory, initargs=(limits.memory_mb,))
-            _POOL_MEMORY = limits.memory_mb
-        pending = _POOL.apply_async(_parse, (suffix, Path(path), data, limits))
-        try:
-            return pending.get(timeout=limits.timeout_s)
-        except multiprocessing.TimeoutError:
-            _shutdown_pool()  # a parser stuck on a hostile file (or one that died) is killed
-            raise LoadError(path, f"文件解析超时（超过 {limits.timeout_s:g} 秒），疑似异常文件，不予索引") from None
-        except MemoryError:
-            raise LoadError(path, f"文件解析所需内存超过上限（{limits.memory_mb} MB）") from None
+    import json
+    import subprocess
+    import sys
+
+    request = json.dumps({"suffix": suffix, "path": str(path), "limits": limits.__dict__}).encode("utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot.parse"], input=request + b"\n" + data,
+                              capture_output=True, timeout=limits.timeout_s)
+    except subprocess.TimeoutExpired:
+        raise LoadError(path, f"文件解析超时（超过 {limits.timeout_s:g} 秒），疑似异常文件，不予索引") from None
+    try:
+        reply = json.loads(done.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        reply = {}
+    if "text" in reply:
+        return reply["text"]
+    if "error" in reply:
+        raise LoadError(path, reply["error"])
+    raise LoadError(path, f"文件解析进程异常退出（退出码 {done.returncode}），可能所需内存超过 {limits.memory_mb} MB，不予索引")
 
 
 # --------------------------------------------------------------------------------------
