@@ -203,7 +203,6 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 出题: topic, counts, types, difficulty → preview table → xlsx/docx/json downloads."""
     import json
     import tempfile
-    from pathlib import Path
 
     from bot.quiz import export_docx, export_xlsx, generate_quiz
 
@@ -358,7 +357,6 @@ def build_practice_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
     import tempfile
-    from pathlib import Path
 
     from bot.lecture import AUDIENCES, draft_lecture, export_docx, export_pptx
 
@@ -402,8 +400,6 @@ KB_HEADERS = ["标题", "类型", "版本", "状态", "片段数", "来源"]
 def build_kb_tab(pipe: Pipeline) -> None:
     """Tab 知识库 (admins): list, upload, delete, status, re-index, retrieval test. Every handler
     checks the caller's role; every change is audited (bot.kb)."""
-    from pathlib import Path
-
     from bot import kb
     from bot.schema import STATUSES
 

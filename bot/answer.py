@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
                           HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
@@ -125,6 +126,12 @@ _QUANTITY = re.compile(r"(?<!第)([一二三四五六七八九十百千两零〇
 
 
 
+@lru_cache(maxsize=1)
+def _skipped_words() -> frozenset[str]:
+    """Words :func:`content_words` leaves out: the lexicon's asking words and retrieval's stop phrases."""
+    return lexicon.asking_words() | frozenset(STOP_PHRASES)
+
+
 def content_words(question: str) -> list[str]:
     """The words a question is about: jieba words (dictionary only, no HMM guesses: a word jieba does not
     know comes out as single characters and is left out, which measured fewer false refusals than joining
@@ -136,7 +143,7 @@ def content_words(question: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    asking = lexicon.asking_words() | set(STOP_PHRASES)
+    asking = _skipped_words()
     text = normalize_query(question)
     cjk = sum("\u4e00" <= c <= "\u9fff" for c in text)
     latin = cjk * 2 >= len(re.sub(r"\s", "", text))  # an English question is not read word by word here

@@ -25,14 +25,17 @@ def _data() -> dict:
         return yaml.safe_load(PATH.read_text(encoding="utf-8")) or {}
 
 
+@lru_cache(maxsize=1)
 def synonyms() -> dict[str, list[str]]:
-    """Colloquial word → the wordings of the indexed texts that state the same thing."""
+    """Colloquial word → the wordings of the indexed texts that state the same thing (read once; do not
+    modify the result)."""
     return {str(k): [str(x) for x in v or []] for k, v in (_data().get("synonyms") or {}).items()}
 
 
-def asking_words() -> set[str]:
-    """Words that tell the kind of answer asked for (哪天, 几项, 算不算), not its subject."""
-    return {str(x) for x in _data().get("asking_words") or []}
+@lru_cache(maxsize=1)
+def asking_words() -> frozenset[str]:
+    """Words that tell the kind of answer asked for (哪天, 几项, 算不算), not its subject (read once)."""
+    return frozenset(str(x) for x in _data().get("asking_words") or [])
 
 
 def expand_synonyms(question: str) -> str:
