@@ -22,6 +22,8 @@ from bot.render import answer_notice, escape_html, inert_markdown, render_markdo
 from bot.guard import InputRejected, RateLimiter, check_count, check_question, check_topic  # noqa: E402
 from bot.pipeline import Pipeline, get_pipeline  # noqa: E402
 from bot.schema import Answer  # noqa: E402
+from bot.ui.common import admit as _admit, checked as _checked, user_of  # noqa: E402
+from bot.ui.study import build_branch_tab, build_practice_tab, build_study_api, open_service  # noqa: E402
 
 DOC_TYPES = ["全部", "法规", "案例", "讲稿", "资料"]
 EXAMPLES = ["预备党员的预备期是多长时间？", "党员有哪些权利？", "违纪后下落不明的党员怎么处理？", "党章第十条是怎么规定的？"]
@@ -68,41 +70,11 @@ def chat_reply(ans: Answer) -> str:
     return reply
 
 
-def user_of(request: gr.Request | None) -> str:
-    """Who sent a request: the login name, else the browser session (each gradio_client has its own),
-    else the client address. Per-user state and rate limits are keyed by it."""
-    if request is None:
-        return "(本机)"
-    name = getattr(request, "username", None)
-    if name:
-        return f"user:{name}"
-    session = getattr(request, "session_hash", None)
-    if session:
-        return f"session:{session}"
-    client = getattr(request, "client", None)
-    return f"host:{getattr(client, 'host', '')}"
-
-
-def _admit(limiter: RateLimiter, kind: str, request: gr.Request | None) -> None:
-    """Count one request of ``kind`` for its user; a refusal reaches the client as a clean gr.Error."""
-    try:
-        limiter.hit(kind, user_of(request))
-    except InputRejected as e:
-        raise gr.Error(str(e)) from None
-
-
-def _checked(fn, *args, **kw):
-    """``fn(*args)``, with a rejected input turned into a gr.Error (its Chinese message, no traceback)."""
-    try:
-        return fn(*args, **kw)
-    except InputRejected as e:
-        raise gr.Error(str(e)) from None
-
-
 def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
     """Assemble the Blocks app. ``pipeline`` defaults to the process-wide one."""
     pipe = pipeline or get_pipeline()
     limiter = RateLimiter.from_settings(pipe.settings)
+    study, study_reason = open_service(pipe)
 
     def _doc_type(choice: str | None) -> str | None:
         return None if not choice or choice == "全部" else choice
@@ -150,39 +122,49 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
     # (checked every hour), so uploads and exports do not pile up in the temp folder
     with gr.Blocks(title="党建学习助手", delete_cache=(3600, 7200)) as demo:
         gr.Markdown("# 党建学习助手\n依据党章党规回答问题，每个回答都注明出处（《标题》第X条）。知识库中没有依据时会如实说明。")
-        with gr.Tab("问答"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="对话", height=480, sanitize_html=True)
-                    with gr.Row():
-                        box = gr.Textbox(placeholder="输入问题，例如：预备党员的预备期是多长时间？", show_label=False, scale=5,
-                                         elem_id="chat-box")
-                        send = gr.Button("提问", variant="primary", scale=1)
-                    with gr.Row():
-                        doc_type = gr.Dropdown(DOC_TYPES, value="全部", label="检索范围", scale=1)
-                        clear = gr.Button("清空对话", scale=1)
-                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-                with gr.Column(scale=2):
-                    gr.Markdown("### 引用原文")
-                    sources = gr.Markdown("_提问后，这里显示回答所引用的原文。_", elem_id="sources")
-            send.click(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_send", api_visibility="private")
-            box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
-            clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
-        with gr.Tab("出题"):
-            build_quiz_tab(pipe, limiter)
-        with gr.Tab("练习"):
-            build_practice_tab(pipe, limiter)
-        with gr.Tab("微党课"):
-            build_lecture_tab(pipe, limiter)
-        with gr.Tab("知识库（管理员）") as kb_tab:
-            build_kb_tab(pipe)
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="ask"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="对话", height=480, sanitize_html=True)
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="输入问题，例如：预备党员的预备期是多长时间？", show_label=False, scale=5,
+                                             elem_id="chat-box")
+                            send = gr.Button("提问", variant="primary", scale=1)
+                        with gr.Row():
+                            doc_type = gr.Dropdown(DOC_TYPES, value="全部", label="检索范围", scale=1)
+                            clear = gr.Button("清空对话", scale=1)
+                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### 引用原文")
+                        sources = gr.Markdown("_提问后，这里显示回答所引用的原文。_", elem_id="sources")
+                send.click(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_send", api_visibility="private")
+                box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
+                clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
+            with gr.Tab("出题"):
+                build_quiz_tab(pipe, limiter)
+            with gr.Tab("练习", id="practice"):
+                weak_buttons, record_view, record_outputs = build_practice_tab(pipe, study, study_reason, limiter)
+            with gr.Tab("微党课"):
+                build_lecture_tab(pipe, limiter)
+            with gr.Tab("知识库（管理员）") as kb_tab:
+                build_kb_tab(pipe)
+            with gr.Tab("支部学习情况（管理员）", id="branch") as branch_tab:
+                build_branch_tab(pipe, study, study_reason)
+        build_study_api(pipe, study, study_reason, limiter)
 
         def show_admin_tabs(request: gr.Request):
             from bot.kb import role_of
 
-            return gr.update(visible=role_of(pipe.settings, getattr(request, "username", None)) == "admin")
+            admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
+            return gr.update(visible=admin), gr.update(visible=admin)
 
-        demo.load(show_admin_tabs, None, kb_tab, api_visibility="private")
+        demo.load(show_admin_tabs, None, [kb_tab, branch_tab], api_visibility="private")
+        demo.load(record_view, None, record_outputs, api_visibility="private")
+        for button in weak_buttons:  # "问一问：<question>" opens the 问答 tab and asks it
+            button.click(lambda label: (gr.Tabs(selected="ask"), label.split("：", 1)[-1]), button, [tabs, box],
+                         api_visibility="private").then(
+                chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo
@@ -254,104 +236,6 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 
     go.click(run, [topic, n, types, difficulty, existing], [status, table, xlsx, docx_file, json_file],
              api_name="quiz", concurrency_limit=2, concurrency_id="generation")
-
-
-def practice_state_of(st: object, user: str) -> dict:
-    """The practice state ``st`` if it belongs to ``user`` (:func:`user_of`) and has a current item.
-    A set is bound to the user who started it: Gradio keys state by session id only, so a reused
-    session id of another logged-in user must get nothing of its items or keys.
-
-    Raises:
-        InputRejected: no set started, another user's set, or the set is finished (Chinese message).
-    """
-    if not isinstance(st, dict) or not st.get("items"):
-        raise InputRejected("请先输入主题并点击“开始练习”")
-    if st.get("owner") != user:
-        raise InputRejected("这组练习属于另一位用户，请重新开始练习")
-    if not 0 <= int(st.get("i", 0)) < len(st["items"]):
-        raise InputRejected("这组练习已经结束，请重新开始练习")
-    return st
-
-
-def build_practice_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
-    """Tab 练习: one item at a time, right/wrong with 解析 and 出处, a score at the end."""
-    from bot.quiz import QuizItem, generate_quiz, grade
-
-    gr.Markdown("输入主题生成一组练习题，逐题作答，提交后查看对错、解析和出处。")
-    with gr.Row():
-        topic = gr.Textbox(label="练习主题", placeholder="例如：党的纪律", scale=3)
-        n = gr.Slider(4, 30, value=8, step=1, label="题数", scale=1)
-        start = gr.Button("开始练习", variant="primary", scale=1)
-    state = gr.State({})
-    progress_md = gr.Markdown()
-    stem = gr.Markdown()
-    choice = gr.Radio([], label="选择答案", visible=False)
-    multi = gr.CheckboxGroup([], label="选择所有正确答案", visible=False)
-    blank = gr.Textbox(label="填写答案", visible=False)
-    with gr.Row():
-        submit = gr.Button("提交答案", visible=False)
-        nxt = gr.Button("下一题", visible=False)
-    feedback = gr.Markdown()
-
-    def show(st):
-        items, i = st.get("items", []), st.get("i", 0)
-        if i >= len(items):
-            score = st.get("score", 0)
-            return (st, f"### 练习结束：得分 {score}/{len(items)}（{score / max(1, len(items)):.0%}）", "",
-                    gr.update(visible=False, value=None), gr.update(visible=False, value=[]),
-                    gr.update(visible=False, value=""), gr.update(visible=False), gr.update(visible=False), "")
-        it = QuizItem(**items[i])
-        labels = [f"{k}. {v}" for k, v in it.options.items()]
-        return (st, f"第 {i + 1}/{len(items)} 题 · {it.type} · 已答对 {st.get('score', 0)} 题", f"**{_safe(it.stem)}**",
-                gr.update(visible=it.type in ("单选", "判断"), choices=labels if it.type == "单选" else ["正确", "错误"], value=None),
-                gr.update(visible=it.type == "多选", choices=labels, value=[]),
-                gr.update(visible=it.type == "填空", value=""),
-                gr.update(visible=True), gr.update(visible=False), "")
-
-    outputs = [state, progress_md, stem, choice, multi, blank, submit, nxt, feedback]
-
-    def own(st, request: gr.Request | None) -> dict:
-        try:
-            return practice_state_of(st, user_of(request))
-        except InputRejected as e:
-            raise gr.Error(str(e)) from None
-
-    def begin(topic_text, count, request: gr.Request = None):
-        topic_text = _checked(check_topic, topic_text, pipe.settings, "练习主题")
-        count = _checked(check_count, count, 1, min(60, pipe.settings.max_quiz_items), "题数")
-        _admit(limiter, "generation", request)
-        qs = generate_quiz(pipe, topic_text, n=int(count))
-        if not qs.items:
-            raise gr.Error("知识库中没有足够的法规条文来出这个主题的题目")
-        return show({"items": [i.model_dump() for i in qs.items], "i": 0, "score": 0, "owner": user_of(request)})
-
-    def check(st, single, many, text, request: gr.Request = None):
-        st = own(st, request)
-        it = QuizItem(**st["items"][st["i"]])
-        if it.type == "单选":
-            response = (single or "")[:1]
-        elif it.type == "判断":
-            response = single
-        elif it.type == "多选":
-            response = [m[:1] for m in (many or [])]
-        else:
-            response = text
-        ok = grade(it, response)
-        st = {**st, "score": st.get("score", 0) + int(ok)}
-        from bot.quiz import _answer_text
-
-        verdict = "✅ 回答正确" if ok else f"❌ 回答错误，正确答案：{_safe(_answer_text(it))}"
-        fb = (f"{verdict}\n\n**解析：** {_safe(it.explanation)}\n\n"
-              f"**出处：** 《{_safe(it.source.title)}》{_safe(it.source.article or '')}\n\n> {_safe(it.source.quote)}")
-        return st, gr.update(visible=False), gr.update(visible=True), fb
-
-    def advance(st, request: gr.Request = None):
-        st = own(st, request)
-        return show({**st, "i": st.get("i", 0) + 1})
-
-    start.click(begin, [topic, n], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
-    nxt.click(advance, [state], outputs, api_visibility="private")
 
 
 def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:

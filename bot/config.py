@@ -164,6 +164,25 @@ class Settings(BaseSettings):
         1500, ge=0, description="chat history kept for condensing follow-ups (tokens, counted as characters)"
     )
 
+    # --- study record (practice history; bot.study) -------------------------------------
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the study record, e.g. postgresql+psycopg://user:pw@host/db for "
+        "app replicas sharing one record; empty = SQLite at <data_dir>/study.sqlite3. The schema is created and "
+        "upgraded with Alembic when the app starts"
+    )
+    study_intervals: list[int] = Field(
+        [1, 2, 4, 8, 16], min_length=1, description="Leitner review intervals of boxes 1..n in days (Leitner, "
+        "'So lernt man lernen', 1972; doubling intervals are the common textbook schedule): a wrong answer puts an "
+        "item in box 1 (due the next day), a right one moves it up a box"
+    )
+    study_timezone: str = Field("Asia/Shanghai", description="time zone of members' calendar days (review days, "
+                                "the 错题本 rule 'right on two different days', the branch view's periods)")
+    study_daily_size: int = Field(10, ge=1, le=60, description="items in a daily practice set (每日一练)")
+    study_daily_new_share: float = Field(
+        0.3, ge=0, le=1, description="share of a daily set kept for new items (from the regulations the member has "
+        "covered least) even when more review items are due; the rest are due reviews, and new items fill any gap"
+    )
+
     # --- app ---------------------------------------------------------------------------
     users: dict[str, dict[str, str]] = Field(
         default_factory=dict,

@@ -6,6 +6,7 @@ Public API: :class:`Pipeline` (``ingest``, ``retrieve``, ``ask``, ``stats``), :f
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Pipeline:
         self.retriever = HybridRetriever(self.index, self.settings)
         self.answerer = ExtractiveAnswerer(self.retriever)
         self.generator: GenerativeAnswerer | None = None
+        self._headings: dict[tuple[str, int], str] = {}
         if self.settings.llm_enabled:
             from bot.prompts import validate_all
 
@@ -44,6 +46,7 @@ class Pipeline:
         """Index ``path`` (default: the knowledge base folder) incrementally; see :meth:`KnowledgeIndex.ingest`."""
         report = self.index.ingest(Path(path or self.settings.kb_dir), progress=progress, show_progress=show_progress)
         self.retriever.invalidate()
+        self._headings.clear()
         return report
 
     def retrieve(self, question: str, k: int | None = None, doc_type: str | None = None) -> list[RetrievedChunk]:
@@ -97,6 +100,28 @@ class Pipeline:
             budget -= len(content)
             out.append({"role": turn.get("role", "user"), "content": content})
         return list(reversed(out))
+
+    def regulation_titles(self) -> list[str]:
+        """Distinct titles of the indexed regulations (doc type 法规), sorted."""
+        return self.index.titles()
+
+    def article_heading(self, title: str, article: str | None) -> str:
+        """The heading (chapter path, e.g. ``第一章 党员``) of ``article`` (``第七条``) in the regulation
+        ``title`` — its current version when several are indexed; "" when unknown."""
+        from bot.split import chinese_number
+
+        m = re.fullmatch(r"第(.+)条", (article or "").strip())
+        if not m:
+            return ""
+        try:
+            number = chinese_number(m.group(1))
+        except ValueError:
+            return ""
+        key = (title, number)
+        if key not in self._headings:
+            chunks = self.index.find_article([title], number)
+            self._headings[key] = chunks[0].heading if chunks else ""
+        return self._headings[key]
 
     def stats(self) -> dict:
         return self.index.stats()

@@ -329,17 +329,17 @@ def test_app_refuses_hostile_requests_and_renders_nothing_live(tmp_path, corpus)
 
 
 def test_practice_state_is_bound_to_its_user():
-    import app as app_module
+    from bot.ui.study import practice_state_of
 
-    state = {"items": [{"stem": "x"}], "i": 0, "score": 0, "owner": "user:张三"}
-    assert app_module.practice_state_of(state, "user:张三") is state
+    state = {"keys": ["k1"], "i": 0, "score": 0, "owner": "user:张三"}
+    assert practice_state_of(state, "user:张三") is state
     with pytest.raises(InputRejected, match="另一位用户"):
-        app_module.practice_state_of(state, "user:李四")
-    for empty in ({}, None, {"items": []}):
+        practice_state_of(state, "user:李四")
+    for empty in ({}, None, {"keys": []}):
         with pytest.raises(InputRejected, match="开始练习"):
-            app_module.practice_state_of(empty, "user:张三")
+            practice_state_of(empty, "user:张三")
     with pytest.raises(InputRejected, match="已经结束"):
-        app_module.practice_state_of({**state, "i": 1}, "user:张三")
+        practice_state_of({**state, "i": 1}, "user:张三")
 
 
 def test_loopback_check_reads_addresses_not_prefixes():
