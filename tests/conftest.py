@@ -143,3 +143,38 @@ def launch_app(env: dict, timeout: float = 120, with_process: bool = False):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _postgres_base_url() -> str | None:
+    """The PostgreSQL URL of a role that may create databases (``.ci/run`` starts the server and sets
+    DANGJIAN_TEST_DATABASE_URL); None when there is none outside CI. In CI its absence fails the test."""
+    url = os.environ.get("DANGJIAN_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI 中必须有 PostgreSQL：.ci/run 用 .ci/postgres.sh 启动它并设置 DANGJIAN_TEST_DATABASE_URL")
+        pytest.skip("没有 PostgreSQL（运行 `bash .ci/postgres.sh` 并把它输出的地址设为 DANGJIAN_TEST_DATABASE_URL）")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def study_db_url(request, tmp_path):
+    """A fresh, empty study-record database: a SQLite file, or a new database on the PostgreSQL server
+    (created for the test and dropped after it). The same tests run on both."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'study.sqlite3'}"
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    base = _postgres_base_url()
+    name = f"study_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
