@@ -92,6 +92,29 @@ def pipeline(built):
     return built[0]
 
 
+@pytest.fixture(scope="session")
+def regulations_kb(tmp_path_factory, corpus) -> Path:
+    """A knowledge base with all ten regulations of the corpus and the subset's six case files."""
+    kb = tmp_path_factory.mktemp("kb-regulations")
+    shutil.copytree(CORPUS / "regulations", kb / "regulations")
+    (kb / "cases").mkdir()
+    for title in CASE_TITLES:
+        shutil.copy(CASES / f"{title}.md", kb / "cases")
+    return kb
+
+
+@pytest.fixture(scope="session")
+def regulations_built(regulations_kb, tmp_path_factory):
+    """A :class:`bot.pipeline.Pipeline` over :func:`regulations_kb`, indexed once per session."""
+    from bot.config import Settings
+    from bot.pipeline import Pipeline
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index-regulations"), kb_dir=regulations_kb)
+    pipe = Pipeline(settings)
+    pipe.ingest(regulations_kb, show_progress=False)
+    return pipe
+
+
 def run_cli(*args: str, env: dict | None = None, input: str | None = None, timeout: int = 300):
     """Run ``python -m bot ARGS`` as a subprocess; returns CompletedProcess (text mode)."""
     import subprocess
