@@ -244,11 +244,12 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 
     from bot.lecture import AUDIENCES, draft_lecture, export_docx, export_pptx
 
-    gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例来自案例库，讲稿长度按语速计算。")
+    gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例库中有相关案例时才讲案例，讲稿长度按语速计算；"
+                "知识库对主题覆盖不足时会提示（讲稿开头的“注意”）。")
     with gr.Row():
         topic = gr.Textbox(label="主题", placeholder="例如：严守党的纪律、三会一课制度", scale=3)
         minutes = gr.Slider(3, 20, value=8, step=1, label="时长（分钟）", scale=1)
-        audience = gr.Dropdown(list(AUDIENCES), value="普通党员", label="听众", scale=1)
+        audience = gr.Dropdown(list(AUDIENCES), value="普通党员", label="听众（可直接输入）", allow_custom_value=True, scale=1)
         rate = gr.Slider(150, 300, value=220, step=10, label="语速（字/分钟）", scale=1)
     go = gr.Button("起草讲稿", variant="primary")
     preview = gr.Markdown()
@@ -267,6 +268,8 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
             lec = draft_lecture(pipe, topic_text, minutes=float(mins), audience=aud, rate=int(speed))
         except ValueError as e:
             raise gr.Error(str(e)) from None
+        if lec.coverage == "不足":
+            gr.Warning(f"知识库对“{topic_text}”覆盖不足（覆盖率 {lec.coverage_score:.2f}），讲稿可能偏离主题，请补充资料或换一个主题。")
         out = Path(tempfile.mkdtemp(prefix="lecture-"))
         (out / "微党课.md").write_text(lec.to_markdown(), encoding="utf-8")
         export_docx(lec, out / "微党课.docx")

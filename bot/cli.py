@@ -268,12 +268,15 @@ def quiz(
 def lecture(
     topic: Annotated[str, typer.Option("--topic", help="微党课主题，如“三会一课制度”“严守党的纪律”")],
     minutes: Annotated[float, typer.Option("--minutes", min=1, max=60, help="时长（分钟）")] = 8,
-    audience: Annotated[str, typer.Option("--audience", help="听众：普通党员/入党积极分子/青年党员/党务干部")] = "普通党员",
+    audience: Annotated[str, typer.Option("--audience", help="听众（任意文字，不超过 20 字），如：普通党员、支部党员、入党积极分子、青年党员、党务干部")] = "普通党员",
     rate: Annotated[int, typer.Option("--rate", min=100, max=400, help="语速（字/分钟）")] = 220,
     fmt: Annotated[str, typer.Option("--format", help="md / docx / pptx / json")] = "md",
     output: Annotated[Optional[Path], typer.Option("--output", help="输出文件（docx/pptx 必填；md 默认输出到屏幕）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="知识库对主题覆盖不足时仍然输出讲稿（否则退出码 3）")] = False,
 ) -> None:
-    """起草微党课：提纲与时间安排、按语速计算长度的讲稿、逐字引用的条文、真实案例、讨论题和参考依据。"""
+    """起草微党课：提纲与时间安排、按语速计算长度的讲稿、逐字引用的条文、相关时才用的案例、讨论题和参考依据。
+
+    退出码：0 成功；1 参数错误或知识库为空；3 知识库对主题覆盖不足（加 --force 仍输出）。"""
     from dataclasses import asdict
 
     from bot.lecture import draft_lecture, export_docx, export_pptx
@@ -289,7 +292,11 @@ def lecture(
         lec = draft_lecture(_pipeline(), topic, minutes=minutes, audience=audience, rate=rate)
     except ValueError as e:
         _fail(str(e))
-    typer.echo(f"讲稿 {lec.chars} 字，约 {lec.chars / lec.rate:.1f} 分钟（目标 {minutes:g} 分钟）", err=True)
+    typer.echo(f"讲稿 {lec.chars} 字，约 {lec.chars / lec.rate:.1f} 分钟（目标 {minutes:g} 分钟）；"
+               f"主题覆盖：{lec.coverage}（{lec.coverage_score:.2f}）", err=True)
+    if lec.coverage == "不足" and not force:
+        _fail(f"知识库对“{topic}”覆盖不足（最相关条文的主题词覆盖率 {lec.coverage_score:.2f}），没有输出讲稿；"
+              "请补充相关法规、换一个主题，或加 --force 仍然输出", code=3)
     if fmt == "md":
         if output:
             output.write_text(lec.to_markdown(), encoding="utf-8")

@@ -193,6 +193,24 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the Gradio app binds")
     port: int = Field(7860, description="port of the Gradio app")
 
+    # --- micro-lectures (issue #20; measured with python -m eval.lecture, eval/README.md "微党课") ----------
+    lecture_dense_weight: float = Field(
+        0.3, ge=0, description="weight of dense similarity added to an article's key-term coverage when ranking "
+        "regulation articles for a lecture topic (bot.lecture.select_articles)")
+    lecture_min_article_coverage: float = Field(
+        0.4, ge=0, le=1, description="an article is quoted in a lecture only when it covers at least this share of "
+        "the topic's IDF-weighted key terms (the best article is always quoted)")
+    lecture_min_coverage: float = Field(
+        0.45, ge=0, le=1, description="below this key-term coverage of the best article the knowledge base 'barely "
+        "covers' a lecture topic: coverage 不足, the CLI exits 3 without --force (eval.lecture, off-topic probes)")
+    lecture_good_coverage: float = Field(
+        0.75, ge=0, le=1, description="key-term coverage of the best article from which a topic is covered 充分 "
+        "(between lecture_min_coverage and this: 部分)")
+    lecture_case_min_relevance: float = Field(
+        0.5, ge=0, description="a library case is told in a lecture only when its relevance (½ dense similarity + "
+        "½ IDF-weighted key-term coverage of title and passage, +0.05 for a real 基本案情 case) reaches this; "
+        "tuned in eval.lecture (eval/README.md)")
+
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""

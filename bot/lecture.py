@@ -24,7 +24,8 @@ import yaml
 from bot.prompts import PROMPTS_DIR
 from bot.schema import Chunk
 
-AUDIENCES = ("普通党员", "入党积极分子", "青年党员", "党务干部")
+#: audience suggestions (the audience is free text; these have sentences of their own in the templates)
+AUDIENCES = ("普通党员", "支部党员", "入党积极分子", "青年党员", "党务干部")
 #: share of the duration per section (sums to 1).
 SECTION_SHARES = {"开场导入": 0.12, "理论要点": 0.36, "案例剖析": 0.28, "实践要求": 0.16, "结语": 0.08}
 TOLERANCE = 0.15
@@ -82,6 +83,10 @@ class Lecture:
     discussion: list[str]
     references: list[Reference]
     notes: list[str] = field(default_factory=list)
+    coverage: str = "充分"  # 充分 / 部分 / 不足: how well the knowledge base covers the topic
+    coverage_score: float = 1.0
+    family: str = "通用"  # topic family whose frame sentences were used
+    case_relevance: float = 0.0  # relevance score of the best library case (used only above the threshold)
 
     @property
     def chars(self) -> int:
@@ -92,7 +97,10 @@ class Lecture:
         return [(s.name, f"{s.minutes:.1f}", s.target_chars, s.chars, f"{s.chars / self.rate:.1f}") for s in self.sections]
 
     def to_markdown(self) -> str:
-        lines = [f"# {self.title}", "",
+        lines = [f"# {self.title}", ""]
+        if self.coverage == "不足":
+            lines += [f"> **注意**：知识库对本主题覆盖不足（覆盖率 {self.coverage_score:.2f}），讲稿可能偏离主题。", ""]
+        lines += [
                  f"**主题**：{self.topic}　**听众**：{self.audience}　**时长**：约 {self.minutes:g} 分钟"
                  f"（按每分钟 {self.rate} 字计，全文 {self.chars} 字，约 {self.chars / self.rate:.1f} 分钟）", "",
                  "## 时间安排", "", "| 环节 | 计划时长（分钟） | 目标字数 | 实际字数 | 预计用时（分钟） |", "|---|---|---|---|---|"]
@@ -125,6 +133,14 @@ class _Templates:
         k = self.seed % max(1, len(out))
         return out[k:] + out[:k]  # rotate by topic so different topics read differently
 
+    family = "通用"
+
+    def pick_audience(self, section: str, **values) -> str:
+        """A sentence for the audience: its own group for a preset audience, else the generic 听众 group."""
+        block = self.data.get(section, {})
+        group = self.audience if self.audience in block else "听众" if "听众" in block else None
+        return self.pick(section, group, **values) if group else ""
+
     def pick(self, section: str, group: str, **values) -> str:
         for t in self.pool(section, group):
             if t not in self.used:
@@ -156,30 +172,65 @@ def _fit(section: Section, required: list[str], optional: list[str], filler: lis
     section.paragraphs = [p for p in paras if p]
 
 
+#: a list item's label at the start of a sentence: （一）, (1), 1., 一、
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)")
+_SENTENCE_END = ("。", "！", "？", "!", "?")
+#: a rule a case turned on: 《…》第…条
+_RULE = re.compile(r"《[^》]{2,40}》[^。；]{0,12}?第[一二三四五六七八九十百零〇\d]+条")
+_NO_RULES = re.compile(r"不得|禁止|严禁|不准|不允许")
+_MUST = re.compile(r"应当|必须")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.findall(text) if len(s.strip()) >= 6]
+    """Whole sentences of ``text`` (:func:`bot.split.split_sentences`, whose pieces end at 。！？； or a
+    line break, joined back until a sentence ends at 。！？): a list introduced by ：is one sentence with
+    its items, so no quote ends in ：or starts in the middle of a list."""
+    from bot.split import split_sentences
+
+    out: list[str] = []
+    cur = ""
+    for piece in split_sentences(text):
+        if cur and (cur.endswith(_SENTENCE_END) or (not cur.endswith(("；", ";", "：", ":", "，"))
+                                                     and not _ITEM.match(piece))):
+            out.append(cur)
+            cur = ""
+        cur += piece
+    if cur:
+        out.append(cur)
+    return [s for s in out if len(s) >= 6]
 
 
-def _quote_for(chunk: Chunk, budget: int, terms: list[str]) -> str:
-    """Verbatim quote from an article: the whole article body when it fits ``budget`` characters,
-    else its lead sentence plus the sentences covering most key terms, in original order."""
-    body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text).strip()
-    if spoken_len(body) <= budget:
-        return body
+def _article_body(chunk: Chunk) -> str:
+    return re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text.strip()).strip()
+
+
+def _quote_for(chunk: Chunk, budget: int, terms: list[str], weights: dict[str, float] | None = None) -> str:
+    """Verbatim quote from an article in whole sentences (:func:`_sentences`): the whole article when it
+    fits ``budget`` characters, else the sentences covering the topic's key terms best, in original
+    order (gaps marked ……). A leading list item without its introduction (a continuation chunk) is
+    never quoted; the best sentence is quoted whole even when it alone exceeds the budget."""
+    body = _article_body(chunk)
     sents = _sentences(body)
+    while sents and _ITEM.match(sents[0]) and len(sents) > 1:
+        sents = sents[1:]
     if not sents:
-        return body[:budget]
-    scored = sorted(range(len(sents)), key=lambda i: (-sum(t in sents[i] for t in terms), i))
-    keep = {0}
-    total = spoken_len(sents[0])
-    for i in scored:
-        if i in keep:
-            continue
-        if total + spoken_len(sents[i]) > budget:
+        return body
+    if spoken_len("".join(sents)) <= budget:
+        return "".join(sents)
+    w = weights or {}
+    score = [sum(w.get(t, 1.0) for t in terms if t in s) for s in sents]
+    order = sorted(range(len(sents)), key=lambda i: (-score[i], i))
+    keep: set[int] = set()
+    total = 0
+    for i in order:
+        if keep and (score[i] <= 0 and 0 in keep or total + spoken_len(sents[i]) > budget):
             continue
         keep.add(i)
         total += spoken_len(sents[i])
-    return "……".join(_join_runs([sents[i] for i in sorted(keep)], sorted(keep)))
+    if 0 not in keep and total + spoken_len(sents[0]) <= budget:
+        keep.add(0)
+    idx = sorted(keep)
+    return "……".join(_join_runs([sents[i] for i in idx], idx))
 
 
 def _join_runs(sents: list[str], idx: list[int]) -> list[str]:
@@ -198,50 +249,161 @@ def _join_runs(sents: list[str], idx: list[int]) -> list[str]:
     return runs
 
 
-def _case_summary(text: str, budget: int, terms: list[str], title: str = "") -> tuple[list[str], list[str]]:
-    """(facts, assessment) sentences of a case, shortened extractively to about ``budget`` chars:
-    facts (基本案情) first, then the sentences of the assessment (评析意见/处理) that cover the
-    topic best, then more facts, in document order; competing opinions (分歧意见) are left out."""
+def topic_family(topic: str, articles: list[Chunk], families: dict) -> str:
+    """The topic family (a key of ``families`` in the templates, or "通用"): 3 points per family keyword
+    in the topic, 1 per top-3 retrieved article whose regulation title or chapter names the family."""
+    scores: dict[str, float] = {}
+    for name, spec in families.items():
+        s = 3.0 * sum(k in topic for k in spec.get("keywords", []))
+        for c in articles[:3]:
+            s += any(t in c.title for t in spec.get("titles", []))
+            s += 0.5 * any(h in (c.heading or "") for h in spec.get("chapters", []))
+        scores[name] = s
+    best = max(scores, key=lambda k: scores[k], default="通用")
+    return best if scores.get(best, 0) >= 1.5 else "通用"
+
+
+@dataclass
+class CaseStory:
+    facts: list[str]
+    conclusion: list[str]
+    rule: list[str]
+
+
+def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStory:
+    """A case told as a story from its document text: the first sentences of 基本案情 (who, what, when),
+    the conclusion the article endorses (for 第一种意见/第二种意见… articles only the view it endorses,
+    笔者赞同第X种意见, with its "第X种意见认为" lead removed; views it rejects are never used), and the
+    sentences citing the rule it turned on (《…》第…条)."""
+    from bot.answer import ENDORSE_RE, OPINION_RE, VERDICT_RE
+
+    endorsed = {m.group(1) for m in ENDORSE_RE.finditer(text)}
     lines = [ln.strip() for ln in text.split("\n") if ln.strip() and ln.strip().lstrip("# ") != title]
     facts: list[str] = []
+    opinions: list[str] = []
     views: list[str] = []
     mode = "facts"
     for ln in lines:
-        if len(ln) <= 20 and "分歧" in ln:
-            mode = "skip"
+        bare = ln.strip("#【】[] ")
+        if len(bare) <= 20 and "分歧" in bare:
+            mode = "opinions"
             continue
-        if len(ln) <= 20 and _CASE_VIEW.search(ln):
+        if len(bare) <= 20 and _CASE_VIEW.search(bare):
             mode = "views"
             continue
-        if len(ln) <= 20 and (_CASE_FACTS.search(ln) or ln.startswith("【")):
-            mode = "facts" if _CASE_FACTS.search(ln) else mode
+        if len(bare) <= 20 and (_CASE_FACTS.search(bare) or ln.startswith("【")):
+            mode = "facts" if _CASE_FACTS.search(bare) else mode
             continue
-        if mode == "facts":
-            facts.extend(_sentences(ln))
-        elif mode == "views":
-            views.extend(_sentences(ln))
-    facts = [x for x in facts if not x.startswith(("网友", "问："))] or facts
-    keep_f: list[int] = []
-    total = 0
-    for i, x in enumerate(facts):
-        if total + spoken_len(x) > budget * 0.5 and keep_f:
+        target = {"facts": facts, "opinions": opinions, "views": views}[mode]
+        target.extend(_sentences(ln))
+    facts = [x for x in facts if not x.startswith(("网友", "问：", "来源", "发布时间")) and "http" not in x]
+
+    def rejected(s: str) -> bool:
+        m = OPINION_RE.search(s)
+        if m and (not m.group(1) or m.group(1) not in endorsed):
+            return True
+        nums = set(re.findall(r"第([一二三四五六])种(?:意见|观点)", s))
+        return bool(nums - endorsed) or bool(ENDORSE_RE.search(s))
+
+    conclusion: list[str] = []
+    for s in opinions:  # the endorsed view, as the conclusion
+        m = OPINION_RE.search(s)
+        if m and m.group(1) in endorsed:
+            conclusion.append(re.sub(r"^.*?第[一二三四五六]种(?:意见|观点)认为[，,：:]?", "", s))
             break
-        keep_f.append(i)
+    pool = [s for s in views if not rejected(s)]
+    if not conclusion:
+        verdicts = [s for s in pool if VERDICT_RE.search(s)]
+        conclusion = verdicts[:1] or sorted(pool, key=lambda s: -sum(t in s for t in terms))[:1]
+    rule = [s for s in pool if _RULE.search(s) and s not in conclusion][:1]
+    kept_facts: list[str] = []
+    total = sum(spoken_len(x) for x in conclusion + rule)
+    for x in facts:
+        if kept_facts and (total + spoken_len(x) > budget or len(kept_facts) >= 4):
+            break
+        kept_facts.append(x)
         total += spoken_len(x)
-    keep_v: list[int] = []
-    for i in sorted(range(len(views)), key=lambda i: (-sum(t in views[i] for t in terms), i)):
-        if total + spoken_len(views[i]) <= budget * 1.05:
-            keep_v.append(i)
-            total += spoken_len(views[i])
-        if total >= budget * 0.9:
-            break
-    for i in range(len(facts)):  # still short: more of the facts
-        if total >= budget * 0.9:
-            break
-        if i not in keep_f and total + spoken_len(facts[i]) <= budget * 1.05:
-            keep_f.append(i)
-            total += spoken_len(facts[i])
-    return [facts[i] for i in sorted(keep_f)], [views[i] for i in sorted(keep_v)]
+    return CaseStory(kept_facts, conclusion, rule)
+
+
+def _is_case(pipeline, chunk: Chunk) -> bool:
+    """A real case (a 基本案情/典型案例 section) rather than a commentary article."""
+    got = pipeline.index.collection.get(where={"path": chunk.path}, include=["metadatas"])
+    return any(_CASE_HEADING.search(str(m.get("heading", ""))) for m in got["metadatas"])
+
+
+def _document_text(pipeline, chunk: Chunk) -> str:
+    parts = sorted(pipeline.index.document_chunks(chunk.path, chunk.doc_hash), key=lambda c: c.index)
+    return "\n".join(c.text for c in parts)
+
+
+def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, float, float]]:
+    """Regulation articles for ``topic`` across all regulations, most relevant first, as
+    (chunk, relevance, key-term coverage): relevance = coverage of the topic's IDF-weighted key terms in
+    the article (and its chapter heading) + ``lecture_dense_weight`` × dense similarity. One article
+    per (regulation, article number): the same article of two editions (党章 2017/2022) is quoted once."""
+    from bot.answer import coverage, key_terms
+
+    s = pipeline.settings
+    terms = key_terms(topic)
+    weights = pipeline.answerer.weights(terms)
+    out: dict[tuple, tuple[Chunk, float, float]] = {}
+    for h in pipeline.retrieve(topic, k=k, doc_type="法规"):
+        c = h.chunk
+        if not c.article:
+            continue
+        cov = coverage(terms, weights, c.text + (c.heading or ""))
+        rel = cov + s.lecture_dense_weight * (h.dense_score or 0.0)
+        key = (c.title, c.article_no)
+        if key not in out or rel > out[key][1]:
+            out[key] = (c, rel, cov)
+    return sorted(out.values(), key=lambda x: -x[1])
+
+
+def select_case(pipeline, topic: str, k: int = 15) -> tuple[Chunk | None, float]:
+    """The library case most relevant to ``topic`` and its relevance score (dense similarity of topic and
+    passage + key-term coverage of the case's title and text, IDF-weighted, each weighted ½); real cases
+    (基本案情) first. Returns (None, best score) when no case reaches ``lecture_case_min_relevance``."""
+    from bot.answer import coverage, key_terms
+
+    s = pipeline.settings
+    terms = key_terms(topic)
+    weights = pipeline.answerer.weights(terms)
+    best: tuple[Chunk | None, float] = (None, 0.0)
+    seen: set[str] = set()
+    for h in pipeline.retrieve(topic, k=k, doc_type="案例"):
+        if h.chunk.path in seen:
+            continue
+        seen.add(h.chunk.path)
+        cov = coverage(terms, weights, h.chunk.title + " " + h.chunk.text)
+        score = 0.5 * (h.dense_score or 0.0) + 0.5 * cov + (0.05 if _is_case(pipeline, h.chunk) else 0.0)
+        if score > best[1]:
+            best = (h.chunk, score)
+    if best[1] < s.lecture_case_min_relevance:
+        return None, best[1]
+    return best
+
+
+def _dedupe_sentences(sections: list[Section]) -> None:
+    """No sentence twice in the script: a later repeat of a sentence (outside quotes) is removed."""
+    seen: set[str] = set()
+    for s in sections:
+        paras = []
+        for p in s.paragraphs:
+            if "“" in p and "”[" in p:  # a quote paragraph stays whole
+                paras.append(p)
+                continue
+            kept = [x for x in re.findall(r"[^。！？]+[。！？]?", p) if x.strip()]
+            out = []
+            for x in kept:
+                key = re.sub(r"\[\d+\]|\s", "", x)
+                if len(key) >= 6 and key in seen:
+                    continue
+                seen.add(key)
+                out.append(x)
+            if "".join(out).strip():
+                paras.append("".join(out))
+        s.paragraphs = paras
 
 
 def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普通党员", rate: int = 220,
@@ -252,20 +414,24 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
     Args:
         topic: e.g. "三会一课制度", "严守党的纪律".
         minutes: duration (default 8; micro-lecture contests cap talks at about 8 minutes).
-        audience: one of :data:`AUDIENCES`.
+        audience: free text (:data:`AUDIENCES` are suggestions with their own sentences), at most 20 characters.
         rate: speaking rate in characters per minute.
 
-    Raises:
-        ValueError: empty topic, unknown audience, non-positive duration or rate.
-    """
-    from bot.answer import key_terms
+    The result's ``coverage`` is 充分/部分/不足 (how well the knowledge base covers the topic, from the
+    best article's key-term coverage, thresholds ``lecture_min_coverage`` and ``lecture_good_coverage``).
 
+    Raises:
+        ValueError: empty topic or audience, non-positive duration or rate, empty knowledge base.
+    """
+    audience = (audience or "").strip()
     if not topic.strip():
         raise ValueError("请给出微党课主题")
-    if audience not in AUDIENCES:
-        raise ValueError(f"听众只能是：{'、'.join(AUDIENCES)}")
+    if not audience or len(audience) > 20:
+        raise ValueError(f"请填写听众（不超过 20 字），例如：{'、'.join(AUDIENCES)}")
     if minutes <= 0 or rate <= 0:
         raise ValueError("时长和语速必须大于 0")
+    if pipeline.index.count() == 0:
+        raise ValueError("知识库为空：请先用 dangjian ingest 导入党内法规和案例，再起草微党课")
     fallback_note = None
     if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
         from bot.generate import LLMError, describe_error
@@ -285,8 +451,10 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
 def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: int, templates: Path | None) -> Lecture:
     from bot.answer import key_terms
 
+    st = pipeline.settings
     tpl = _Templates(topic, audience, templates or PROMPTS_DIR / "lecture_templates.yaml")
     terms = key_terms(topic)
+    weights = pipeline.answerer.weights(terms)
     total_chars = int(minutes * rate)
     sections = [Section(name, round(minutes * share, 1), int(total_chars * share)) for name, share in SECTION_SHARES.items()]
     by_name = {s.name: s for s in sections}
@@ -300,113 +468,130 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
         references.append(Reference(len(references) + 1, chunk.title, chunk.article, chunk.doc_type, chunk.source, quote))
         return references[-1].n
 
-    # ---------- passages
-    from bot.quiz import QuizGenerator
-
-    gen = QuizGenerator(pipeline)
-    articles = [h.chunk for h in pipeline.retrieve(topic, k=6, doc_type="法规") if h.chunk.article]
-    if not articles:
-        articles = [c for c in gen.passages(topic, k=20, keep=0.5)]
-    case_hits = pipeline.retrieve(topic, k=40, doc_type="案例")
-    # prefer real cases (a 基本案情/典型案例 section) over commentary articles
-    def is_case(chunk: Chunk) -> bool:
-        got = pipeline.index.collection.get(where={"path": chunk.path}, include=["metadatas"])
-        return any(_CASE_HEADING.search(str(m.get("heading", ""))) for m in got["metadatas"])
-
-    case_hits = [h for h in case_hits if is_case(h.chunk)] or case_hits
+    # ---------- material
+    ranked = select_articles(pipeline, topic)
+    best_cov = ranked[0][2] if ranked else 0.0
+    articles = [c for c, rel, cov in ranked if cov >= st.lecture_min_article_coverage][:4] or [c for c, _, _ in ranked[:1]]
+    if best_cov >= st.lecture_good_coverage:
+        cov_level = "充分"
+    elif best_cov >= st.lecture_min_coverage:
+        cov_level = "部分"
+    else:
+        cov_level = "不足"
+        notes.append(f"知识库对“{topic}”覆盖不足（最相关条文的主题词覆盖率 {best_cov:.2f}，低于 {st.lecture_min_coverage:g}），"
+                     "讲稿可能偏离主题，请补充相关法规或换一个主题")
+    family = topic_family(topic, articles, tpl.data.get("families", {}))
+    tpl.family = family
+    case_chunk, case_score = select_case(pipeline, topic)
+    if cov_level == "不足":
+        case_chunk = None
+    values = {"topic": topic, "audience": audience, "minutes": f"{minutes:g}"}
 
     # ---------- 开场导入
     s = by_name["开场导入"]
-    values = {"topic": topic, "audience": audience, "minutes": f"{minutes:g}"}
-    _fit(s, [tpl.pick("开场导入", "通用", **values), tpl.pick("开场导入", audience, **values)], [],
-         [t.format(**values) for t in tpl.pool("开场导入", "展开")])
+    opening = [tpl.pick("开场导入", "通用", **values), tpl.pick_audience("开场导入", **values)]
+    if family in tpl.data["开场导入"]:
+        opening.append(tpl.pick("开场导入", family, **values))
+    _fit(s, [" ".join(x for x in opening if x)], [], [t.format(**values) for t in tpl.pool("开场导入", "展开")])
     s.points = [f"主题：{topic}", f"听众：{audience}"]
 
     # ---------- 实践要求 and 结语
     s = by_name["实践要求"]
-    _fit(s, [tpl.pick("实践要求", "引入")], tpl.pool("实践要求", audience), tpl.pool("实践要求", "通用"))
+    points = tpl.pool("实践要求", family if family in tpl.data["实践要求"] else "通用")
+    _fit(s, [tpl.pick("实践要求", "引入")] + points, [tpl.pick_audience("实践要求", **values)], [])
     s.points = [p[:30] for p in s.paragraphs[1:4]]
     s = by_name["结语"]
     _fit(s, [tpl.pick("结语", "通用", topic=topic)], [], [t.format(topic=topic) for t in tpl.pool("结语", "补充")])
+    s.paragraphs[-1] = s.paragraphs[-1] + "谢谢大家！"
     s.points = [s.paragraphs[0][:40]]
 
-    # the template-built sections may fall short of their share: give the rest to the quotes and the case
-    spare = sum(x.target_chars - x.chars for x in (by_name["开场导入"], by_name["实践要求"], by_name["结语"]))
-    for name, part in (("理论要点", 0.55), ("案例剖析", 0.45)):
-        by_name[name].target_chars += int(spare * part)
-    for x in sections:  # the plan follows the text: minutes of each section at the speaking rate
-        if x.name in ("开场导入", "实践要求", "结语"):
-            x.target_chars = x.chars
-        x.minutes = round(x.target_chars / rate, 1)
+    # ---------- 案例剖析, or 身边事例与思考 when no case is relevant
+    s = by_name["案例剖析"]
+    case_budget = s.target_chars
+    if case_chunk is not None:
+        full = _document_text(pipeline, case_chunk)
+        intro = tpl.pick("案例剖析", "引入") + tpl.pick("案例剖析", "案例前", case_title=case_chunk.title)
+        lesson = tpl.pick("案例剖析", family if family in tpl.data["案例剖析"] else "通用")
+        story = case_story(full, case_chunk.title, max(120, case_budget - spoken_len(intro + lesson) - 30), terms)
+        if not story.facts or not story.conclusion:
+            notes.append(f"案例《{case_chunk.title}》缺少案情或结论，未采用")
+            case_chunk = None
+    if case_chunk is not None:
+        n = len(references) + 1
+        references.append(Reference(n, case_chunk.title, None, "案例", case_chunk.source,
+                                    "".join(story.facts + story.conclusion + story.rule)))
+        paras = [intro, tpl.pick("案例剖析", "案情前") + "".join(story.facts) + f"[{n}]",
+                 tpl.pick("案例剖析", "结论前") + "".join(story.conclusion) + f"[{n}]"]
+        if story.rule:
+            paras.append(tpl.pick("案例剖析", "依据前") + "".join(story.rule) + f"[{n}]")
+        paras.append(lesson)
+        s.paragraphs = paras
+        s.points = [f"案例：{case_chunk.title}", "案情：" + story.facts[0][:30], "结论：" + story.conclusion[0][:30]]
+    else:
+        s.name = "身边事例与思考"
+        notes.append(f"知识库中没有找到与主题相关的案例（最高相关度 {case_score:.2f}，阈值 {st.lecture_case_min_relevance:g}），"
+                     "讲稿以身边事例与思考代替案例")
+        block = tpl.data["身边事例与思考"]
+        own = block.get(family, []) if family != "通用" else []
+        s.paragraphs = [tpl.pick("身边事例与思考", "说明", **values)] + own + block["通用"]
+        s.points = ["未找到匹配的案例", "请结合身边事例"]
 
-    # ---------- 理论要点: verbatim quotes
+    # the sections built from templates may fall short of their share: give the rest to the quotes
+    spare = sum(x.target_chars - x.chars for x in sections if x.name != "理论要点")
     s = by_name["理论要点"]
-    required = [tpl.pick("理论要点", "引入")]
+    s.target_chars += max(0, spare)
+
+    # ---------- 理论要点: verbatim quotes in whole sentences, most relevant articles first
+    required = [tpl.pick("理论要点", "引入")] if articles else ["知识库中没有找到与本主题直接相关的条文。"]
     optional: list[str] = []
     budget_left = s.target_chars - spoken_len(required[0])
     for i, chunk in enumerate(articles):
         lead = tpl.pick("理论要点", "条文前", title=chunk.title, article=chunk.article or "")
-        after = tpl.pick("理论要点", "条文后")
-        quote_budget = max(60, int((budget_left if i == 0 else budget_left * 0.8) - spoken_len(lead) - spoken_len(after)))
-        if i > 0 and quote_budget < 60:
+        quote_budget = max(60, int((budget_left if i == 0 else budget_left * 0.9) - spoken_len(lead) - 30))
+        if i > 0 and quote_budget < 80:
             break
-        quote = _quote_for(chunk, min(quote_budget, int(s.target_chars * 0.6)), terms)
+        quote = _quote_for(chunk, min(quote_budget, int(s.target_chars * 0.6)), terms, weights)
+        group = "条文后.不得" if _NO_RULES.search(quote) else "条文后.应当" if _MUST.search(quote) else "条文后"
+        after = tpl.pick("理论要点", group) or tpl.pick("理论要点", "条文后")
         n = ref(chunk, quote)
         para = f"{lead}“{quote}”[{n}]{after}"
-        if i == 0:
-            required.append(para)
-        else:
-            optional.append(para)
+        (required if i == 0 else optional).append(para)
         s.quotes.append((n, quote))
         s.points.append(f"{chunk.title}{chunk.article or ''}：{quote[:40]}{'…' if len(quote) > 40 else ''}")
         budget_left -= spoken_len(para)
-        if budget_left < s.target_chars * 0.15:
+        if budget_left < 80:
             break
-    _fit(s, required, optional, tpl.pool("理论要点", "通用", audience))
+    _fit(s, required, optional, tpl.pool("理论要点", "通用"))
     s.quotes = [(n, q) for n, q in s.quotes if any(q in p for p in s.paragraphs)]
-    references[:] = [r for r in references if any(r.n == n for n, _ in s.quotes)]
+    case_refs = [r for r in references if r.doc_type == "案例"]
+    references[:] = [r for r in references if r.doc_type != "案例" and any(r.n == n for n, _ in s.quotes)]
+    references += case_refs
 
-    # ---------- 案例剖析
-    s = by_name["案例剖析"]
-    case_chunk = case_hits[0].chunk if case_hits else None
-    if case_chunk is not None:
-        doc = pipeline.index.collection.get(where={"path": case_chunk.path}, include=["documents", "metadatas"])
-        parts = sorted(zip(doc["metadatas"], doc["documents"]), key=lambda x: int(x[0].get("index", 0)))
-        full = "\n".join(d for _, d in parts)
-        intro = tpl.pick("案例剖析", "引入")
-        before = tpl.pick("案例剖析", "案例前", case_title=case_chunk.title)
-        after = tpl.pick("案例剖析", "案例后")
-        budget = s.target_chars - spoken_len(intro + before + after)
-        facts, views = _case_summary(full, max(120, budget), terms, case_chunk.title)
-        n = len(references) + 1
-        references.append(Reference(n, case_chunk.title, None, "案例", case_chunk.source, "".join(facts + views)))
-        required = [intro + before, "".join(facts) + f"[{n}]"]
-        optional = ["".join(views) + f"[{n}]"] if views else []
-        _fit(s, required, optional + [after], tpl.pool("案例剖析", "通用"))
-        s.points = [f"案例：{case_chunk.title}", *(facts[:1] or [])]
-    else:
-        notes.append("知识库中没有找到与主题相关的案例（请在 cases/ 下添加典型案例）")
-        _fit(s, ["知识库中暂未收录与本主题直接相关的案例，这里结合条文谈几点警示。"], [], tpl.pool("案例剖析", "通用"))
+    _dedupe_sentences(sections)
+    for x in sections:  # the plan follows the text: minutes of each section at the speaking rate
+        x.target_chars = x.chars
+        x.minutes = round(x.chars / rate, 1)
 
     # ---------- discussion questions (templates + one item from the quiz generator)
     first = articles[0] if articles else None
-    discussion = [
-        q.format(topic=topic, title=f"《{first.title}》" if first else "党章党规", article=(first.article or "") if first else "",
-                 case_title=case_chunk.title if case_chunk else "相关案例")
-        for q in tpl.data["讨论题"]
-    ][: 2 if case_chunk else 1]
-    discussion = [d for d in discussion if "相关案例" not in d]
+    qs_tpl = tpl.data["讨论题"]
+    discussion = [qs_tpl[0].format(topic=topic, title=f"《{first.title}》" if first else "党章党规",
+                                   article=(first.article or "") if first else "")]
+    if case_chunk is not None:
+        discussion.append(qs_tpl[1].format(case_title=case_chunk.title))
+    discussion.append(qs_tpl[2].format(topic=topic))
     try:
         from bot.quiz import generate_quiz
 
-        qs = generate_quiz(pipeline, topic, n=1, types=["填空"], use_llm=False)
-        if qs.items:
-            it = qs.items[0]
+        qz = generate_quiz(pipeline, topic, n=1, types=["填空"], use_llm=False)
+        if qz.items and cov_level != "不足":
+            it = qz.items[0]
             discussion.append(f"小测：{it.stem}（答案：{'/'.join(it.answer) if isinstance(it.answer, list) else it.answer}）")
     except ValueError:
         pass
-    title = f"微党课：{topic}"
-    return Lecture(title, topic, audience, minutes, rate, sections, discussion, references, notes)
+    return Lecture(f"微党课：{topic}", topic, audience, minutes, rate, sections, discussion, references, notes,
+                   coverage=cov_level, coverage_score=round(best_cov, 3), family=family,
+                   case_relevance=round(case_score, 3))
 
 
 # --------------------------------------------------------------------------------------
@@ -539,7 +724,8 @@ def export_docx(lecture: Lecture, path: Path) -> None:
 
 
 def export_pptx(lecture: Lecture, path: Path) -> None:
-    """Slides: a title slide, one slide per section (key points, the cited article), references."""
+    """Slides: a title slide, one slide per section (key points, the cited article; the section's script,
+    citation markers removed, in the speaker notes), references."""
     from pptx import Presentation
     from pptx.util import Pt
 
@@ -553,7 +739,7 @@ def export_pptx(lecture: Lecture, path: Path) -> None:
         slide.shapes.title.text = f"{s.name}（{s.minutes:.1f} 分钟）"
         body = slide.placeholders[1].text_frame
         body.clear()
-        points = s.points or [s.paragraphs[0][:40]] if s.paragraphs else []
+        points = s.points or ([s.paragraphs[0][:40]] if s.paragraphs else [])
         for j, point in enumerate(points[:5]):
             para = body.paragraphs[0] if j == 0 else body.add_paragraph()
             para.text = point
@@ -562,6 +748,7 @@ def export_pptx(lecture: Lecture, path: Path) -> None:
             para = body.add_paragraph()
             para.text = f"出处：{refs[n].label()}" if n in refs else ""
             para.font.size = Pt(14)
+        slide.notes_slide.notes_text_frame.text = "\n".join(re.sub(r"\[\d+\]", "", p) for p in s.paragraphs)
     slide = prs.slides.add_slide(prs.slide_layouts[1])
     slide.shapes.title.text = "参考依据"
     body = slide.placeholders[1].text_frame
