@@ -207,9 +207,9 @@ class Settings(BaseSettings):
         0.75, ge=0, le=1, description="key-term coverage of the best article from which a topic is covered 充分 "
         "(between lecture_min_coverage and this: 部分)")
     lecture_case_min_relevance: float = Field(
-        0.5, ge=0, description="a library case is told in a lecture only when its relevance (½ dense similarity + "
-        "½ IDF-weighted key-term coverage of title and passage, +0.05 for a real 基本案情 case) reaches this; "
-        "tuned in eval.lecture (eval/README.md)")
+        0.3, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture."
+        "case_relevance: 0.6 × IDF-weighted coverage of the topic's words in the case title + 0.4 × in its text, words "
+        "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课)")
 
     @property
     def llm_enabled(self) -> bool:

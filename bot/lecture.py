@@ -360,26 +360,48 @@ def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, floa
     return sorted(out.values(), key=lambda x: -x[1])
 
 
-def select_case(pipeline, topic: str, k: int = 15) -> tuple[Chunk | None, float]:
-    """The library case most relevant to ``topic`` and its relevance score (dense similarity of topic and
-    passage + key-term coverage of the case's title and text, IDF-weighted, each weighted ½); real cases
-    (基本案情) first. Returns (None, best score) when no case reaches ``lecture_case_min_relevance``."""
-    from bot.answer import coverage, key_terms
+def topic_words(topic: str, families: dict) -> list[str]:
+    """The words a topic is about: jieba content words (:func:`bot.answer.content_words`) plus the
+    family keywords of the templates it contains (三会一课, 两面人: words jieba splits apart)."""
+    from bot.answer import content_words
 
-    s = pipeline.settings
-    terms = key_terms(topic)
-    weights = pipeline.answerer.weights(terms)
+    words = content_words(topic)
+    for spec in families.values():
+        words += [k for k in spec.get("keywords", []) if k in topic and k not in words]
+    return words
+
+
+def case_relevance(pipeline, topic: str, chunk: Chunk, families: dict) -> float:
+    """Relevance of a library case to a topic, in [0, 1]: 0.6 × IDF-weighted coverage of the topic's words
+    (:func:`topic_words`) in the case's title + 0.4 × their coverage in its text, where a word counts in the
+    text only when it occurs at least twice (a passing mention is not what the case is about). Dense
+    similarity is not used: with the default embedding model every case scored 0.82-0.90 against every
+    topic (eval.lecture), so it does not separate relevant cases from unrelated ones."""
+    terms = topic_words(topic, families)
+    if not terms:
+        return 0.0
+    w = pipeline.answerer.weights(terms)
+    total = sum(w.get(t, 1.0) for t in terms) or 1.0
+    text = _document_text(pipeline, chunk)
+    title_cov = sum(w.get(t, 1.0) for t in terms if t in chunk.title) / total
+    text_cov = sum(w.get(t, 1.0) for t in terms if text.count(t) >= 2) / total
+    return 0.6 * title_cov + 0.4 * text_cov
+
+
+def select_case(pipeline, topic: str, families: dict, k: int = 15) -> tuple[Chunk | None, float]:
+    """The library case most relevant to ``topic`` (:func:`case_relevance`, ties to real 基本案情 cases)
+    among the retriever's top ``k`` case passages, and its score; (None, best score) when no case
+    reaches ``lecture_case_min_relevance``."""
     best: tuple[Chunk | None, float] = (None, 0.0)
     seen: set[str] = set()
     for h in pipeline.retrieve(topic, k=k, doc_type="案例"):
         if h.chunk.path in seen:
             continue
         seen.add(h.chunk.path)
-        cov = coverage(terms, weights, h.chunk.title + " " + h.chunk.text)
-        score = 0.5 * (h.dense_score or 0.0) + 0.5 * cov + (0.05 if _is_case(pipeline, h.chunk) else 0.0)
-        if score > best[1]:
+        score = case_relevance(pipeline, topic, h.chunk, families)
+        if score > best[1] or (score == best[1] > 0 and _is_case(pipeline, h.chunk)):
             best = (h.chunk, score)
-    if best[1] < s.lecture_case_min_relevance:
+    if best[1] < pipeline.settings.lecture_case_min_relevance:
         return None, best[1]
     return best
 
@@ -471,7 +493,18 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     # ---------- material
     ranked = select_articles(pipeline, topic)
     best_cov = ranked[0][2] if ranked else 0.0
-    articles = [c for c, rel, cov in ranked if cov >= st.lecture_min_article_coverage][:4] or [c for c, _, _ in ranked[:1]]
+    floor = max(st.lecture_min_article_coverage, 0.5 * best_cov)
+    articles = [c for c, rel, cov in ranked if cov >= floor][:4] or [c for c, _, _ in ranked[:1]]
+    if best_cov >= st.lecture_min_coverage:  # neighbours of the best article in its chapter
+        top = articles[0]
+        have = {(a.title, a.article_no) for a in articles}
+        for d in (1, -1, 2, -2):
+            if len(articles) >= 4 or top.article_no is None or top.article_no + d < 1:
+                continue
+            got = pipeline.index.find_article([top.title], top.article_no + d)
+            if got and got[0].heading == top.heading and (top.title, top.article_no + d) not in have:
+                articles.append(got[0])
+                have.add((top.title, top.article_no + d))
     if best_cov >= st.lecture_good_coverage:
         cov_level = "充分"
     elif best_cov >= st.lecture_min_coverage:
@@ -482,7 +515,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
                      "讲稿可能偏离主题，请补充相关法规或换一个主题")
     family = topic_family(topic, articles, tpl.data.get("families", {}))
     tpl.family = family
-    case_chunk, case_score = select_case(pipeline, topic)
+    case_chunk, case_score = select_case(pipeline, topic, tpl.data.get("families", {}))
     if cov_level == "不足":
         case_chunk = None
     values = {"topic": topic, "audience": audience, "minutes": f"{minutes:g}"}
@@ -492,7 +525,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     opening = [tpl.pick("开场导入", "通用", **values), tpl.pick_audience("开场导入", **values)]
     if family in tpl.data["开场导入"]:
         opening.append(tpl.pick("开场导入", family, **values))
-    _fit(s, [" ".join(x for x in opening if x)], [], [t.format(**values) for t in tpl.pool("开场导入", "展开")])
+    _fit(s, ["".join(x for x in opening if x)], [], [t.format(**values) for t in tpl.pool("开场导入", "展开")])
     s.points = [f"主题：{topic}", f"听众：{audience}"]
 
     # ---------- 实践要求 and 结语
@@ -551,8 +584,9 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
         if i > 0 and quote_budget < 80:
             break
         quote = _quote_for(chunk, min(quote_budget, int(s.target_chars * 0.6)), terms, weights)
+        word = _NO_RULES.search(quote) or _MUST.search(quote)
         group = "条文后.不得" if _NO_RULES.search(quote) else "条文后.应当" if _MUST.search(quote) else "条文后"
-        after = tpl.pick("理论要点", group) or tpl.pick("理论要点", "条文后")
+        after = tpl.pick("理论要点", group, word=word.group(0) if word else "") or tpl.pick("理论要点", "条文后")
         n = ref(chunk, quote)
         para = f"{lead}“{quote}”[{n}]{after}"
         (required if i == 0 else optional).append(para)
