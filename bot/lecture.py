@@ -142,12 +142,12 @@ class _Templates:
         return self.pick(section, group, **values) if group else ""
 
     def pick(self, section: str, group: str, **values) -> str:
+        """An unused sentence of the group ("" when all are used: no sentence is said twice)."""
         for t in self.pool(section, group):
             if t not in self.used:
                 self.used.add(t)
                 return t.format(**values)
-        options = self.pool(section, group)
-        return options[0].format(**values) if options else ""
+        return ""
 
 
 def _fit(section: Section, required: list[str], optional: list[str], filler: list[str]) -> None:
@@ -284,14 +284,14 @@ def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStor
     views: list[str] = []
     mode = "facts"
     for ln in lines:
-        bare = ln.strip("#【】[] ")
+        bare = ln.strip("#【】[]*：: ")
         if len(bare) <= 20 and "分歧" in bare:
             mode = "opinions"
             continue
         if len(bare) <= 20 and _CASE_VIEW.search(bare):
             mode = "views"
             continue
-        if len(bare) <= 20 and (_CASE_FACTS.search(bare) or ln.startswith("【")):
+        if len(bare) <= 20 and (_CASE_FACTS.search(bare) or ln.lstrip("*").startswith("【")):
             mode = "facts" if _CASE_FACTS.search(bare) else mode
             continue
         target = {"facts": facts, "opinions": opinions, "views": views}[mode]
@@ -513,6 +513,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
         cov_level = "不足"
         notes.append(f"知识库对“{topic}”覆盖不足（最相关条文的主题词覆盖率 {best_cov:.2f}，低于 {st.lecture_min_coverage:g}），"
                      "讲稿可能偏离主题，请补充相关法规或换一个主题")
+    articles = articles[:1] + sorted(articles[1:], key=lambda c: (c.title != articles[0].title, c.title, c.article_no or 0))
     family = topic_family(topic, articles, tpl.data.get("families", {}))
     tpl.family = family
     case_chunk, case_score = select_case(pipeline, topic, tpl.data.get("families", {}))
@@ -535,7 +536,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     s.points = [p[:30] for p in s.paragraphs[1:4]]
     s = by_name["结语"]
     _fit(s, [tpl.pick("结语", "通用", topic=topic)], [], [t.format(topic=topic) for t in tpl.pool("结语", "补充")])
-    s.paragraphs[-1] = s.paragraphs[-1] + "谢谢大家！"
+    s.paragraphs.append("今天的微党课就讲到这里，谢谢大家！")
     s.points = [s.paragraphs[0][:40]]
 
     # ---------- 案例剖析, or 身边事例与思考 when no case is relevant
