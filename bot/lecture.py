@@ -360,6 +360,12 @@ def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, floa
     return sorted(out.values(), key=lambda x: -x[1])
 
 
+def template_families(path: Path | None = None) -> dict:
+    """The topic families of the lecture templates (``families`` of prompts/lecture_templates.yaml)."""
+    path = path or PROMPTS_DIR / "lecture_templates.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("families", {})
+
+
 def topic_words(topic: str, families: dict) -> list[str]:
     """The words a topic is about: jieba content words (:func:`bot.answer.content_words`) plus the
     family keywords of the templates it contains (三会一课, 两面人: words jieba splits apart)."""
@@ -498,8 +504,8 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     if best_cov >= st.lecture_min_coverage:  # neighbours of the best article in its chapter
         top = articles[0]
         have = {(a.title, a.article_no) for a in articles}
-        for d in (1, -1, 2, -2):
-            if len(articles) >= 4 or top.article_no is None or top.article_no + d < 1:
+        for d in (1, -1, 2, -2, 3, -3):
+            if len(articles) >= 6 or top.article_no is None or top.article_no + d < 1:
                 continue
             got = pipeline.index.find_article([top.title], top.article_no + d)
             if got and got[0].heading == top.heading and (top.title, top.article_no + d) not in have:
@@ -671,8 +677,13 @@ def draft_lecture_llm(pipeline, topic: str, minutes: float, audience: str, rate:
     from bot.prompts import render
     from bot.schema import RetrievedChunk
 
-    arts = [h for h in pipeline.retrieve(topic, k=4, doc_type="法规") if h.chunk.article][:3]
-    cases = pipeline.retrieve(topic, k=2, doc_type="案例")[:2]
+    ranked = select_articles(pipeline, topic)
+    best_cov = ranked[0][2] if ranked else 0.0
+    if best_cov < pipeline.settings.lecture_min_coverage:
+        raise LLMError("知识库对主题覆盖不足")  # the offline draft reports the coverage
+    arts = [RetrievedChunk(chunk=c, score=rel) for c, rel, cov in ranked[:3]]
+    case, _ = select_case(pipeline, topic, template_families())
+    cases = [RetrievedChunk(chunk=case, score=0.0)] if case is not None else []
     passages: list[RetrievedChunk] = arts + cases
     if not passages:
         raise LLMError("知识库中没有与主题相关的资料")
@@ -711,7 +722,9 @@ def draft_lecture_llm(pipeline, topic: str, minutes: float, audience: str, rate:
                   for i, p in enumerate(passages, 1) if i in old_to_new]
     discussion = [f"结合本讲内容，谈谈你对“{topic}”的理解。", "对照讲稿中的案例，谈谈我们在日常工作中应当注意哪些问题。"]
     return Lecture(f"微党课：{topic}", topic, audience, minutes, rate, sections, discussion, references,
-                   notes=["由大模型起草，引用与长度已核验"])
+                   notes=["由大模型起草，引用与长度已核验"],
+                   coverage="充分" if best_cov >= pipeline.settings.lecture_good_coverage else "部分",
+                   coverage_score=round(best_cov, 3))
 
 
 # --------------------------------------------------------------------------------------

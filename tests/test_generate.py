@@ -203,12 +203,15 @@ def test_quiz_llm_down_falls_back_offline(built):
 
 
 def _valid_lecture(pipe, topic: str, total: int) -> str:
-    arts = [h for h in pipe.retrieve(topic, k=4, doc_type="法规") if h.chunk.article][:3]
-    quote = arts[0].chunk.text.split(" ", 1)[1].split("。")[0] + "。"
+    from bot.lecture import select_articles, select_case, template_families
+
+    arts = [c for c, _, _ in select_articles(pipe, topic)[:3]]  # the passages draft_lecture_llm gives the model
+    case, _ = select_case(pipe, topic, template_families())
+    quote = arts[0].text.split(" ", 1)[1].split("。")[0] + "。"
     filler = "同志们，我们要认真学习党章党规，把纪律和规矩挺在前面，做到知行合一。"
     parts = {"开场导入": filler * 2,
-             "理论要点": f"《{arts[0].chunk.title}》{arts[0].chunk.article}规定：“{quote}”[1]" + filler * 4,
-             "案例剖析": f"案例告诉我们，违反纪律必然受到追究[{len(arts) + 1}]。" + filler * 4,
+             "理论要点": f"《{arts[0].title}》{arts[0].article}规定：“{quote}”[1]" + filler * 4,
+             "案例剖析": "案例告诉我们，违反纪律必然受到追究" + (f"[{len(arts) + 1}]。" if case else "。") + filler * 4,
              "实践要求": filler * 3, "结语": filler}
     text = "\n\n".join(f"## {k}\n\n{v}" for k, v in parts.items())
     from bot.lecture import spoken_len
