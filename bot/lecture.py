@@ -181,6 +181,10 @@ _NO_RULES = re.compile(r"不得|禁止|严禁|不准|不允许")
 _MUST = re.compile(r"应当|必须")
 
 
+#: a sentence that starts the analysis of a case (its views, the author's verdict), ending 基本案情
+_ANALYSIS = re.compile(r"(?:存在|有|形成)(?:两|三|四|几|不同)种?(?:意见|观点|看法)|分歧|笔者|本文认为|评析|我们认为")
+
+
 def _sentences(text: str) -> list[str]:
     """Whole sentences of ``text`` (:func:`bot.split.split_sentences`, whose pieces end at 。！？； or a
     line break, joined back until a sentence ends at 。！？): a list introduced by ：is one sentence with
@@ -294,8 +298,13 @@ def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStor
         if len(bare) <= 20 and (_CASE_FACTS.search(bare) or ln.lstrip("*").startswith("【")):
             mode = "facts" if _CASE_FACTS.search(bare) else mode
             continue
-        target = {"facts": facts, "opinions": opinions, "views": views}[mode]
-        target.extend(_sentences(ln))
+        for x in _sentences(ln):  # indexed passages carry no headings: the first view or verdict ends the facts
+            if mode == "facts" and (_ANALYSIS.search(x) or OPINION_RE.search(x) or ENDORSE_RE.search(x)):
+                mode = "views"
+            if OPINION_RE.search(x):
+                opinions.append(x)
+            else:
+                {"facts": facts, "opinions": views, "views": views}[mode].append(x)
     facts = [x for x in facts if not x.startswith(("网友", "问：", "来源", "发布时间")) and "http" not in x]
 
     def rejected(s: str) -> bool:
@@ -319,7 +328,7 @@ def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStor
     kept_facts: list[str] = []
     total = sum(spoken_len(x) for x in conclusion + rule)
     for x in facts:
-        if kept_facts and (total + spoken_len(x) > budget or len(kept_facts) >= 4):
+        if kept_facts and (total + spoken_len(x) > budget or len(kept_facts) >= 6):
             break
         kept_facts.append(x)
         total += spoken_len(x)

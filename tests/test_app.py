@@ -72,3 +72,14 @@ def test_twenty_simultaneous_questions(app_url):
     assert len(results) == 20
     for article, answer in results:
         assert article in answer, (article, answer[:80])
+
+
+def test_api_lecture_free_text_audience_and_slides(app_url):
+    from gradio_client import Client
+    from pptx import Presentation
+
+    preview, md_path, docx_path, pptx_path = Client(app_url, verbose=False).predict(
+        "党员的权利", 5, "社区党员志愿者", 220, api_name="/lecture")
+    assert "社区党员志愿者" in preview and "第四条" in preview and preview.count("谢谢大家") == 1
+    slides = list(Presentation(pptx_path).slides)
+    assert len(slides) == 7 and all(s.notes_slide.notes_text_frame.text.strip() for s in slides[1:6])
