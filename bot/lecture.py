@@ -346,6 +346,29 @@ def _document_text(pipeline, chunk: Chunk) -> str:
     return "\n".join(c.text for c in parts)
 
 
+def whole_article(pipeline, chunk: Chunk) -> Chunk:
+    """``chunk`` with the text of its whole article: a long article is indexed in pieces (第X条（续）) whose
+    list pieces repeat the article's lead sentence (bot.split); quoting one piece would start mid-list or
+    join the lead to a later item. The pieces are joined back, each repeated lead once."""
+    import dataclasses
+
+    if chunk.article_no is None:
+        return chunk
+    pieces = [c for c in pipeline.index.find_article([chunk.title], chunk.article_no) if c.path == chunk.path]
+    if len(pieces) <= 1:
+        return chunk
+    label = re.compile(r"^第[^条]{1,8}条(（续）)?\s*")
+    first = label.sub("", pieces[0].text).strip()
+    lead = first.split("\n", 1)[0]
+    parts = [first]
+    for c in pieces[1:]:
+        body = label.sub("", c.text).strip()
+        if body.startswith(lead) and "\n" in body:
+            body = body.split("\n", 1)[1]
+        parts.append(body)
+    return dataclasses.replace(pieces[0], text=f"{chunk.article} " + "\n".join(parts))
+
+
 def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, float, float]]:
     """Regulation articles for ``topic`` across all regulations, most relevant first, as
     (chunk, relevance, key-term coverage): relevance = coverage of the topic's IDF-weighted key terms in
@@ -365,7 +388,7 @@ def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, floa
         rel = cov + s.lecture_dense_weight * (h.dense_score or 0.0)
         key = (c.title, c.article_no)
         if key not in out or rel > out[key][1]:
-            out[key] = (c, rel, cov)
+            out[key] = (whole_article(pipeline, c), rel, cov)
     return sorted(out.values(), key=lambda x: -x[1])
 
 
@@ -518,7 +541,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
                 continue
             got = pipeline.index.find_article([top.title], top.article_no + d)
             if got and got[0].heading == top.heading and (top.title, top.article_no + d) not in have:
-                articles.append(got[0])
+                articles.append(whole_article(pipeline, got[0]))
                 have.add((top.title, top.article_no + d))
     if best_cov >= st.lecture_good_coverage:
         cov_level = "充分"
