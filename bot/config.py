@@ -207,6 +207,10 @@ class Settings(BaseSettings):
     lecture_good_coverage: float = Field(
         0.75, ge=0, le=1, description="key-term coverage of the best article from which a topic is covered 充分 "
         "(between lecture_min_coverage and this: 部分)")
+    lecture_min_neighbour_coverage: float = Field(
+        0.25, ge=0, le=1, description="an article next to the best one in its chapter is quoted too only when it "
+        "covers at least this share of the topic's key terms (eval.lecture: without it 严守党的纪律 quoted 党章 "
+        "第三条、第五条、第七条 next to the oath of 第六条)")
     lecture_case_min_relevance: float = Field(
         0.45, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture."
         "case_relevance: 0.6 × IDF-weighted coverage of the topic's words in the case title + 0.4 × in its text, words "

@@ -509,7 +509,7 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
 
 
 def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: int, templates: Path | None) -> Lecture:
-    from bot.answer import key_terms
+    from bot.answer import coverage, key_terms
 
     st = pipeline.settings
     tpl = _Templates(topic, audience, templates or PROMPTS_DIR / "lecture_templates.yaml")
@@ -541,7 +541,9 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
                 continue
             got = pipeline.index.find_article([top.title], top.article_no + d)
             if got and got[0].heading == top.heading and (top.title, top.article_no + d) not in have:
-                articles.append(whole_article(pipeline, got[0]))
+                near = whole_article(pipeline, got[0])
+                if coverage(terms, weights, near.text + (near.heading or "")) >= st.lecture_min_neighbour_coverage:
+                    articles.append(near)
                 have.add((top.title, top.article_no + d))
     if best_cov >= st.lecture_good_coverage:
         cov_level = "充分"
@@ -618,11 +620,14 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     optional: list[str] = []
     budget_left = s.target_chars - spoken_len(required[0])
     for i, chunk in enumerate(articles):
-        lead = tpl.pick("理论要点", "条文前", title=chunk.title, article=chunk.article or "")
+        lead = tpl.pick("理论要点", "条文前", title=chunk.title, article=chunk.article or "") or \
+            f"《{chunk.title}》{chunk.article or ''}还规定："
         quote_budget = max(60, int((budget_left if i == 0 else budget_left * 0.9) - spoken_len(lead) - 30))
         if i > 0 and quote_budget < 80:
             break
         quote = _quote_for(chunk, min(quote_budget, int(s.target_chars * 0.6)), terms, weights)
+        if not quote or _ITEM.match(quote):  # never start in the middle of a list
+            continue
         word = _NO_RULES.search(quote) or _MUST.search(quote)
         group = "条文后.不得" if _NO_RULES.search(quote) else "条文后.应当" if _MUST.search(quote) else "条文后"
         after = tpl.pick("理论要点", group, word=word.group(0) if word else "") or tpl.pick("理论要点", "条文后")
