@@ -201,9 +201,10 @@ class Settings(BaseSettings):
         0.4, ge=0, le=1, description="an article is quoted in a lecture only when it covers at least this share of "
         "the topic's IDF-weighted key terms (the best article is always quoted)")
     lecture_min_coverage: float = Field(
-        0.3, ge=0, le=1, description="below this key-term coverage of the best article the knowledge base 'barely "
-        "covers' a lecture topic: coverage 不足, the CLI exits 3 without --force (eval.lecture: on-topic drafts "
-        "scored 0.40-1.00, the off-topic probes 0.00 and 0.11; 0.45 flagged two on-topic ones)")
+        0.42, ge=0, le=1, description="below this key-term coverage of the best article the knowledge base 'barely "
+        "covers' a lecture topic: coverage 不足, the CLI exits 3 without --force (eval.lecture: off-topic probes 0.00 "
+        "and 0.11; 廉洁自律守底线 0.40, rightly flagged: the corpus lacks the 廉洁自律准则 and its best article was "
+        "干部人事档案工作条例第二条; the lowest covered topic, 力戒形式主义官僚主义, 0.45)")
     lecture_good_coverage: float = Field(
         0.75, ge=0, le=1, description="key-term coverage of the best article from which a topic is covered 充分 "
         "(between lecture_min_coverage and this: 部分)")

@@ -233,6 +233,11 @@ def _quote_for(chunk: Chunk, budget: int, terms: list[str], weights: dict[str, f
         total += spoken_len(sents[i])
     if 0 not in keep and total + spoken_len(sents[0]) <= budget:
         keep.add(0)
+    for i in list(keep):  # a list item is quoted with its introduction and the items before it
+        j = i
+        while j > 0 and _ITEM.match(sents[j]):
+            j -= 1
+        keep.update(range(j, i + 1))
     idx = sorted(keep)
     return "……".join(_join_runs([sents[i] for i in idx], idx))
 
