@@ -650,6 +650,18 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
     references[:] = [r for r in references if r.doc_type != "案例" and any(r.n == n for n, _ in s.quotes)]
     references += case_refs
 
+    # references numbered in reading order (the case section is drafted before the quotes)
+    order: dict[int, int] = {}
+    for x in sections:
+        for p in x.paragraphs:
+            for m in re.findall(r"\[(\d+)\]", p):
+                order.setdefault(int(m), len(order) + 1)
+    for x in sections:
+        x.paragraphs = [re.sub(r"\[(\d+)\]", lambda m: f"[{order.get(int(m.group(1)), int(m.group(1)))}]", p) for p in x.paragraphs]
+        x.quotes = [(order.get(n, n), q) for n, q in x.quotes]
+    for r in references:
+        r.n = order.get(r.n, r.n)
+    references.sort(key=lambda r: r.n)
     _dedupe_sentences(sections)
     for x in sections:  # the plan follows the text: minutes of each section at the speaking rate
         x.target_chars = x.chars
