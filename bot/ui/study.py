@@ -10,6 +10,7 @@ API (``gradio_client``, logged in with ``auth=(name, password)``): ``/study_set`
 
 from __future__ import annotations
 
+import html
 import json
 import tempfile
 from datetime import date, datetime, timedelta
@@ -73,8 +74,8 @@ def book_markdown(entries: list[BookEntry]) -> str:
                        (f" · {_safe(it.source_chapter)}" if it.source_chapter else ""))
             last_article = it.source_article
         out.append(f"- {_safe(it.stem)}  \n  答错 {e.state.wrong} 次 · 正确答案：{_safe(answer_text(it))}  \n"
-                   f"  解析：{_safe(it.explanation)}\n\n  <details><summary>原文</summary>\n\n  {_safe(it.source_quote)}"
-                   "\n\n  </details>")
+                   f"  解析：{_safe(it.explanation)}  \n  <details><summary>原文</summary>"
+                   f"{html.escape(it.source_quote).replace(chr(10), '<br>')}</details>")
     return "\n".join(out)
 
 
