@@ -76,9 +76,16 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
         box.press("Enter")
         expect(page.locator("#sources").get_by_text("《党费工作细则》第二条")).to_be_visible()
         expect(page.get_by_text("每季度公布一次").first).to_be_visible()
+        # the citation is a card: the quoted sentence highlighted inside the article
+        expect(page.locator("#cite-1-1 mark").first).to_contain_text("每季度公布一次")
         box.fill("党费收缴情况应当接受谁的监督？")
         box.press("Enter")
         expect(page.locator("#sources").get_by_text("《党费工作细则》第三条")).to_be_visible()
+        # the first answer's card stays reachable: its [1] opens it inside the folded earlier group
+        expect(page.locator("#cite-1-1")).not_to_be_visible()
+        page.locator('#chat-box').scroll_into_view_if_needed()
+        page.locator('a.cite-link[href="#cite-1-1"]').first.click()
+        expect(page.locator("#cite-1-1 mark").first).to_be_visible()
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "chat-with-citations.png"), full_page=True)
         assert page.evaluate("typeof window.__pwned") == "undefined"  # nothing from the document ran
@@ -181,3 +188,21 @@ def test_member_practises_and_admin_sees_branch(regulations_built, tmp_path):
 
     cells = [c for row in load_workbook(target).active.iter_rows(values_only=True) for c in row]
     assert "zhang" in cells
+
+
+def test_empty_knowledge_base_says_so(tmp_path):
+    """With nothing indexed the first screen says the knowledge base is empty and how to fill it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "kb").mkdir()
+    env = {"DANGJIAN_DATA_DIR": str(tmp_path / "data"), "DANGJIAN_KB_DIR": str(tmp_path / "kb")}
+    with launch_app(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url)
+        banner = page.locator("#kb-banner")
+        expect(banner).to_contain_text("知识库是空的", timeout=60_000)
+        expect(banner).to_contain_text(f"dangjian ingest {tmp_path / 'kb'}")
+        page.screenshot(path=str(SHOTS / "empty-knowledge-base.png"), full_page=True)
+        browser.close()
