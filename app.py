@@ -18,7 +18,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr  # noqa: E402
 
-from bot.render import answer_notice, escape_html, inert_markdown, render_markdown  # noqa: E402
+from bot.render import (  # noqa: E402
+    answer_notice, citation_cards, escape_html, inert_markdown, link_markers, render_markdown)
 from bot.guard import InputRejected, RateLimiter, check_count, check_question, check_topic  # noqa: E402
 from bot.pipeline import Pipeline, get_pipeline  # noqa: E402
 from bot.schema import Answer  # noqa: E402
@@ -32,19 +33,60 @@ EXAMPLES = ["预备党员的预备期是多长时间？", "党员有哪些权利
 _safe = inert_markdown
 
 
-def sources_markdown(ans: Answer) -> str:
-    """The cited-passages panel: title, article, type, source and the quoted text of each citation."""
+PANEL_EMPTY = "_提问后，这里显示回答所引用的原文：点回答中的 [n] 打开对应的原文，引用的句子用黄色标出。_"
+#: citation cards (bot.render.citation_cards): a card, its highlighted quote, status and file name
+CARD_CSS = """
+.cite-card{border:1px solid #e8cfc6;border-radius:8px;padding:6px 10px;margin:6px 0;background:#fffaf8}
+.cite-card summary{cursor:pointer;line-height:1.6}
+.cite-card mark{background:#ffe08a;padding:0 1px}
+.cite-text{margin-top:6px;line-height:1.7}
+.cite-status-current{color:#1e7b34;font-size:12px}.cite-status-old{color:#999;font-size:12px}
+.cite-file{color:#888;font-size:12px;margin-top:4px}
+.cite-flash{outline:2px solid #c0392b}
+.cite-turn{margin-top:10px;color:#555}
+"""
+#: a click on [n] in an answer opens its card (and the folded group holding it) and scrolls to it
+CARD_JS = """
+<script>
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href^="#cite-"]');
+  if (!a) return;
+  e.preventDefault();
+  const card = document.getElementById(a.getAttribute('href').slice(1));
+  if (!card) return;
+  for (let d = card; d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
+  document.querySelectorAll('.cite-flash').forEach((x) => x.classList.remove('cite-flash'));
+  card.classList.add('cite-flash');
+  card.scrollIntoView({behavior: 'smooth', block: 'center'});
+});
+</script>
+"""
+
+
+def sources_markdown(ans: Answer, turn: int = 1, admin: bool = False) -> str:
+    """The cited passages of one answer as collapsible cards (:func:`bot.render.citation_cards`), or
+    a line saying there is no citation."""
     if not ans.citations:
         return "_本次回答没有引用（知识库中未找到依据）。_" if not ans.grounded else ""
-    blocks = []
-    for c in ans.citations:
-        version = f" · {escape_html(c.version)}" if c.version else ""
-        blocks.append(
-            f"**[{c.n}] 《{escape_html(c.title)}》{escape_html(c.article or '')}**  \n"
-            f"<small>{escape_html(c.doc_type)} · {escape_html(c.source)}{version}</small>\n\n"
-            f"> {_safe(c.text)}"
-        )
-    return "\n\n---\n\n".join(blocks)
+    return citation_cards(ans, turn, show_source=admin)
+
+
+def sources_panel(groups: list[dict]) -> str:
+    """The 引用原文 panel for a conversation: the latest answer's cards, then the cards of every
+    earlier answer in one folded group (newest first), so each [n] in the conversation has its card.
+
+    Args:
+        groups: ``[{"turn": int, "question": str, "html": str}, …]`` in conversation order.
+    """
+    if not groups:
+        return PANEL_EMPTY
+    latest, earlier = groups[-1], groups[-2::-1]
+    out = [f'<div class="cite-turn">第 {latest["turn"]} 问：{escape_html(latest["question"])}</div>', latest["html"]]
+    if earlier:
+        out.append(f"<details class=\"cite-earlier\"><summary>之前 {len(earlier)} 个回答的引用</summary>" + "".join(
+            f'<div class="cite-turn">第 {g["turn"]} 问：{escape_html(g["question"])}</div>{g["html"]}' for g in earlier)
+            + "</details>")
+    return "\n".join(out)
 
 
 def _plain_history(history: list | None) -> list[dict]:
@@ -60,14 +102,15 @@ def _plain_history(history: list | None) -> list[dict]:
     return out
 
 
-def chat_reply(ans: Answer) -> str:
-    """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels."""
+def chat_reply(ans: Answer, turn: int | None = None) -> str:
+    """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels.
+    With ``turn`` (the answer's number in the conversation) each [n] links to its citation card."""
     reply = inert_markdown(ans.answer, keep_markers=True)  # document text is shown, never run
     if notice := answer_notice(ans):
         reply += "\n\n" + inert_markdown(notice)
     if ans.citations:
         reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {inert_markdown(c.label())}" for c in ans.citations)
-    return reply
+    return reply if turn is None else link_markers(reply, turn, {c.n for c in ans.citations})
 
 
 def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
@@ -91,10 +134,13 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
         _admit(limiter, "ask", request)
         return render_markdown(_checked(pipe.ask, message, history=_plain_history(history)))
 
-    def chat_ui(message: str, history: list, doc_type: str, request: gr.Request = None):
+    def chat_ui(message: str, history: list, doc_type: str, groups: list | None, request: gr.Request = None):
+        from bot.kb import role_of
+
+        groups = list(groups or [])
         message = (message or "").strip()
         if not message:
-            yield history, "", gr.update()
+            yield history, "", gr.update(), groups
             return
         try:
             check_question(message, pipe.settings)
@@ -103,25 +149,29 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             shown = message if len(message) <= 200 else message[:200] + "…"
             history = list(history or []) + [{"role": "user", "content": _safe(shown)},
                                              {"role": "assistant", "content": "⚠ " + _safe(str(e))}]
-            yield history, "", gr.update()
+            yield history, "", gr.update(), groups
             return
         earlier = _plain_history(history)
+        turn = sum(1 for t in earlier if t["role"] == "user") + 1
         history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-        yield history, "", gr.update()
+        yield history, "", gr.update(), groups
         text = ""
         for item in pipe.ask_stream(message, doc_type=_doc_type(doc_type), history=earlier):
             if isinstance(item, str):
                 text += item
                 history[-1] = {"role": "assistant", "content": text}
-                yield history, "", gr.update()
+                yield history, "", gr.update(), groups
             else:
-                history[-1] = {"role": "assistant", "content": chat_reply(item)}
-                yield history, "", sources_markdown(item)
+                history[-1] = {"role": "assistant", "content": chat_reply(item, turn)}
+                admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
+                groups = groups + [{"turn": turn, "question": message, "html": sources_markdown(item, turn, admin)}]
+                yield history, "", sources_panel(groups), groups
 
     # files uploaded or generated through the app are deleted from Gradio's cache after two hours
     # (checked every hour), so uploads and exports do not pile up in the temp folder
     with gr.Blocks(title="党建学习助手", delete_cache=(3600, 7200)) as demo:
         gr.Markdown("# 党建学习助手\n依据党章党规回答问题，每个回答都注明出处（《标题》第X条）。知识库中没有依据时会如实说明。")
+        banner = gr.Markdown(elem_id="kb-banner")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="ask"):
                 with gr.Row():
@@ -137,10 +187,13 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                         gr.Examples(EXAMPLES, inputs=box, label="示例问题")
                     with gr.Column(scale=2):
                         gr.Markdown("### 引用原文")
-                        sources = gr.Markdown("_提问后，这里显示回答所引用的原文。_", elem_id="sources")
-                send.click(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_send", api_visibility="private")
-                box.submit(chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_name="chat_ui_submit", api_visibility="private")
-                clear.click(lambda: ([], "", "_提问后，这里显示回答所引用的原文。_"), None, [chatbot, box, sources], api_name="chat_ui_clear", api_visibility="private")
+                        sources = gr.Markdown(PANEL_EMPTY, elem_id="sources")
+                cards = gr.State([])
+                chat_in, chat_out = [box, chatbot, doc_type, cards], [chatbot, box, sources, cards]
+                send.click(chat_ui, chat_in, chat_out, api_name="chat_ui_send", api_visibility="private")
+                box.submit(chat_ui, chat_in, chat_out, api_name="chat_ui_submit", api_visibility="private")
+                clear.click(lambda: ([], "", PANEL_EMPTY, []), None, [chatbot, box, sources, cards], api_name="chat_ui_clear",
+                            api_visibility="private")
             with gr.Tab("出题"):
                 build_quiz_tab(pipe, limiter)
             with gr.Tab("练习", id="practice"):
@@ -159,12 +212,26 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
             return gr.update(visible=admin), gr.update(visible=admin)
 
+        def kb_banner(request: gr.Request):
+            """The empty state, said on every tab: no document is indexed, and how to add some."""
+            from bot.kb import role_of
+
+            if pipe.stats()["documents"]:
+                return ""
+            if role_of(pipe.settings, getattr(request, "username", None)) == "admin":
+                how = (f"请在“知识库（管理员）”标签上传文档，或把文件放进 `{_safe(str(pipe.settings.kb_dir))}` 后运行 "
+                       f"`dangjian ingest {_safe(str(pipe.settings.kb_dir))}`，再刷新本页。")
+            else:
+                how = "请联系管理员添加党章党规等文档。"
+            return (f"⚠ **知识库是空的**：还没有索引任何文档，问答只能回答“知识库中未找到依据”，出题、练习和微党课也无从下手。{how}")
+
         demo.load(show_admin_tabs, None, [kb_tab, branch_tab], api_visibility="private")
+        demo.load(kb_banner, None, banner, api_visibility="private")
         demo.load(record_view, None, record_outputs, api_visibility="private")
         for button in weak_buttons:  # "问一问：<question>" opens the 问答 tab and asks it
             button.click(lambda label: (gr.Tabs(selected="ask"), label.split("：", 1)[-1]), button, [tabs, box],
                          api_visibility="private").then(
-                chat_ui, [box, chatbot, doc_type], [chatbot, box, sources], api_visibility="private")
+                chat_ui, chat_in, chat_out, api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
     return demo
@@ -423,7 +490,8 @@ def main() -> None:
     # have their own smaller limits (concurrency_id "generation" and "kb"), so they never block chat
     demo.queue(default_concurrency_limit=4, max_size=200)
     demo.launch(server_name=settings.host, server_port=settings.port, show_error=True, auth=auth,
-                auth_message="党建学习助手：请登录", max_file_size=f"{int(settings.max_upload_mb)}mb")
+                auth_message="党建学习助手：请登录", max_file_size=f"{int(settings.max_upload_mb)}mb",
+                css=CARD_CSS, head=CARD_JS)
 
 
 if __name__ == "__main__":

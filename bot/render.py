@@ -6,7 +6,8 @@ characters become entities (``<script>`` → ``&lt;script&gt;``) and Markdown li
 disarmed, so a client that renders the Markdown (the chat bubble, a browser, another program) shows
 the text and never runs it. The markers this module writes itself (``[n]``, ``**依据**``) stay live.
 
-Public API: :func:`escape_html`, :func:`inert_markdown`, :func:`answer_notice`, :func:`render_markdown`.
+Public API: :func:`escape_html`, :func:`inert_markdown`, :func:`answer_notice`, :func:`render_markdown`,
+:func:`quoted_spans`, :func:`citation_cards`, :func:`link_markers`.
 """
 
 from __future__ import annotations
@@ -60,4 +61,78 @@ def render_markdown(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["answer_notice", "escape_html", "inert_markdown", "render_markdown"]
+#: a quote's lead-in the answerer writes before quoting (``《中国共产党章程》第七条规定：``)
+_LEAD_IN = re.compile(r"^.*?》[^：]{0,20}规定[：:]")
+#: the shortest answer sentence that is looked for in a citation's text (characters, punctuation excluded)
+MIN_QUOTE_CHARS = 6
+
+
+def quoted_spans(text: str, answer: str) -> list[tuple[int, int]]:
+    """Character spans ``[(start, end), …]`` of ``text`` that the answer quotes verbatim: each answer
+    sentence (split by :func:`bot.split.split_sentences`, without ``[n]`` markers, its lead-in
+    ``《…》第X条规定：`` and closing punctuation) of at least :data:`MIN_QUOTE_CHARS` characters that
+    occurs in ``text``. Overlapping spans are merged; sorted by start."""
+    from bot.split import split_sentences
+
+    plain = re.sub(r"\[\d{1,3}\]", "", answer or "")
+    spans = []
+    for sentence in split_sentences(plain):
+        core = _LEAD_IN.sub("", sentence).strip().rstrip("。！？；!?;，,")
+        if len(core) < MIN_QUOTE_CHARS:
+            continue
+        start = text.find(core)
+        while start >= 0:
+            spans.append((start, start + len(core)))
+            start = text.find(core, start + len(core))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for a, b in spans:
+        out += [escape_html(text[pos:a]), "<mark>", escape_html(text[a:b]), "</mark>"]
+        pos = b
+    out.append(escape_html(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def card_id(turn: int, n: int) -> str:
+    """The HTML id of citation ``n`` of the ``turn``-th answer in a conversation (``cite-3-1``)."""
+    return f"cite-{turn}-{n}"
+
+
+def citation_cards(ans: Answer, turn: int, show_source: bool = False, open_first: bool = True) -> str:
+    """The citations of one answer as collapsible HTML cards (``<details id="cite-T-N">``): the summary
+    holds ``[n] 《标题》第X条``, the version and its status (现行有效/已修订); the body the whole passage,
+    escaped, with the sentences the answer quotes in ``<mark>`` (:func:`quoted_spans`), and the file
+    name only when ``show_source`` (admins). Returns "" when the answer has no citations."""
+    cards = []
+    for i, c in enumerate(ans.citations):
+        version = f" · {escape_html(c.version)}" if c.version else ""
+        status = escape_html(c.status or "")
+        badge = f' <span class="cite-status cite-status-{"current" if status == "现行有效" else "old"}">{status}</span>' \
+            if status else ""
+        source = f'<div class="cite-file">文件：{escape_html(c.source.rsplit("/", 1)[-1])}</div>' if show_source else ""
+        body = _highlighted(c.text, quoted_spans(c.text, ans.answer))
+        opened = " open" if open_first and i == 0 else ""
+        cards.append(f'<details id="{card_id(turn, c.n)}" class="cite-card"{opened}><summary><b>[{c.n}] '
+                     f'{escape_html(c.label())}</b>{version}{badge} <small>{escape_html(c.doc_type)}</small></summary>'
+                     f'<div class="cite-text">{body}</div>{source}</details>')
+    return "\n".join(cards)
+
+
+def link_markers(markdown: str, turn: int, numbers: set[int]) -> str:
+    """``markdown`` with each citation marker ``[n]`` (n in ``numbers``) turned into a link to its card
+    (``<a href="#cite-T-N">[n]</a>``); other brackets are left as they are."""
+    return re.sub(r"\[(\d{1,3})\]", lambda m: f'<a href="#{card_id(turn, int(m.group(1)))}" class="cite-link">[{m.group(1)}]</a>'
+                  if int(m.group(1)) in numbers else m.group(0), markdown)
+
+
+__all__ = ["answer_notice", "card_id", "citation_cards", "escape_html", "inert_markdown", "link_markers",
+           "quoted_spans", "render_markdown"]

@@ -149,3 +149,35 @@ def add_corpus_args(ap) -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="语料目录（默认 ../shared/corpus）")
     ap.add_argument("--data-dir", type=Path, default=None, help="索引目录（默认 DANGJIAN_DATA_DIR 或 ./data）")
     ap.add_argument("--quizbanks", type=Path, default=DEFAULT_QUIZBANKS, help="题库目录（默认 ../shared/eval/quizbanks）")
+
+
+def start_app(env: dict | None = None, timeout: float = 180) -> tuple["subprocess.Popen", str]:
+    """Start ``python app.py`` on a free loopback port with the current environment plus ``env``;
+    returns (process, URL) once the port accepts connections.
+
+    Raises:
+        SystemExit: the app exited or did not start within ``timeout`` seconds (Chinese message).
+    """
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    full = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {}), "DANGJIAN_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("错误：应用启动失败（python app.py 已退出）")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, f"http://127.0.0.1:{port}/"
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"错误：应用 {timeout:.0f} 秒内没有启动")

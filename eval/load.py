@@ -10,33 +10,13 @@ memory of the app when it started it. Without
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from eval.bench import pct
-from eval.common import DATA, REPO, load_questions
-
-
-def _start_app() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DANGJIAN_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("应用未能在 120 秒内启动")
+from eval.common import DATA, load_questions, start_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     url = args.url
     if not url:
-        proc, url = _start_app()
+        proc, url = start_app()
     questions = [q["question"] for q in load_questions(Path(DATA) / "dev_questions.jsonl")]
     try:
         Client(url, verbose=False).predict(questions[0], api_name="/ask")  # warm-up

@@ -76,9 +76,16 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
         box.press("Enter")
         expect(page.locator("#sources").get_by_text("《党费工作细则》第二条")).to_be_visible()
         expect(page.get_by_text("每季度公布一次").first).to_be_visible()
+        # the citation is a card: the quoted sentence highlighted inside the article
+        expect(page.locator("#cite-1-1 mark").first).to_contain_text("每季度公布一次")
         box.fill("党费收缴情况应当接受谁的监督？")
         box.press("Enter")
         expect(page.locator("#sources").get_by_text("《党费工作细则》第三条")).to_be_visible()
+        # the first answer's card stays reachable: its [1] opens it inside the folded earlier group
+        expect(page.locator("#cite-1-1")).not_to_be_visible()
+        page.locator('#chat-box').scroll_into_view_if_needed()
+        page.locator('a.cite-link[href="#cite-1-1"]').first.click()
+        expect(page.locator("#cite-1-1 mark").first).to_be_visible()
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "chat-with-citations.png"), full_page=True)
         assert page.evaluate("typeof window.__pwned") == "undefined"  # nothing from the document ran
@@ -100,3 +107,102 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
 
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("题型", "题干") and len(rows) > 4
+
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+def login(page, url: str, user: str, password: str) -> None:
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.locator("input[type=text]").first.fill(user)
+    page.locator("input[type=password]").first.fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_text("党建学习助手").first).to_be_visible()
+
+
+def test_member_practises_and_admin_sees_branch(regulations_built, tmp_path):
+    """A member does 每日一练 (ten items, answering with the first option), ends with the review of the
+    wrong answers, and sees the 错题本 and the progress chart; the admin sees the branch view and
+    downloads it as xlsx."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    shutil.copytree(regulations_built.settings.data_dir, data)
+    users = {"admin": {"password_hash": kb.hash_password("admin-pw"), "role": "admin"},
+             "zhang": {"password_hash": kb.hash_password("member-pw"), "role": "member"}}
+    env = {"DANGJIAN_DATA_DIR": str(data), "DANGJIAN_KB_DIR": str(regulations_built.settings.kb_dir),
+           "DANGJIAN_USERS": json.dumps(users)}
+    with launch_app(env) as url, sync_playwright() as p:
+        expect.set_options(timeout=60_000)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        login(page, url, "zhang", "member-pw")
+        page.get_by_role("tab", name="练习").click()
+        expect(page.locator("#study-who").get_by_text("zhang")).to_be_visible()
+        page.locator("#practice-daily").click()
+        wrong = 0
+        for n in range(1, 11):
+            expect(page.locator("#practice-progress").get_by_text(f"第 {n}/10 题")).to_be_visible()
+            if page.locator("#practice-choice").is_visible():
+                page.locator("#practice-choice label").first.click()
+            elif page.locator("#practice-multi").is_visible():
+                page.locator("#practice-multi label").first.click()
+            else:
+                page.locator("#practice-blank textarea").fill("不知道")
+            page.locator("#practice-submit").click()
+            verdict = page.locator("#practice-feedback").get_by_text("回答")
+            expect(verdict.first).to_be_visible()
+            wrong += "错误" in verdict.first.inner_text()
+            if n == 1:
+                page.screenshot(path=str(SHOTS / "practice-feedback.png"), full_page=True)
+            page.locator("#practice-next").click()
+        expect(page.locator("#practice-progress").get_by_text("练习结束")).to_be_visible()
+        assert wrong > 0, "填空 answered 不知道 and choices answered with the first option: some must be wrong"
+        expect(page.locator("#practice-stem").get_by_text("本组错题回顾")).to_be_visible()
+        # the record: 错题本 entries and a drawn chart
+        expect(page.locator("#study-book").get_by_text("第").first).to_be_visible()
+        expect(page.locator("#study-chart canvas, #study-chart svg").first).to_be_visible()
+        expect(page.locator("#study-who")).to_contain_text("已练 10 题")
+        page.locator("#study-record").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "practice-record.png"), full_page=True)
+
+        admin = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True).new_page()
+        login(admin, url, "admin", "admin-pw")
+        admin.get_by_role("tab", name="支部学习情况（管理员）").click()
+        admin.locator("#branch-go").click()
+        expect(admin.locator("#branch-summary").get_by_text("1/1 人参加练习")).to_be_visible()
+        expect(admin.locator("#branch-table")).to_contain_text("zhang")
+        admin.screenshot(path=str(SHOTS / "branch.png"), full_page=True)
+        with admin.expect_download() as info:
+            admin.locator("#branch-xlsx a").first.click()
+        target = tmp_path / "支部学习情况.xlsx"
+        info.value.save_as(target)
+        browser.close()
+
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(target).active.iter_rows(values_only=True) for c in row]
+    assert "zhang" in cells
+
+
+def test_empty_knowledge_base_says_so(tmp_path):
+    """With nothing indexed the first screen says the knowledge base is empty and how to fill it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "kb").mkdir()
+    env = {"DANGJIAN_DATA_DIR": str(tmp_path / "data"), "DANGJIAN_KB_DIR": str(tmp_path / "kb")}
+    with launch_app(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url)
+        banner = page.locator("#kb-banner")
+        expect(banner).to_contain_text("知识库是空的", timeout=60_000)
+        expect(banner).to_contain_text(f"dangjian ingest {tmp_path / 'kb'}")
+        page.screenshot(path=str(SHOTS / "empty-knowledge-base.png"), full_page=True)
+        browser.close()

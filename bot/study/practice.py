@@ -11,6 +11,7 @@ Public API: :class:`StudyService`, :class:`PracticeSet`, :class:`Feedback`, :fun
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -130,7 +131,7 @@ class StudyService:
         due = self.store.due(member, today)
         keep_new = math.ceil(n * self.settings.study_daily_new_share) if n > 1 else 0
         review = due[: max(0, n - keep_new)]
-        new = self._new_items(member, n - len(review))
+        new = self._new_items(member, n - len(review), today)
         if len(review) + len(new) < n:
             review = due[: n - len(new)]
         stored = self.store.items(review)
@@ -190,22 +191,26 @@ class StudyService:
                    for i in items]
         return self.store.add_items(records)
 
-    def _new_items(self, member: str, k: int) -> list[ItemRecord]:
-        """Up to ``k`` items the member has not answered, from the regulations they covered least
-        (at most three regulations are tried, so a set never waits on the whole catalogue)."""
+    def _new_items(self, member: str, k: int, today: date | None = None) -> list[ItemRecord]:
+        """Up to ``k`` items the member has not answered, spread over the regulations they covered
+        least: at most three regulations are tried (so a set never waits on the whole catalogue), each
+        gives about a third. Ties (e.g. everything unseen for a new member) are broken by a shuffle
+        seeded with the member and the day, so members and days differ."""
         if k <= 0:
             return []
         seen = self.store.seen_by_regulation(member)
         answered = set(self.store.states(member))
-        titles = sorted(self.pipeline.regulation_titles(), key=lambda t: (seen.get(t, 0), t))
+        titles = sorted(self.pipeline.regulation_titles())
+        random.Random(f"{member}|{today or date.today()}").shuffle(titles)
+        titles = sorted(titles, key=lambda t: seen.get(t, 0))[:3]  # stable: the shuffle orders ties
         out: list[ItemRecord] = []
-        for title in titles[:3]:
-            fresh = [r for r in self._generate(title, max(4, 2 * (k - len(out))), source=title)
-                     if r.key not in answered and r.key not in {o.key for o in out}]
-            out += fresh[: k - len(out)]
-            if len(out) >= k:
-                break
-        return out
+        for i, title in enumerate(titles):
+            share = math.ceil((k - len(out)) / (len(titles) - i))
+            taken = {o.key for o in out}
+            fresh = [r for r in self._generate(title, max(4, 2 * share), source=title)
+                     if r.key not in answered and r.key not in taken]
+            out += fresh[:share]
+        return out[:k]
 
 
 def _optional(**kw) -> dict:

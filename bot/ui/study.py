@@ -10,10 +10,12 @@ API (``gradio_client``, logged in with ``auth=(name, password)``): ``/study_set`
 
 from __future__ import annotations
 
+import html
 import json
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import gradio as gr
 
@@ -72,7 +74,8 @@ def book_markdown(entries: list[BookEntry]) -> str:
                        (f" · {_safe(it.source_chapter)}" if it.source_chapter else ""))
             last_article = it.source_article
         out.append(f"- {_safe(it.stem)}  \n  答错 {e.state.wrong} 次 · 正确答案：{_safe(answer_text(it))}  \n"
-                   f"  解析：{_safe(it.explanation)}  \n  原文：{_safe(it.source_quote)}")
+                   f"  解析：{_safe(it.explanation)}  \n  <details><summary>原文</summary>"
+                   f"{html.escape(it.source_quote).replace(chr(10), '<br>')}</details>")
     return "\n".join(out)
 
 
@@ -85,7 +88,9 @@ def progress_frame(rows) -> "pd.DataFrame":  # noqa: F821
         label = f"{short_title(r.regulation)}·{r.chapter}" if r.chapter else short_title(r.regulation)
         data.append({"章节": label, "题数": r.mastered, "情况": "已掌握"})
         data.append({"章节": label, "题数": r.seen - r.mastered, "情况": "未掌握"})
-    return pd.DataFrame(data or [{"章节": "（还没有练习）", "题数": 0, "情况": "已掌握"}])
+    # both series even when empty: the browser fixes the colour legend from the first value it draws
+    return pd.DataFrame(data or [{"章节": "（还没有练习）", "题数": 0, "情况": "已掌握"},
+                                 {"章节": "（还没有练习）", "题数": 0, "情况": "未掌握"}])
 
 
 def progress_json(svc: StudyService, member: str) -> dict:
@@ -389,10 +394,14 @@ def build_branch_tab(pipe, svc: StudyService | None, reason: str) -> None:
     from bot.kb import role_of
 
     gr.Markdown("按党员和法规统计一段时间内的练习题数和正确率；没有练习的党员也列出来。可下载 Excel。")
-    today = date.today()
+    def today() -> date:
+        """Today in the members' time zone (the days answers are counted in), at page load."""
+        return datetime.now(ZoneInfo(pipe.settings.study_timezone)).date()
+
     with gr.Row():
-        start = gr.Textbox(value=(today - timedelta(days=30)).isoformat(), label="开始日期", scale=1, elem_id="branch-start")
-        end = gr.Textbox(value=today.isoformat(), label="结束日期", scale=1, elem_id="branch-end")
+        start = gr.Textbox(value=lambda: (today() - timedelta(days=30)).isoformat(), label="开始日期", scale=1,
+                           elem_id="branch-start")
+        end = gr.Textbox(value=lambda: today().isoformat(), label="结束日期", scale=1, elem_id="branch-end")
         go = gr.Button("查询", variant="primary", scale=1, elem_id="branch-go")
     summary = gr.Markdown(elem_id="branch-summary")
     chart = gr.BarPlot(None, x="党员", y="答题数", color="法规", title="各党员答题数（按法规）", height=300,
