@@ -59,7 +59,7 @@ def fragment_option(text: str) -> str | None:
     return None
 
 
-_COUNT = re.compile(rf"([{_CN}\d]+)(?:项|种|条|个方面|类)")
+_COUNT = re.compile(rf"(?<![第{_CN}\d])([{_CN}\d]+)(?:项|种|条|个方面|类)")
 
 
 def stated_count(text: str) -> int | None:

@@ -61,3 +61,18 @@ def test_same_fact_keys():
     assert fact_key(s, "一年") != fact_key(s, None)
     # a true and a false version of one statement share the key (masked element None)
     assert fact_key(s, None) == fact_key(s, None)
+
+
+def test_article_ranges():
+    from bot.quiz import parse_articles
+
+    assert parse_articles("第八条-第十四条") == set(range(8, 15))
+    assert parse_articles("8-10") == {8, 9, 10}
+    assert parse_articles("第三条,第五条") == {3, 5}
+    assert parse_articles("第二十条至第二十二条") == {20, 21, 22}
+    import pytest
+
+    with pytest.raises(ValueError):
+        parse_articles("第八条-第九条-第十条")
+    with pytest.raises(ValueError):
+        parse_articles("八月")
