@@ -274,6 +274,36 @@ def quiz(
 
 
 @app.command()
+def paper(
+    blueprint: Annotated[Path, typer.Option("--blueprint", help="组卷蓝图（YAML/JSON）：各题型数量与分值、出题范围、难度比例")],
+    output: Annotated[Path, typer.Option("--output", help="试卷 docx（答案与解析另存为 “<文件名>_答案.docx”）")] = Path("试卷.docx"),
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="答案与解析 docx 的文件名")] = None,
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="另存一份题库 xlsx（考试系统导入格式）")] = None,
+    existing: Annotated[Optional[Path], typer.Option("--existing", help="已有题库（xlsx/json/txt），避免重复题干")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子（覆盖蓝图中的 seed）")] = None,
+) -> None:
+    """按蓝图组卷：试卷（卷头、题号、分值、答题卡）与单独的答案解析，均为 docx。"""
+    from bot.paper import build_paper, export_paper, load_blueprint
+    from bot.quiz import export_xlsx
+
+    try:
+        bp = load_blueprint(blueprint)
+        built = build_paper(_pipeline(), bp, existing=_existing_stems(existing) if existing else None, seed=seed)
+    except ValueError as e:
+        _fail(str(e))
+    key_path = answers or output.with_name(f"{output.stem}_答案.docx")
+    export_paper(built, output, key_path)
+    if xlsx:
+        export_xlsx([i for _, items in built.sections for i in items], xlsx)
+    for s in built.shortfall:
+        typer.echo(f"{s['type']}：要求 {s['asked']} 题，只生成 {s['made']} 题（{s['why']}）", err=True)
+    typer.echo(f"已写入 {output} 和 {key_path}" + (f"、{xlsx}" if xlsx else ""), err=True)
+    _emit({"paper": str(output), "answers": str(key_path), "xlsx": str(xlsx) if xlsx else None,
+           "sections": [{"type": s.type, "count": len(items), "points": s.points} for s, items in built.sections],
+           "shortfall": built.shortfall or None})
+
+
+@app.command()
 def lecture(
     topic: Annotated[str, typer.Option("--topic", help="微党课主题，如“三会一课制度”“严守党的纪律”")],
     minutes: Annotated[float, typer.Option("--minutes", min=1, max=60, help="时长（分钟）")] = 8,
