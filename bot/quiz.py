@@ -219,9 +219,9 @@ def enumerations(chunk: Chunk) -> list[_Enumeration]:
         for p in parts[1:]:
             whole = p.strip().rstrip("。；;")
             first = re.split(r"[，。；]", whole)[0]
-            if len(whole) <= 32:
+            if len(whole) <= 48:
                 members.append(whole)
-            elif 6 <= len(first) <= 24:
+            elif 6 <= len(first) <= 24 and fragment_option(first) is None:
                 members.append(first)
         if len(members) >= 3:
             out.append(_Enumeration(lead, members, chunk, parts[0].strip()))
@@ -572,8 +572,10 @@ class QuizGenerator:
             for enum in enumerations(chunk):
                 made = self._enum_candidates(enum, pool)
                 # list parsing verified against the article's own count ("八项义务" → 8 items)
-                lead_text = enum.sentence if enum.sentence.endswith("：") else enum.lead
-                if count_mismatch(lead_text, enum.members):
+                is_items = enum.sentence.endswith("：")
+                lead_text = enum.sentence if is_items else enum.lead
+                marked = len(ITEM.findall(chunk.text)) if is_items else len(enum.members)
+                if count_mismatch(lead_text, enum.members) or marked != len(enum.members):
                     self._precounted["列举项数与原文所述不符"] += len(made)
                     continue
                 cands += made
