@@ -102,7 +102,7 @@ def norm(text: str) -> str:
 
 _CN = "零一二三四五六七八九十百两半"
 NUMBER = re.compile(
-    rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?"
+    rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?(?!半)"
 )
 #: flips that turn a rule into its opposite (必须 → 可以 would leave a true statement, so it is not used)
 MODALS = [("不得", "可以"), ("必须", "不得"), ("应当", "不得"), ("可以", "不得"), ("禁止", "允许")]
@@ -607,6 +607,8 @@ class QuizGenerator:
         if item.type == "多选":
             if (why := leaks_key(item.stem, [], opts)):
                 return why
+        if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
+            return "题干是残句"  # a statement cut before its list ("…可以予以：")
         if dangling_opening(item.stem):
             statement = statement_of(item.stem)
             fixed = resolve_opening(statement, article_subject(chunk))
