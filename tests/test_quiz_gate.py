@@ -76,3 +76,10 @@ def test_article_ranges():
         parse_articles("第八条-第九条-第十条")
     with pytest.raises(ValueError):
         parse_articles("八月")
+
+
+def test_numbers_are_whole_elements():
+    from bot.quiz import NUMBER
+
+    found = [m.group(0) for m in NUMBER.finditer("受到严重警告处分一年半内不得提升职务，预备期为一年，察看期二年。")]
+    assert found == ["一年", "二年"]  # "一年半" is not cut into "一年" + "半"
