@@ -32,7 +32,7 @@ import cn2an
 from pydantic import BaseModel, Field, field_validator
 
 from bot.quiz_gate import (count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
-                           resolve_opening, statement_of)
+                           missing_context, resolve_opening, statement_of)
 from bot.schema import Chunk
 from bot.split import chinese_number
 
@@ -609,6 +609,8 @@ class QuizGenerator:
                 return why
         if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
             return "题干是残句"  # a statement cut before its list ("…可以予以：")
+        if (why := missing_context(item.stem)):
+            return why
         if dangling_opening(item.stem):
             statement = statement_of(item.stem)
             fixed = resolve_opening(statement, article_subject(chunk))

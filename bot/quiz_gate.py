@@ -135,6 +135,18 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
     return None
 
 
+_NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
+                         r"有前款|有上述|依照前款|前款)")
+
+
+def missing_context(stem: str) -> str | None:
+    """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
+    precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
+    if _NO_CONTEXT.match(statement_of(stem)):
+        return "题干缺少上下文"
+    return None
+
+
 _UNITS = {"年": "时长", "个月": "时长", "日": "时长", "天": "时长", "周岁": "年龄", "岁": "年龄",
           "人": "人数", "名": "人数", "次": "次数", "种": "数目", "项": "数目"}
 

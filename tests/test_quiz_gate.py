@@ -83,3 +83,12 @@ def test_numbers_are_whole_elements():
 
     found = [m.group(0) for m in NUMBER.finditer("受到严重警告处分一年半内不得提升职务，预备期为一年，察看期二年。")]
     assert found == ["一年", "二年"]  # "一年半" is not cut into "一年" + "半"
+
+
+def test_stems_without_context():
+    from bot.quiz_gate import missing_context
+
+    assert missing_context("根据《某条例》第六条，（二）查阅材料应当（  ），一般均为党员；") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：情节严重的，给予撤销党内职务处分。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：有前款行为的，依照规定处理。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：党员应当按期交纳党费。") is None
