@@ -224,13 +224,17 @@ def _existing_stems(path: Path) -> list[str]:
 
 @app.command()
 def quiz(
-    topic: Annotated[str, typer.Option("--topic", help="出题主题，如“党员的权利和义务”“党章第七条”")],
+    topic: Annotated[str, typer.Option("--topic", help="出题主题，如“党员的权利和义务”“发展党员”；给出 --source 时可省略")] = "",
     n: Annotated[int, typer.Option("--n", min=1, max=200, help="题目数量（四种题型平均分配）")] = 12,
     types: Annotated[str, typer.Option("--types", help="题型，逗号分隔：单选,多选,判断,填空")] = "单选,多选,判断,填空",
     difficulty: Annotated[str, typer.Option("--difficulty", help="难度：易/中/难")] = "中",
     fmt: Annotated[str, typer.Option("--format", help="json / xlsx / docx")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", help="输出文件（xlsx/docx 必填）")] = None,
     existing: Annotated[Optional[Path], typer.Option("--existing", help="已有题库（xlsx/json/txt），避免重复题干")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子：相同种子得到相同题目；不给则每次不同")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="只从这部法规出题，如“中国共产党纪律处分条例”")] = None,
+    articles: Annotated[Optional[str], typer.Option("--articles", help="条文范围（需 --source），如“第八条-第十四条”")] = None,
+    per_article: Annotated[int, typer.Option("--per-article", min=1, max=20, help="每条条文至多出几题")] = 2,
 ) -> None:
     """生成党章党规知识竞赛题（单选/多选/判断/填空），每题附答案、解析和出处，并经过校验。"""
     from bot.quiz import export_docx, export_xlsx, generate_quiz
@@ -241,15 +245,20 @@ def quiz(
         _fail(f"--format {fmt} 需要 --output 文件名")
     if difficulty not in ("易", "中", "难"):
         _fail("--difficulty 只能是 易、中、难")
-    topic = _topic(topic, "出题主题")
+    if not topic.strip() and not source:
+        _fail("请用 --topic 给出出题主题，或用 --source（及 --articles）指定法规条文")
+    topic = _topic(topic, "出题主题") if topic.strip() else (source or "")
     if n > _settings().max_quiz_items:
         _fail(f"--n 不能超过 {_settings().max_quiz_items}")
     stems = _existing_stems(existing) if existing else None
     try:
         qs = generate_quiz(_pipeline(), topic, n=n, types=[t.strip() for t in types.split(",") if t.strip()],
-                           difficulty=difficulty, existing=stems)
+                           difficulty=difficulty, existing=stems, seed=seed, source=source, articles=articles,
+                           per_article=per_article)
     except ValueError as e:
         _fail(str(e))
+    if qs.shortfall:
+        typer.echo(f"只生成了 {qs.shortfall['made']}/{qs.shortfall['asked']} 题：{qs.shortfall['why']}", err=True)
     typer.echo(f"生成 {len(qs.items)} 题（候选 {qs.candidates}，校验未通过而丢弃 {sum(qs.dropped.values())}："
                f"{dict(qs.dropped) or '无'}）", err=True)
     if not qs.items:
@@ -262,6 +271,36 @@ def quiz(
         return
     (export_xlsx if fmt == "xlsx" else export_docx)(qs.items, output)
     typer.echo(f"已写入 {output}", err=True)
+
+
+@app.command()
+def paper(
+    blueprint: Annotated[Path, typer.Option("--blueprint", help="组卷蓝图（YAML/JSON）：各题型数量与分值、出题范围、难度比例")],
+    output: Annotated[Path, typer.Option("--output", help="试卷 docx（答案与解析另存为 “<文件名>_答案.docx”）")] = Path("试卷.docx"),
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="答案与解析 docx 的文件名")] = None,
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="另存一份题库 xlsx（考试系统导入格式）")] = None,
+    existing: Annotated[Optional[Path], typer.Option("--existing", help="已有题库（xlsx/json/txt），避免重复题干")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子（覆盖蓝图中的 seed）")] = None,
+) -> None:
+    """按蓝图组卷：试卷（卷头、题号、分值、答题卡）与单独的答案解析，均为 docx。"""
+    from bot.paper import build_paper, export_paper, load_blueprint
+    from bot.quiz import export_xlsx
+
+    try:
+        bp = load_blueprint(blueprint)
+        built = build_paper(_pipeline(), bp, existing=_existing_stems(existing) if existing else None, seed=seed)
+    except ValueError as e:
+        _fail(str(e))
+    key_path = answers or output.with_name(f"{output.stem}_答案.docx")
+    export_paper(built, output, key_path)
+    if xlsx:
+        export_xlsx([i for _, items in built.sections for i in items], xlsx)
+    for s in built.shortfall:
+        typer.echo(f"{s['type']}：要求 {s['asked']} 题，只生成 {s['made']} 题（{s['why']}）", err=True)
+    typer.echo(f"已写入 {output} 和 {key_path}" + (f"、{xlsx}" if xlsx else ""), err=True)
+    _emit({"paper": str(output), "answers": str(key_path), "xlsx": str(xlsx) if xlsx else None,
+           "sections": [{"type": s.type, "count": len(items), "points": s.points} for s, items in built.sections],
+           "shortfall": built.shortfall or None})
 
 
 @app.command()

@@ -31,6 +31,8 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
+from bot.quiz_gate import (count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+                           missing_context, resolve_opening, statement_of)
 from bot.schema import Chunk
 from bot.split import chinese_number
 
@@ -78,10 +80,15 @@ class QuizSet:
     candidates: int = 0
     mode: str = "offline"
     notes: list[str] = field(default_factory=list)
+    #: {"asked": n, "made": m, "why": "…"} when fewer than asked were made, else None
+    shortfall: dict | None = None
+    #: number of articles the set could draw on
+    articles: int = 0
 
     def to_json(self) -> dict:
         return {"items": [i.model_dump() for i in self.items], "dropped": dict(self.dropped),
-                "candidates": self.candidates, "mode": self.mode, "notes": self.notes}
+                "candidates": self.candidates, "mode": self.mode, "notes": self.notes,
+                "shortfall": self.shortfall}
 
 
 def norm(text: str) -> str:
@@ -95,7 +102,7 @@ def norm(text: str) -> str:
 
 _CN = "零一二三四五六七八九十百两半"
 NUMBER = re.compile(
-    rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?"
+    rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?(?!半)"
 )
 #: flips that turn a rule into its opposite (必须 → 可以 would leave a true statement, so it is not used)
 MODALS = [("不得", "可以"), ("必须", "不得"), ("应当", "不得"), ("可以", "不得"), ("禁止", "允许")]
@@ -212,9 +219,9 @@ def enumerations(chunk: Chunk) -> list[_Enumeration]:
         for p in parts[1:]:
             whole = p.strip().rstrip("。；;")
             first = re.split(r"[，。；]", whole)[0]
-            if len(whole) <= 32:
+            if len(whole) <= 48:
                 members.append(whole)
-            elif 6 <= len(first) <= 24:
+            elif 6 <= len(first) <= 24 and fragment_option(first) is None:
                 members.append(first)
         if len(members) >= 3:
             out.append(_Enumeration(lead, members, chunk, parts[0].strip()))
@@ -311,9 +318,10 @@ def _item_id(stem: str) -> str:
 class QuizGenerator:
     """Offline generator over a :class:`bot.pipeline.Pipeline`'s index."""
 
-    def __init__(self, pipeline, seed: int = 7):
+    def __init__(self, pipeline, seed: int | None = None):
         self.pipe = pipeline
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # None: system entropy, a different set each time
+        self._precounted: Counter = Counter()
         self._reg_chunks: list[Chunk] | None = None
 
     # ---------------------------------------------------------------- data
@@ -534,52 +542,214 @@ class QuizGenerator:
                     break
         return out
 
+    # ---------------------------------------------------------------- scope
+    def scoped(self, source: str | None, articles: str | None) -> list[Chunk]:
+        """Regulation passages of one regulation (title contains ``source``, 《》 ignored) and, when
+        given, an article range ("第八条-第十四条", "8-14", "第三条,第五条"), in article order.
+
+        Raises:
+            ValueError: no indexed regulation matches ``source``, or ``articles`` cannot be read.
+        """
+        chunks = self.regulation_chunks()
+        if source:
+            want = source.strip().strip("《》")
+            chunks = [c for c in chunks if want in c.title or c.title in want]
+            if not chunks:
+                titles = sorted({c.title for c in self.regulation_chunks()})
+                raise ValueError(f"知识库中没有法规“{want}”（已收录：{'、'.join(titles)}）")
+        if articles:
+            wanted = parse_articles(articles)
+            chunks = [c for c in chunks if c.article_no in wanted]
+        return sorted(chunks, key=lambda c: (c.title, c.article_no or 0))
+
     # ---------------------------------------------------------------- assembly
-    def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
-                 existing: list[str] | None = None, k: int = 20, keep: float = 0.9) -> QuizSet:
-        """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
-        passages as in :meth:`passages` (``k``, ``keep``)."""
-        chunks = self.passages(topic, k=k, keep=keep)
+    def _candidates(self, chunks: list[Chunk], difficulty: str) -> list[tuple[QuizItem, str | None, Chunk, int]]:
         pool = [e for c in self.regulation_chunks() for e in enumerations(c)]
-        by_type: dict[str, list[tuple[QuizItem, str | None, Chunk]]] = {t: [] for t in TYPES}
+        out = []
         for rank, chunk in enumerate(chunks):
             cands: list[tuple[QuizItem, str | None]] = []
             cands += self._fill_candidates(chunk, difficulty)
             for enum in enumerations(chunk):
-                cands += self._enum_candidates(enum, pool)
+                made = self._enum_candidates(enum, pool)
+                # list parsing verified against the article's own count ("八项义务" → 8 items)
+                is_items = enum.sentence.endswith("：")
+                lead_text = enum.sentence if is_items else enum.lead
+                marked = len(ITEM.findall(chunk.text)) if is_items else len(enum.members)
+                if count_mismatch(lead_text, enum.members) or marked != len(enum.members):
+                    self._precounted["列举项数与原文所述不符"] += len(made)
+                    continue
+                cands += made
             cands += self._judgement_candidates(chunk)
-            for item, body in cands:
-                item.tags.append(f"rank{rank}")
-                by_type[item.type].append((item, body, chunk))
+            out += [(item, body, chunk, rank) for item, body in cands]
+        return out
+
+    def gate(self, item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
+        """The issue-#19 quality gate (:mod:`bot.quiz_gate`) on one item; may rewrite a stem whose
+        statement opens with a pronoun using the article's subject. Returns the drop reason or None."""
+        opts = list(item.options.values())
+        if item.type in ("单选", "多选"):
+            for o in opts:
+                if (why := fragment_option(o)):
+                    return why
+        if item.type == "判断" and "列举归属" in item.tags and body and (why := fragment_option(body)):
+            return why
+        if item.type == "填空":
+            answers = item.answer if isinstance(item.answer, list) else [item.answer]
+            if (why := fragment_option(answers[0])) or (why := leaks_key(item.stem, answers)):
+                return why
+        if item.type == "单选":
+            key = item.options.get(str(item.answer), "")
+            others = [t for x, t in item.options.items() if x != item.answer]
+            if (why := kind_mismatch(key, others)):
+                return why
+            if "不属于" not in item.tags and (why := leaks_key(item.stem, [key])):
+                return why
+        if item.type == "多选":
+            if (why := leaks_key(item.stem, [], opts)):
+                return why
+        if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
+            return "题干是残句"  # a statement cut before its list ("…可以予以：")
+        if (why := missing_context(item.stem)):
+            return why
+        if dangling_opening(item.stem):
+            statement = statement_of(item.stem)
+            fixed = resolve_opening(statement, article_subject(chunk))
+            if not fixed:
+                return "题干指代不明"
+            item.stem = item.stem[: len(item.stem) - len(statement)] + fixed
+        return None
+
+    def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
+                 existing: list[str] | None = None, k: int = 20, keep: float = 0.9,
+                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None) -> QuizSet:
+        """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
+        passages as in :meth:`passages` (``k``, ``keep``) unless ``chunks`` is given; ``more``: further
+        passages used only when the first ones do not give enough items. At most ``per_article``
+        items from one article; no two items on one fact (:func:`bot.quiz_gate.fact_key`); every
+        candidate through :func:`check_item` and :meth:`gate`. When a type runs short, the other
+        requested types fill up to the total."""
+        self._precounted = Counter()
+        chunks = self.passages(topic, k=k, keep=keep) if chunks is None else chunks
+        cands = self._candidates(chunks, difficulty)
+        if more:
+            known = {c.id for c in chunks}
+            cands += [(i, b, c, r + len(chunks)) for i, b, c, r in self._candidates([c for c in more if c.id not in known], difficulty)]
         result = QuizSet(items=[])
+        result.dropped += self._precounted
+        result.articles = len({(c.title, c.article) for c in chunks})
         seen = {norm(s) for s in (existing or [])}
-        seen_quotes: Counter = Counter()
-        for t in TYPES:
-            want = counts.get(t, 0)
-            taken = 0
-            # round-robin over passages so a set covers several articles, best-ranked first
-            # best-ranked passages first, at most three items from one passage before moving on
-            queue = sorted(by_type[t], key=lambda x: (seen_quotes[x[2].id] >= 4, int(x[0].tags[-1][4:]),
-                                                      seen_quotes[x[2].id], x[0].difficulty != difficulty))
-            for item, body, chunk in queue:
-                if taken >= want:
-                    break
+        facts: set = set()
+        per: Counter = Counter()
+        queues = {t: sorted((x for x in cands if x[0].type == t), key=lambda x: (x[3], self.rng.random())) for t in TYPES}
+        total = sum(counts.values())
+
+        def take(t: str) -> bool:
+            q = queues[t]
+            while q:
+                item, body, chunk, _ = q.pop(0)
+                art = (chunk.title, chunk.article or chunk.id)
+                if per[art] >= per_article:
+                    continue
                 result.candidates += 1
-                key = norm(item.stem)
-                if key in seen:
+                if norm(item.stem) in seen:
                     result.dropped["题干重复"] += 1
                     continue
+                keys = item_facts(item, body)
+                if keys & facts:
+                    result.dropped["与已选题考同一知识点"] += 1
+                    continue
                 item.check_body = body
-                reason = check_item(item, chunk.text, self.truth_probe, body=body)
+                reason = check_item(item, chunk.text, self.truth_probe, body=body) or self.gate(item, body, chunk)
                 if reason:
                     result.dropped[reason] += 1
                     continue
-                seen.add(key)
-                seen_quotes[chunk.id] += 1
-                item.tags = [x for x in item.tags if not x.startswith("rank")]
+                seen.add(norm(item.stem))
+                facts.update(keys)
+                per[art] += 1
                 result.items.append(item)
-                taken += 1
+                return True
+            return False
+
+        made = Counter()
+        progress = True
+        while progress:  # interleave types so article slots are shared across types
+            progress = False
+            for t in TYPES:
+                if made[t] < counts.get(t, 0) and take(t):
+                    made[t] += 1
+                    progress = True
+        wanted = [t for t in TYPES if counts.get(t, 0) > 0]
+        progress = True
+        while len(result.items) < total and progress:  # a type ran short: fill with the others
+            progress = False
+            for t in wanted:
+                if len(result.items) < total and take(t):
+                    progress = True
         return result
+
+
+def article_subject(chunk: Chunk) -> str | None:
+    """The subject of an article's first sentence ("党组成员应当…" → "党组成员"), or None."""
+    first = (sentences_of(chunk) or [""])[0]
+    m = re.match(r"([^，。；：、“”（）\s]{2,10}?)(应当|必须|可以|不得|是|要|由|有|享有|负责)", first)
+    if not m or dangling_opening(m.group(1)) or m.group(1).startswith(("对", "在", "凡", "经", "各")):
+        return None
+    return m.group(1)
+
+
+def item_facts(item: QuizItem, body: str | None) -> set:
+    """The facts an item tests (see :func:`bot.quiz_gate.fact_key`). A 判断 tests its whole source
+    sentence (so the true and false versions of one statement collide); one that changes a number
+    also tests that number, as a 填空 on it does."""
+    q = item.source.quote
+    if item.type == "填空":
+        answers = item.answer if isinstance(item.answer, list) else [item.answer]
+        return {fact_key(q, answers[0])}
+    if item.type == "判断":
+        keys = {fact_key(q, body if "列举归属" in item.tags else None)}
+        m = re.search(r"应为“([^”]+)”", item.explanation)
+        if m:
+            keys.add(fact_key(q, m.group(1)))
+        return keys
+    if item.type == "单选":
+        key = item.options.get(str(item.answer), "")
+        return {fact_key(q, ("不属于:" if "不属于" in item.tags else "") + key)}
+    keys_text = sorted(item.options[x] for x in str(item.answer) if x in item.options)
+    return {fact_key(q, "多选:" + "|".join(keys_text))}
+
+
+def parse_articles(spec: str) -> set[int]:
+    """Article numbers from "第八条-第十四条", "8-14", "第三条,第五条", "第八条至第十条".
+
+    Raises:
+        ValueError: a part that is not an article number.
+    """
+    out: set[int] = set()
+
+    def num(x: str) -> int:
+        x = x.strip().removeprefix("第").removesuffix("条").strip()
+        v = int(x) if x.isdigit() else chinese_number(x)
+        if not isinstance(v, int) or v <= 0:
+            raise ValueError
+        return v
+
+    try:
+        for part in re.split(r"[,，、;；\s]+", spec.strip()):
+            if not part:
+                continue
+            bits = re.split(r"[-–—~～至到]", part)
+            if len(bits) == 2:
+                a, b = num(bits[0]), num(bits[1])
+                out.update(range(min(a, b), max(a, b) + 1))
+            elif len(bits) == 1:
+                out.add(num(bits[0]))
+            else:
+                raise ValueError
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"无法识别条文范围“{spec}”（例：第八条-第十四条）") from e
+    if not out:
+        raise ValueError(f"无法识别条文范围“{spec}”（例：第八条-第十四条）")
+    return out
 
 
 def split_counts(n: int, types: list[str] | None = None) -> dict[str, int]:
@@ -590,21 +760,28 @@ def split_counts(n: int, types: list[str] | None = None) -> dict[str, int]:
 
 
 def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
-                  existing: list[str] | None = None, use_llm: bool | None = None) -> QuizSet:
-    """Generate about ``n`` checked items on ``topic``: with the configured LLM when there is one
-    (``use_llm`` None = when configured), else, or when it fails, offline (see module docstring).
+                  existing: list[str] | None = None, use_llm: bool | None = None, *, seed: int | None = None,
+                  source: str | None = None, articles: str | None = None, per_article: int = 2) -> QuizSet:
+    """Generate ``n`` checked items on ``topic`` (or on an exact scope: regulation ``source`` and
+    article range ``articles``): with the configured LLM when there is one (``use_llm`` None = when
+    configured, topic mode only), else, or when it fails, offline (see module docstring).
+
+    Random unless ``seed`` is given (same seed → same set). At most ``per_article`` items per
+    article. When fewer than ``n`` pass, ``QuizSet.shortfall`` says how many and why.
 
     Raises:
-        ValueError: unknown type name or empty topic.
+        ValueError: unknown type name, empty topic without a scope, unknown regulation or bad range.
     """
-    if not topic.strip():
+    if not topic.strip() and not source:
         raise ValueError("请给出出题主题")
+    if articles and not source:
+        raise ValueError("指定条文范围时请同时给出法规名称（--source）")
     types = types or list(TYPES)
     bad = [t for t in types if t not in TYPES]
     if bad:
         raise ValueError(f"未知题型：{'、'.join(bad)}（可选：单选、多选、判断、填空）")
     note = None
-    if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
+    if not source and (use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None)):
         from bot.generate import LLMError, describe_error
 
         try:
@@ -617,17 +794,28 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
             note = f"{e}，已改用离线出题。"
         except Exception as e:  # endpoint down, timeout, HTTP error
             note = f"{describe_error(e)}，已改用离线出题。"
-    gen = QuizGenerator(pipeline)
+    gen = QuizGenerator(pipeline, seed=seed)
     counts = split_counts(n, types)
-    qs = gen.generate(topic, counts, difficulty, existing)
-    # not enough on a narrow topic: widen the retrieval once
-    if len(qs.items) < n:
-        more = gen.generate(topic, {t: counts[t] - sum(1 for i in qs.items if i.type == t) for t in types}, difficulty,
-                            existing=[*(existing or []), *(i.stem for i in qs.items)], k=30, keep=0.6)
-        qs.items += more.items
-        qs.dropped += more.dropped
-        qs.candidates += more.candidates
+    from bot.config import get_settings
+
+    st = get_settings()
+    if source:
+        chunks = gen.scoped(source, articles)
+        qs = gen.generate(topic, counts, difficulty, existing, chunks=chunks, per_article=per_article)
+        scope = f"《{chunks[0].title}》{articles or ''}" if chunks else f"“{source}”{articles or ''}"
+    else:
+        first = gen.passages(topic, k=st.quiz_retrieve_k, keep=st.quiz_keep)
+        # a narrow topic: more passages, but only ones still close to the topic (relevance cutoff)
+        wider = gen.passages(topic, k=st.quiz_retrieve_k_wide, keep=st.quiz_keep_wide)
+        qs = gen.generate(topic, counts, difficulty, existing, chunks=first, per_article=per_article, more=wider)
+        qs.articles = len({(c.title, c.article) for c in [*first, *wider]})
+        scope = f"主题“{topic}”"
     qs.items.sort(key=lambda i: TYPES.index(i.type))
+    if len(qs.items) < n:
+        faults = "、".join(f"{r}{c}道" for r, c in qs.dropped.most_common(3))
+        why = (f"{scope}相关条文 {qs.articles} 条，每条至多 {per_article} 题，通过质量检查的只有 {len(qs.items)} 道"
+               + (f"（未通过：{faults}）" if faults else "") + "；可放宽每条题数、扩大范围或换个主题。")
+        qs.shortfall = {"asked": n, "made": len(qs.items), "why": why}
     if note:
         qs.notes.append(note)
     return qs
@@ -664,8 +852,12 @@ def read_bank_stems(path: Path) -> list[str]:
 XLSX_COLUMNS = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "解析", "出处", "难度"]
 
 
-def _answer_text(item: QuizItem) -> str:
+def answer_text(item: QuizItem) -> str:
+    """The key as written in a bank: letters, 正确/错误, or the accepted 填空 forms joined by "；"."""
     return "；".join(item.answer) if isinstance(item.answer, list) else item.answer
+
+
+_answer_text = answer_text  # app.py imports the old name
 
 
 def export_xlsx(items: list[QuizItem], path: Path) -> None:

@@ -48,7 +48,7 @@ def test_api_quiz_generates_and_exports(app_url):
     from openpyxl import load_workbook
 
     status, table, xlsx, docx_path, json_path = Client(app_url, verbose=False).predict(
-        "党的纪律", 8, ["单选", "多选", "判断", "填空"], "中", None, api_name="/quiz")
+        "党的纪律", 8, ["单选", "多选", "判断", "填空"], "中", None, "", "", None, api_name="/quiz")
     assert "已生成" in status and len(table["data"]) >= 6
     assert [row[1] for row in table["data"]] == sorted((row[1] for row in table["data"]), key="单选多选判断填空".index)
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))

@@ -1,0 +1,179 @@
+"""Quality gate for quiz items (issue #19): pure functions over strings, no index needed.
+
+Each check returns ``None`` when the item passes, else the Chinese reason it is dropped; the
+generator counts drops by reason (``QuizSet.dropped``). The checks:
+
+* :func:`fragment_option` — an option must be a whole unit: balanced “”《》（）, no trailing 时/的/，/、;
+* :func:`stated_count` / :func:`count_mismatch` — a parsed list must have the number of items the
+  article itself states ("八项义务" → 8);
+* :func:`leaks_key` — the stem must not contain the key, nor list the members it asks for;
+* :func:`dangling_opening` / :func:`resolve_opening` — a stem must not open with 他们/它/该/其…
+  without an antecedent (rewritten with the article's subject when one is known, else dropped);
+* :func:`kind_of` / :func:`kind_mismatch` — distractors of the same kind as the key;
+* :func:`fact_key` — items that test the same fact (same source sentence and same masked element,
+  or the true and false versions of one statement) share a key; a set keeps one per key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.split import chinese_number
+
+_PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("‘", "’"))
+#: an option ending like this is a cut-off clause, not a unit ("在党组织讨论决定…时", "党的")
+_TRAILING = ("时", "的", "，", "、", ",", "；", "：", "和", "或", "及", "与", "对", "在", "如有")
+_LEADING = ("，", "、", "。", "；", "：", "的", "和", "或", "及", "与")
+#: pronouns / demonstratives that need an antecedent when a stem's statement opens with them
+_PRONOUNS = ("他们", "她们", "它们", "他", "她", "它", "该", "其", "此", "这些", "这", "上述", "前款", "前述")
+
+_CN = "零一二三四五六七八九十百两"
+
+
+def balanced(text: str) -> bool:
+    """True when every opening quote/bracket is closed in order ("“三个代表”重要思想" yes, "“三个代表" no)."""
+    stack: list[str] = []
+    closers = {c: o for o, c in _PAIRS}
+    openers = {o for o, _ in _PAIRS}
+    for ch in text:
+        if ch in openers:
+            stack.append(ch)
+        elif ch in closers:
+            if not stack or stack[-1] != closers[ch]:
+                return False
+            stack.pop()
+    return not stack
+
+
+def fragment_option(text: str) -> str | None:
+    """Reason when ``text`` is not a whole unit to offer as an option."""
+    t = (text or "").strip().rstrip("。；;")
+    if len(t) < 2:
+        return "选项过短"
+    if not balanced(t):
+        return "选项引号括号不成对"
+    if t.endswith(_TRAILING) or t.startswith(_LEADING):
+        return "选项是残句"
+    if t.startswith(("如", "对", "在")) and t.endswith(("意见", "时", "后", "前")) and "，" not in t:
+        return "选项是残句"  # "对党的决议和政策如有不同意见", "在…作出鉴定时"
+    return None
+
+
+_COUNT = re.compile(rf"(?<![第{_CN}\d])([{_CN}\d]+)(?:项|种|条|个方面|类)")
+
+
+def stated_count(text: str) -> int | None:
+    """The number of items an article's lead says it lists: "党员必须履行下列八项义务" → 8,
+    "纪律处分有五种" → 5; None when it states none."""
+    m = _COUNT.search(text or "")
+    if not m:
+        return None
+    try:
+        n = chinese_number(m.group(1))
+    except (ValueError, TypeError):
+        return None
+    return n if isinstance(n, int) and 2 <= n <= 30 else None
+
+
+def count_mismatch(lead: str, members: list[str]) -> str | None:
+    """Reason when the article states a count and the parsed list has another length."""
+    n = stated_count(lead)
+    if n is not None and n != len(members):
+        return "列举项数与原文所述不符"
+    return None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s　“”\"'‘’《》（）()，。；：、]", "", text or "")
+
+
+def leaks_key(stem: str, keys: list[str], options: list[str] | None = None) -> str | None:
+    """Reason when the stem reveals the key: the key text itself is in the stem (ignoring the blank),
+    or the stem lists members that are the options/keys ("…有（ ）：警告、严重警告…")."""
+    body = _norm((stem or "").replace("（  ）", "").replace("（ ）", ""))
+    for k in keys:
+        nk = _norm(k)
+        if len(nk) >= 2 and nk in body:
+            return "题干泄露答案"
+    listed = [o for o in (options or []) if len(_norm(o)) >= 2 and _norm(o) in body]
+    if options and len(listed) >= 2:
+        return "题干泄露答案"
+    # a count question whose members are spelled out after the blank
+    if re.search(r"（\s*）[：:]\s*\S+、\S+", stem or "") and re.search(r"(几|多少|有（\s*）)", stem or ""):
+        return "题干泄露答案"
+    return None
+
+
+def statement_of(stem: str) -> str:
+    """The stem's own statement: without "根据《…》第…条，" and "判断：" and an opening quote."""
+    s = re.sub(r"^根据《[^》]+》(第[^，,]{1,10}条)?[，,]\s*", "", stem or "")
+    s = re.sub(r"^判断[：:]\s*", "", s)
+    return s.lstrip("“")
+
+
+def dangling_opening(stem: str) -> str | None:
+    """Reason when the stem's statement opens with a pronoun or 该/其 and so needs an antecedent."""
+    s = statement_of(stem)
+    if s.startswith(_PRONOUNS) and not s.startswith(("其他", "其中", "该当", "这样", "此外")):
+        return "题干指代不明"
+    return None
+
+
+def resolve_opening(statement: str, subject: str | None) -> str | None:
+    """Rewrite a statement opening with a pronoun using the article's ``subject`` ("他们的工作…" with
+    subject "党员" → "党员的工作…"); None when it cannot be rewritten (then the item is dropped)."""
+    if not statement.startswith(_PRONOUNS) or statement.startswith(("其他", "其中", "此外")):
+        return statement
+    if not subject:
+        return None
+    for p in sorted(_PRONOUNS, key=len, reverse=True):
+        if statement.startswith(p):
+            rest = statement[len(p):]
+            if p in ("该", "此", "这", "上述", "前述"):  # 该机关 → 党的机关? no safe rewrite
+                return None
+            return subject + ("的" + rest if p == "其" and not rest.startswith("的") else rest)
+    return None
+
+
+_NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
+                         r"有前款|有上述|依照前款|前款)")
+
+
+def missing_context(stem: str) -> str | None:
+    """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
+    precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
+    if _NO_CONTEXT.match(statement_of(stem)):
+        return "题干缺少上下文"
+    return None
+
+
+_UNITS = {"年": "时长", "个月": "时长", "日": "时长", "天": "时长", "周岁": "年龄", "岁": "年龄",
+          "人": "人数", "名": "人数", "次": "次数", "种": "数目", "项": "数目"}
+
+
+def kind_of(text: str) -> str:
+    """Coarse kind of an answer: 分数, 时长, 年龄, 人数, 次数, 数目, 数字 or 文字."""
+    t = (text or "").strip()
+    if re.fullmatch(rf"[{_CN}\d半]+分之[{_CN}\d]+.*", t):
+        return "分数"
+    m = re.fullmatch(rf"[{_CN}\d半]+(个月|周岁|年|日|天|岁|人|名|次|种|项)(以上|以下|以内)?", t)
+    if m:
+        return _UNITS[m.group(1)]
+    if re.fullmatch(r"[\d.]+%?", t):
+        return "数字"
+    return "文字"
+
+
+def kind_mismatch(key: str, distractors: list[str]) -> str | None:
+    """Reason when a distractor is of another kind than the key (a duration among numbers of people)."""
+    k = kind_of(key)
+    if any(kind_of(d) != k for d in distractors):
+        return "干扰项与答案不同类"
+    return None
+
+
+def fact_key(quote: str, masked: str | None) -> tuple[str, str]:
+    """Identity of the fact an item tests: its source sentence and the element masked or changed
+    (None for a statement judged as a whole, so the true and false versions of one statement share
+    a key)."""
+    return (_norm(quote), _norm(masked or ""))

@@ -1,0 +1,94 @@
+"""Quality gate (issue #19) on literal examples: pure functions, no index."""
+
+from bot.quiz_gate import (balanced, count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch,
+                           kind_of, leaks_key, resolve_opening, stated_count)
+
+
+def test_fragment_options_are_caught():
+    assert fragment_option("“三个代表") == "选项引号括号不成对"
+    assert fragment_option("《关于党内政治生活的若干准则") == "选项引号括号不成对"
+    assert fragment_option("对党的决议和政策如有不同意见") == "选项是残句"
+    assert fragment_option("在党组织讨论决定对党员的党纪处分或作出鉴定时") == "选项是残句"
+    assert fragment_option("坚持党的基本路线的") == "选项是残句"
+    assert fragment_option("密切联系群众，") == "选项是残句"
+    # whole units pass
+    for ok in ("“三个代表”重要思想", "留党察看", "撤销党内职务", "参加党的有关会议（含党小组会）", "一年以上"):
+        assert fragment_option(ok) is None, ok
+    assert balanced("（含）《章程》") and not balanced("）（")
+
+
+def test_list_parsing_is_checked_against_stated_count():
+    assert stated_count("党员必须履行下列八项义务") == 8
+    assert stated_count("对党员的纪律处分有五种") == 5
+    assert stated_count("支部委员会的职责如下") is None
+    seven = ["甲事项", "乙事项", "丙事项", "丁事项", "戊事项", "己事项", "庚事项"]
+    assert count_mismatch("党员必须履行下列八项义务", seven) == "列举项数与原文所述不符"
+    assert count_mismatch("党员必须履行下列八项义务", [*seven, "辛事项"]) is None
+    assert count_mismatch("党员享有下列权利", seven) is None
+
+
+def test_leaking_stems():
+    stem = "对党员的纪律处分有（  ）：警告、严重警告、撤销党内职务、留党察看、开除党籍。"
+    assert leaks_key(stem, ["ABCDE"], ["警告", "严重警告", "留党察看", "开除党籍", "罚款"]) == "题干泄露答案"
+    assert leaks_key("预备党员的预备期为（  ），自预备期满之日起一年内转正。", ["一年"]) == "题干泄露答案"
+    assert leaks_key("预备党员的预备期为（  ）。", ["一年"]) is None
+
+
+def test_dangling_pronouns():
+    assert dangling_opening("根据《某条例》第五条，判断：他们的工作不得受到该机关的支持。") == "题干指代不明"
+    assert dangling_opening("根据《某条例》第五条，判断：其成员由上级任命。") == "题干指代不明"
+    assert dangling_opening("根据《某条例》第五条，判断：党员应当按期交纳党费。") is None
+    assert dangling_opening("判断：其他党员可以列席会议。") is None
+    assert resolve_opening("他们的工作应当接受监督。", "党组成员") == "党组成员的工作应当接受监督。"
+    assert resolve_opening("其任期为三年。", "支部委员会") == "支部委员会的任期为三年。"
+    assert resolve_opening("他们的工作应当接受监督。", None) is None
+    assert resolve_opening("该机关应当报告。", "党组") is None
+
+
+def test_distractors_of_the_same_kind():
+    assert kind_of("一年") == kind_of("六个月") == "时长"
+    assert kind_of("三人以上") == "人数"
+    assert kind_of("五分之一") == "分数"
+    assert kind_of("留党察看") == "文字"
+    assert kind_mismatch("一年", ["两年", "三个月", "五人"]) == "干扰项与答案不同类"
+    assert kind_mismatch("一年", ["两年", "三个月", "半年"]) is None
+    assert kind_mismatch("警告", ["记过", "罚款", "降级"]) is None
+
+
+def test_same_fact_keys():
+    s = "预备党员的预备期为一年。"
+    assert fact_key(s, "一年") == fact_key("预备党员的预备期为一年", "一年")
+    assert fact_key(s, "一年") != fact_key(s, None)
+    # a true and a false version of one statement share the key (masked element None)
+    assert fact_key(s, None) == fact_key(s, None)
+
+
+def test_article_ranges():
+    from bot.quiz import parse_articles
+
+    assert parse_articles("第八条-第十四条") == set(range(8, 15))
+    assert parse_articles("8-10") == {8, 9, 10}
+    assert parse_articles("第三条,第五条") == {3, 5}
+    assert parse_articles("第二十条至第二十二条") == {20, 21, 22}
+    import pytest
+
+    with pytest.raises(ValueError):
+        parse_articles("第八条-第九条-第十条")
+    with pytest.raises(ValueError):
+        parse_articles("八月")
+
+
+def test_numbers_are_whole_elements():
+    from bot.quiz import NUMBER
+
+    found = [m.group(0) for m in NUMBER.finditer("受到严重警告处分一年半内不得提升职务，预备期为一年，察看期二年。")]
+    assert found == ["一年", "二年"]  # "一年半" is not cut into "一年" + "半"
+
+
+def test_stems_without_context():
+    from bot.quiz_gate import missing_context
+
+    assert missing_context("根据《某条例》第六条，（二）查阅材料应当（  ），一般均为党员；") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：情节严重的，给予撤销党内职务处分。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：有前款行为的，依照规定处理。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第九条，判断：党员应当按期交纳党费。") is None
