@@ -857,7 +857,6 @@ def answer_text(item: QuizItem) -> str:
     return "；".join(item.answer) if isinstance(item.answer, list) else item.answer
 
 
-_answer_text = answer_text  # app.py imports the old name
 
 
 def export_xlsx(items: list[QuizItem], path: Path) -> None:
@@ -873,7 +872,7 @@ def export_xlsx(items: list[QuizItem], path: Path) -> None:
         c.font = Font(bold=True)
     for it in items:
         opts = [it.options.get(x, "") for x in LETTERS]
-        ws.append([it.type, it.stem, *opts, _answer_text(it), it.explanation,
+        ws.append([it.type, it.stem, *opts, answer_text(it), it.explanation,
                    f"《{it.source.title}》{it.source.article or ''}", it.difficulty])
     for col, width in zip("ABCDEFGHIJK", (6, 60, 18, 18, 18, 18, 18, 10, 60, 24, 6)):
         ws.column_dimensions[col].width = width
@@ -905,7 +904,7 @@ def export_docx(items: list[QuizItem], path: Path, title: str = "党章党规知
     d.add_heading("参考答案与解析", level=1)
     for n, it in numbered:
         p = d.add_paragraph()
-        p.add_run(f"{n}. 答案：{_answer_text(it)}").bold = True
+        p.add_run(f"{n}. 答案：{answer_text(it)}").bold = True
         d.add_paragraph(f"解析：{it.explanation}")
         d.add_paragraph(f"出处：《{it.source.title}》{it.source.article or ''}")
     d.save(path)

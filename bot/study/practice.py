@@ -185,7 +185,10 @@ class StudyService:
     def _generate(self, topic: str, n: int, seed: int | None = None, source: str | None = None) -> list[ItemRecord]:
         from bot.quiz import generate_quiz
 
-        qs = generate_quiz(self.pipeline, topic, n=int(n), **_optional(seed=seed, source=source))
+        try:
+            qs = generate_quiz(self.pipeline, topic, n=int(n), seed=seed, source=source)
+        except ValueError as e:  # unknown regulation or type: the member's input, said in Chinese
+            raise InputRejected(str(e)) from None
         items = [i for i in qs.items if source is None or i.source.title == source]
         records = [ItemRecord.from_quiz_item(i, self.pipeline.article_heading(i.source.title, i.source.article))
                    for i in items]
@@ -211,16 +214,6 @@ class StudyService:
                      if r.key not in answered and r.key not in taken]
             out += fresh[:share]
         return out[:k]
-
-
-def _optional(**kw) -> dict:
-    """Keyword arguments that ``bot.quiz.generate_quiz`` accepts (seed and source scope), without Nones."""
-    import inspect
-
-    from bot.quiz import generate_quiz
-
-    accepted = inspect.signature(generate_quiz).parameters
-    return {k: v for k, v in kw.items() if v is not None and k in accepted}
 
 
 def _interleave(a: list, b: list) -> list:
