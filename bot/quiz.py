@@ -188,9 +188,16 @@ def _words(text: str) -> list[str]:
     return [w for w in jieba.lcut(text) if w]
 
 
+#: a sentence that is one parenthesis, such as a document's edition note (（…2017年10月24日通过）):
+#: it records the text's history, it states no rule to be tested
+_PARENTHETICAL = re.compile(r"^（[^（）]*）[。；]?$")
+
+
 def sentences_of(chunk: Chunk) -> list[str]:
+    """The sentences of a passage that items are made from: without its 第X条 label, at least 8
+    characters, and not a lone parenthesis (:data:`_PARENTHETICAL`)."""
     body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
-    return [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) >= 8]
+    return [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) >= 8 and not _PARENTHETICAL.match(s.strip())]
 
 
 def enumerations(chunk: Chunk) -> list[_Enumeration]:
@@ -375,6 +382,8 @@ class QuizGenerator:
         scored = [(score(h.chunk), -i, h.chunk) for i, h in enumerate(hits)]
         scored += [(score(c), -len(hits) - j, c) for j, c in enumerate(extra)]
         best = max(s for s, _, _ in scored)
+        if best <= 0:  # no passage holds any key term of the topic: nothing here is about it
+            return []
         kept = [c for s, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True) if s >= keep * best]
         return kept
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import pytest
 
@@ -15,13 +16,15 @@ def _article_text(title: str, article: str) -> str:
     """The article's text read straight from the corpus file (independent of our splitter)."""
     path = PARTY_CONSTITUTION if title == "中国共产党章程" else STATE_CONSTITUTION
     text = path.read_text(encoding="utf-8").replace("\u3000", " ")
+    if not article:  # a passage outside the articles (the 党章's 总纲): the whole document
+        return text
     m = re.search(rf"^{article}[ \s](.*?)(?=^第[一二三四五六七八九十百]+条|^#|^第[一二三四五六七八九十]+章|\Z)", text, re.M | re.S)
     assert m, (title, article)
     return m.group(0)
 
 
 def _strip_lead(stem: str) -> str:
-    return re.sub(r"^根据《[^》]+》第[^条]+条，(判断：)?", "", stem)
+    return re.sub(r"^根据《[^》]+》(第[^条]+条)?，(判断：)?", "", stem)
 
 
 def assert_key_right(item: dict) -> None:
@@ -57,10 +60,16 @@ def test_cli_quiz_rights_and_duties(built):
     r = run_cli("quiz", "--topic", "党员的权利和义务", "--n", "12", "--format", "json",
                 env={"DANGJIAN_DATA_DIR": str(settings.data_dir)})
     assert r.returncode == 0, r.stderr
-    items = json.loads(r.stdout)["items"]
-    assert len(items) == 12
-    assert sorted({i["type"] for i in items}) == sorted(["单选", "多选", "判断", "填空"])
-    assert sum(i["source"]["article"] in ("第三条", "第四条") for i in items) >= 10
+    out = json.loads(r.stdout)
+    items = out["items"]
+    # the set asked for, or an honest shortfall that says how many and why
+    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 6
+                                and out["shortfall"]["why"])
+    assert len({i["type"] for i in items}) >= 3
+    # spread: at most two items per article, and the articles on duties and rights are used
+    per_article = Counter((i["source"]["title"], i["source"]["article"]) for i in items)
+    assert max(per_article.values()) <= 2, per_article
+    assert per_article[("中国共产党章程", "第三条")] + per_article[("中国共产党章程", "第四条")] >= 3
     for item in items:
         assert set(item) >= {"id", "type", "stem", "options", "answer", "explanation", "source", "difficulty", "tags"}
         assert item["source"]["title"] in ("中国共产党章程", "中华人民共和国宪法")
@@ -72,7 +81,7 @@ def test_cli_quiz_rights_and_duties(built):
 @pytest.mark.parametrize("topic", ["党的纪律", "预备党员", "公民的基本权利", "党的全国代表大会"])
 def test_generated_keys_are_right(pipeline, topic):
     qs = generate_quiz(pipeline, topic, n=8)
-    assert len(qs.items) >= 4
+    assert len(qs.items) == 8 or (qs.shortfall["made"] == len(qs.items) >= 2 and qs.shortfall["why"])
     for item in qs.items:
         assert_key_right(item.model_dump())
 
