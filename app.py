@@ -216,7 +216,7 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             """The empty state, said on every tab: no document is indexed, and how to add some."""
             from bot.kb import role_of
 
-            if pipe.stats()["documents"]:
+            if pipe.index.count():  # any chunk indexed (a count, not the per-document stats)
                 return ""
             if role_of(pipe.settings, getattr(request, "username", None)) == "admin":
                 how = (f"请在“知识库（管理员）”标签上传文档，或把文件放进 `{_safe(str(pipe.settings.kb_dir))}` 后运行 "

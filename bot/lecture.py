@@ -23,6 +23,7 @@ import yaml
 
 from bot.prompts import PROMPTS_DIR
 from bot.schema import Chunk
+from bot.split import split_sentences, strip_article_label
 
 #: audience suggestions (the audience is free text; these have sentences of their own in the templates)
 AUDIENCES = ("普通党员", "支部党员", "入党积极分子", "青年党员", "党务干部")
@@ -189,8 +190,6 @@ def _sentences(text: str) -> list[str]:
     """Whole sentences of ``text`` (:func:`bot.split.split_sentences`, whose pieces end at 。！？； or a
     line break, joined back until a sentence ends at 。！？): a list introduced by ：is one sentence with
     its items, so no quote ends in ：or starts in the middle of a list."""
-    from bot.split import split_sentences
-
     out: list[str] = []
     cur = ""
     for piece in split_sentences(text):
@@ -205,7 +204,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _article_body(chunk: Chunk) -> str:
-    return re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text.strip()).strip()
+    return strip_article_label(chunk.text.strip()).strip()
 
 
 def _quote_for(chunk: Chunk, budget: int, terms: list[str], weights: dict[str, float] | None = None) -> str:
@@ -362,12 +361,11 @@ def whole_article(pipeline, chunk: Chunk) -> Chunk:
     pieces = [c for c in pipeline.index.find_article([chunk.title], chunk.article_no) if c.path == chunk.path]
     if len(pieces) <= 1:
         return chunk
-    label = re.compile(r"^第[^条]{1,8}条(（续）)?\s*")
-    first = label.sub("", pieces[0].text).strip()
+    first = strip_article_label(pieces[0].text).strip()
     lead = first.split("\n", 1)[0]
     parts = [first]
     for c in pieces[1:]:
-        body = label.sub("", c.text).strip()
+        body = strip_article_label(c.text).strip()
         if body.startswith(lead) and "\n" in body:
             body = body.split("\n", 1)[1]
         parts.append(body)

@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field, field_validator
 from bot.quiz_gate import (count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
                            missing_context, resolve_opening, statement_of)
 from bot.schema import Chunk
-from bot.split import chinese_number
+from bot.split import chinese_number, strip_article_label
 
 ItemType = Literal["单选", "多选", "判断", "填空"]
 TYPES: tuple[str, ...] = ("单选", "多选", "判断", "填空")
@@ -196,7 +196,7 @@ _PARENTHETICAL = re.compile(r"^（[^（）]*）[。；]?$")
 def sentences_of(chunk: Chunk) -> list[str]:
     """The sentences of a passage that items are made from: without its 第X条 label, at least 8
     characters, and not a lone parenthesis (:data:`_PARENTHETICAL`)."""
-    body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+    body = strip_article_label(chunk.text)
     return [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) >= 8 and not _PARENTHETICAL.match(s.strip())]
 
 
@@ -218,7 +218,7 @@ def enumerations(chunk: Chunk) -> list[_Enumeration]:
                 continue
             if len(members) >= 3 and len(set(members)) == len(members):
                 out.append(_Enumeration(lead, members, chunk, s))
-    body = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+    body = strip_article_label(chunk.text)
     parts = ITEM.split(body)
     if len(parts) >= 4 and parts[0].strip().endswith("："):
         lead = parts[0].strip().rstrip("：")
@@ -459,7 +459,7 @@ class QuizGenerator:
         chunk, out = enum.chunk, []
         parallel = self._parallel(enum, pool)
         is_items = enum.sentence.endswith("：")
-        quote = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text) if is_items else enum.sentence
+        quote = strip_article_label(chunk.text) if is_items else enum.sentence
         lead = enum.lead.rstrip("：:，, ")
         if "。" in lead:  # "党的基层组织是…。它的基本任务是" → "党的基层组织的基本任务是"
             prev, lead = lead.rsplit("。", 1)
@@ -527,7 +527,7 @@ class QuizGenerator:
 
     def _judgement_candidates(self, chunk: Chunk) -> list[tuple[QuizItem, str]]:
         out = []
-        body_text = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", chunk.text)
+        body_text = strip_article_label(chunk.text)
         lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
         for raw in sentences_of(chunk):
             s = ITEM.sub("", raw, count=1) if ITEM.match(raw) else raw

@@ -284,6 +284,16 @@ def _split_general(text: str, title: str) -> list[_Piece]:
     return out
 
 
+#: the label that opens an article's passage: 第七条, 第一百二十二条, or 第七条（续） on a later piece
+ARTICLE_LABEL = re.compile(r"^第[^条]{1,8}条(（续）)?\s*")
+
+
+def strip_article_label(text: str) -> str:
+    """``text`` without its leading article label (``第七条 预备党员…`` → ``预备党员…``; see
+    :data:`ARTICLE_LABEL`); text without a label is returned as it is."""
+    return ARTICLE_LABEL.sub("", text)
+
+
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 MIN_SENTENCE_CHARS = 4
 

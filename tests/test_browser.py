@@ -31,6 +31,14 @@ DOC = """# 党费工作细则
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="没有安装 chromium（.ci/run 会用 apt-get 安装）")
 
 
+def download(page, link: str, target: Path) -> Path:
+    """Click the first ``link`` on ``page`` and save the file it downloads as ``target``."""
+    with page.expect_download() as info:
+        page.locator(link).first.click()
+    info.value.save_as(target)
+    return target
+
+
 @pytest.fixture()
 def app_with_login(built, tmp_path):
     _, settings, _ = built
@@ -99,10 +107,7 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
         expect(page.locator("#quiz-status").get_by_text("已生成")).to_be_visible()
         made = int(re.search(r"已生成\s*(\d+)\s*题", page.locator("#quiz-status").inner_text()).group(1))
         page.screenshot(path=str(SHOTS / "quiz.png"), full_page=True)
-        with page.expect_download() as info:
-            page.locator("#quiz-xlsx a").first.click()
-        target = tmp_path / "题库.xlsx"
-        info.value.save_as(target)
+        target = download(page, "#quiz-xlsx a", tmp_path / "题库.xlsx")
         browser.close()
 
     from openpyxl import load_workbook
@@ -182,10 +187,7 @@ def test_member_practises_and_admin_sees_branch(regulations_built, tmp_path):
         expect(admin.locator("#branch-summary").get_by_text("1/1 人参加练习")).to_be_visible()
         expect(admin.locator("#branch-table")).to_contain_text("zhang")
         admin.screenshot(path=str(SHOTS / "branch.png"), full_page=True)
-        with admin.expect_download() as info:
-            admin.locator("#branch-xlsx a").first.click()
-        target = tmp_path / "支部学习情况.xlsx"
-        info.value.save_as(target)
+        target = download(admin, "#branch-xlsx a", tmp_path / "支部学习情况.xlsx")
         browser.close()
 
     from openpyxl import load_workbook
