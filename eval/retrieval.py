@@ -15,7 +15,7 @@ query normaliser (the naive baseline does not normalise).
 
 Question sets: ``eval/data/dev_questions.jsonl`` (written by us; ``--questions FILE`` evaluates another
 set in the same format, e.g. a held-out one, see :func:`eval.common.load_questions`), ``eval/data/blind_questions.jsonl``
-(49 questions written without looking at any ranking, a check on over-fitting to the dev set) and a set derived from the quiz
+(79 questions written without looking at any ranking, a check on over-fitting to the dev set) and a set derived from the quiz
 banks in ``../shared/eval/quizbanks`` (:mod:`eval.quizbank_questions`). Prints tables (overall and
 per document type, evidence match and article match, ratios against the naive setup) and writes a
 JSON report to ``eval/reports/retrieval.json``.
