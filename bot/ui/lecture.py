@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import gradio as gr
 
 from bot.guard import RateLimiter, check_count, check_topic
 from bot.pipeline import Pipeline
-from bot.render import escape_html
+from bot.render import inert_markdown
 from bot.ui.common import admit as _admit, checked as _checked
+
+
+def lecture_preview(lec) -> str:
+    """The draft's Markdown (:meth:`bot.lecture.Lecture.to_markdown`: headings, timing table, sections,
+    discussion list, one 参考依据 entry per list item) made inert for the preview: document text is
+    escaped and cannot form links or HTML (:func:`bot.render.inert_markdown`), citation markers [n] and
+    the draft's own block quotes (the 注意 line) stay."""
+    return re.sub(r"(?m)^&gt; ", "> ", inert_markdown(lec.to_markdown(), keep_markers=True))
+
 
 def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
@@ -25,7 +35,7 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         audience = gr.Dropdown(list(AUDIENCES), value="普通党员", label="听众（可直接输入）", allow_custom_value=True, scale=1)
         rate = gr.Slider(150, 300, value=220, step=10, label="语速（字/分钟）", scale=1)
     go = gr.Button("起草讲稿", variant="primary")
-    preview = gr.Markdown()
+    preview = gr.Markdown(elem_id="lecture-preview")
     with gr.Row():
         md_file = gr.File(label="下载 Markdown")
         docx_file = gr.File(label="下载 Word")
@@ -47,11 +57,10 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         (out / "微党课.md").write_text(lec.to_markdown(), encoding="utf-8")
         export_docx(lec, out / "微党课.docx")
         export_pptx(lec, out / "微党课.pptx")
-        return escape_html(lec.to_markdown()).replace("&gt; ", "> ").replace("&quot;", '"'), \
-            str(out / "微党课.md"), str(out / "微党课.docx"), str(out / "微党课.pptx")
+        return lecture_preview(lec), str(out / "微党课.md"), str(out / "微党课.docx"), str(out / "微党课.pptx")
 
     go.click(run, [topic, minutes, audience, rate], [preview, md_file, docx_file, pptx_file], api_name="lecture",
              concurrency_limit=2, concurrency_id="generation")
 
 
-__all__ = ["build_lecture_tab"]
+__all__ = ["build_lecture_tab", "lecture_preview"]
