@@ -221,10 +221,11 @@ def test_member_reads_citations_quiz_and_paper(regulations_app, tmp_path):
         expect(page.get_by_text("单选题数应在 0 到").first).to_be_visible()
         for kind, count in counts.items():
             page.locator(f"#paper-count-{kind} input").fill(count)
+        page.locator("#paper-points-判断 input").fill("2")
         page.locator("#paper-title textarea").fill("支部纪律知识测试")
         page.locator("#paper-go").click()
         expect(page.locator("#paper-status").get_by_text("已组卷")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "paper-form.png"), full_page=True)
+        page.locator("#paper-form").screenshot(path=str(SHOTS / "paper-form.png"))
         paper = download(page, "#paper-docx a", tmp_path / "试卷.docx")
         key = download(page, "#paper-key a", tmp_path / "答案.docx")
         browser.close()

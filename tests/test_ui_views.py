@@ -117,3 +117,14 @@ def test_wrong_review_shows_stem_both_answers_explanation_and_source():
     assert "你的答案：（未作答）" in md and "正确答案：**一年**" in md
     assert md.count("解析：党章第七条规定预备期为一年。") == 3 and md.count("出处：《中国共产党章程》第七条（第一章 党员）") == 3
     assert "没有错题" in wrong_review_markdown([], {})
+
+
+def test_seed_box_is_empty_for_random_or_an_integer():
+    from bot.ui.quiz import seed_of
+
+    assert seed_of(None) is None and seed_of("  ") is None  # empty: a different set each time
+    assert seed_of("7") == 7 and seed_of(7.0) == 7 and seed_of(0) == 0
+    with pytest.raises(InputRejected, match="随机种子必须是整数"):
+        seed_of("abc")
+    with pytest.raises(InputRejected, match="随机种子必须是整数"):
+        seed_of("3.5")

@@ -80,6 +80,21 @@ def quiz_cards(items) -> str:
 
 
 # ---------------------------------------------------------------------------- 组卷 form
+def seed_of(value) -> int | None:
+    """The 随机种子 box: None when left empty (a different set each time), else its integer.
+
+    Raises:
+        InputRejected: not an integer (Chinese message).
+    """
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    try:
+        return int(float(text)) if float(text).is_integer() else int(text)
+    except ValueError:
+        raise InputRejected(f"随机种子必须是整数（收到“{text[:20]}”），留空则每次出不同的题") from None
+
+
 def parse_cover(text: str, titles: list[str], chapters=None) -> list[dict]:
     """The 出题范围 box of the paper form, one entry per line, as blueprint ``cover`` entries.
 
@@ -161,7 +176,7 @@ def paper_blueprint(title: str, minutes, counts: dict[str, object], points: dict
     mins = None
     if minutes not in (None, "", 0):
         mins = int(check_count(minutes, 1, 600, "考试时间（分钟）"))
-    return Blueprint(title=title, minutes=mins, seed=None if seed in (None, "") else int(seed),
+    return Blueprint(title=title, minutes=mins, seed=seed_of(seed),
                      per_article=int(check_count(per_article, 1, 20, "每条至多出题数")), sections=sections,
                      cover=cover, difficulty={d: w for d, w in weights.items() if w > 0})
 
@@ -191,7 +206,7 @@ def paper_summary(paper) -> str:
         lines.append(f"- {SECTION_NAMES[sec.type]}：{len(items)} 题 × {sec.points:g} 分 = {len(items) * sec.points:g} 分")
     lines.append(f"\n共 **{sum(len(i) for _, i in paper.sections)}** 题，满分 **{total:g}** 分。")
     for s in paper.shortfall:
-        lines.append(f"\n**{s['type']}题量不足：要求 {s['asked']} 题，只生成 {s['made']} 题。**{s['why']}")
+        lines.append(f"\n**{s['type']}题量不足**：要求 {s['asked']} 题，只生成 {s['made']} 题。{s['why']}")
     return "\n".join(lines)
 
 
@@ -217,7 +232,9 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
                             elem_id="quiz-source")
         articles = gr.Textbox(label="条文范围（可选，需填法规）", placeholder="例如：第八条-第十四条", scale=2,
                               elem_id="quiz-articles")
-        seed = gr.Number(label="随机种子（可选，相同种子得到相同题目）", value=None, precision=0, scale=1)
+        # a Textbox, not a Number: an empty Number shows and sends 0, which would fix the set
+        seed = gr.Textbox(label="随机种子（可选，相同种子得到相同题目）", placeholder="留空则每次不同", scale=1,
+                          elem_id="quiz-seed")
     go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
     status = gr.Markdown(elem_id="quiz-status")
     preview = gr.HTML(label="题目预览", css_template=CARDS_CSS, elem_id="quiz-preview", js_on_load=None)
@@ -236,6 +253,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         count = _checked(check_count, count, 1, pipe.settings.max_quiz_items, "题目数量")
         if not type_list:
             raise gr.Error("请至少选择一种题型")
+        seed_number = _checked(seed_of, seed_value)
         _admit(limiter, "generation", request)
         stems = None
         if existing_file:
@@ -248,7 +266,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         progress(0.2, desc="检索相关条文并生成候选题…")
         try:
             qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems,
-                               seed=None if seed_value in (None, "") else int(seed_value), source=source_text,
+                               seed=seed_number, source=source_text,
                                articles=article_range)
         except ValueError as e:
             raise gr.Error(str(e)) from None
@@ -261,7 +279,8 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         (out / "题库.json").write_text(json.dumps(qs.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
         msg = f"已生成 **{len(qs.items)}** 题（候选 {qs.candidates} 个，校验未通过而舍弃 {sum(qs.dropped.values())} 个）。"
         if qs.shortfall:
-            msg += f"\n\n**题量不足：要求 {qs.shortfall['asked']} 题，只生成 {qs.shortfall['made']} 题。**{qs.shortfall['why']}"
+            # "**" right after "：" or before a CJK letter would not close (CommonMark flanking rules)
+            msg += f"\n\n**题量不足**：要求 {qs.shortfall['asked']} 题，只生成 {qs.shortfall['made']} 题。{qs.shortfall['why']}"
         return (msg, quiz_cards(qs.items), str(out / "题库.xlsx"), str(out / "试卷.docx"),
                 str(out / "题库.json"))
 
@@ -277,20 +296,22 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         with gr.Row():
             p_title = gr.Textbox(label="试卷标题", value="党章党规知识竞赛试卷", scale=3, elem_id="paper-title")
             p_minutes = gr.Number(label="考试时间（分钟，可空）", value=60, precision=0, scale=1, elem_id="paper-minutes")
+        # no minimum/maximum on these Numbers: Gradio's own bound check answers in English;
+        # paper_blueprint checks every bound and says what is wrong in Chinese
         p_counts, p_points = {}, {}
         with gr.Row():
             for t, (c, pts) in PAPER_DEFAULTS.items():
                 with gr.Column(min_width=140):
-                    p_counts[t] = gr.Number(label=f"{t}题数", value=c, precision=0, minimum=0,
+                    p_counts[t] = gr.Number(label=f"{t}题数", value=c, precision=0,
                                             elem_id=f"paper-count-{t}")
-                    p_points[t] = gr.Number(label=f"{t}每题分值", value=pts, minimum=0, elem_id=f"paper-points-{t}")
+                    p_points[t] = gr.Number(label=f"{t}每题分值", value=pts, elem_id=f"paper-points-{t}")
         p_cover = gr.Textbox(label="出题范围（每行一个）", lines=3, elem_id="paper-cover",
                              placeholder="发展党员\n中国共产党纪律处分条例 第八条-第十四条\n中国共产党章程 第二章")
         with gr.Row():
-            p_easy = gr.Number(label="难度比例：易（%）", value=30, minimum=0, maximum=100, elem_id="paper-easy")
-            p_mid = gr.Number(label="中（%）", value=50, minimum=0, maximum=100, elem_id="paper-mid")
-            p_hard = gr.Number(label="难（%）", value=20, minimum=0, maximum=100, elem_id="paper-hard")
-            p_seed = gr.Number(label="随机种子（可选）", value=None, precision=0)
+            p_easy = gr.Number(label="难度比例：易（%）", value=30, elem_id="paper-easy")
+            p_mid = gr.Number(label="中（%）", value=50, elem_id="paper-mid")
+            p_hard = gr.Number(label="难（%）", value=20, elem_id="paper-hard")
+            p_seed = gr.Textbox(label="随机种子（可选）", placeholder="留空则每次不同", elem_id="paper-seed")
         p_go = gr.Button("生成试卷", variant="primary", elem_id="paper-go")
         p_status = gr.Markdown(elem_id="paper-status")
         with gr.Row():
@@ -338,4 +359,4 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 
 
 __all__ = ["CARDS_CSS", "MAX_PAPER_ITEMS", "PAPER_DEFAULTS", "QUIZ_HEADERS", "build_quiz_tab", "chapter_articles",
-           "paper_blueprint", "paper_summary", "parse_cover", "quiz_cards", "quiz_rows"]
+           "paper_blueprint", "paper_summary", "parse_cover", "seed_of", "quiz_cards", "quiz_rows"]
