@@ -163,7 +163,8 @@ def inside_width(page, selector: str, width: int) -> int:
 def test_member_reads_citations_quiz_and_paper(regulations_app, tmp_path):
     """A member (li) opens a citation card from [n] (highlighted sentence, 《标题》第X条, version and
     status, no file name); generates a quiz whose options and answers lie inside the viewport at
-    1366 px and at 390 px (a phone); builds a small paper through the 组卷 form and downloads it."""
+    1366 px and at 390 px (a phone); builds a small paper through the 组卷 form and downloads it;
+    drafts a 微党课 whose 参考依据 entries are list items, one each."""
     import docx
     from playwright.sync_api import expect, sync_playwright
 
@@ -219,6 +220,7 @@ def test_member_reads_citations_quiz_and_paper(regulations_app, tmp_path):
         page.locator("#paper-cover textarea").fill("中国共产党纪律处分条例 第八条-第十四条")
         page.locator("#paper-go").click()
         expect(page.get_by_text("单选题数应在 0 到").first).to_be_visible()
+        page.get_by_test_id("toast-close").first.click()
         for kind, count in counts.items():
             page.locator(f"#paper-count-{kind} input").fill(count)
         page.locator("#paper-points-判断 input").fill("2")
@@ -228,6 +230,20 @@ def test_member_reads_citations_quiz_and_paper(regulations_app, tmp_path):
         page.locator("#paper-form").screenshot(path=str(SHOTS / "paper-form.png"))
         paper = download(page, "#paper-docx a", tmp_path / "试卷.docx")
         key = download(page, "#paper-key a", tmp_path / "答案.docx")
+
+        # 微党课: the sections are headings and each 参考依据 entry is its own list item
+        page.get_by_role("tab", name="微党课").click()
+        page.locator("#lecture-topic textarea").fill("严守党的纪律")
+        page.locator("#lecture-go").click()
+        preview = page.locator("#lecture-preview")
+        expect(preview.locator("h2", has_text="参考依据")).to_be_visible()
+        sections = preview.locator("h2").all_inner_texts()
+        assert sections[0] == "时间安排" and any(t.startswith("一、开场导入") for t in sections), sections
+        refs = preview.locator("xpath=.//h2[contains(., '参考依据')]/following-sibling::ul[1]/li").all_inner_texts()
+        assert refs and all(re.fullmatch(r"\[\d+\] 《[^》]+》第\S+条（法规）|\[\d+\] 《[^》]+》\S*（案例）", r) for r in refs), refs
+        assert [int(re.match(r"\[(\d+)\]", r).group(1)) for r in refs] == list(range(1, len(refs) + 1))
+        preview.locator("h2", has_text="讨论题").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "lecture.png"))
         browser.close()
 
     text = [para.text for para in docx.Document(paper).paragraphs]

@@ -16,7 +16,7 @@ from bot.ui.lecture import lecture_preview
 from bot.ui.quiz import paper_blueprint, parse_cover, quiz_cards
 from bot.ui.study import response_text, wrong_review_markdown
 
-TITLES = ["中国共产党章程", "中国共产党纪律处分条例"]
+TITLES = ["中国共产党章程", "中国共产党纪律处分条例", "中国共产党发展党员工作细则"]
 
 
 def quiz_item(**kw) -> QuizItem:
@@ -47,8 +47,9 @@ def test_quiz_cards_show_every_part_of_every_item_escaped():
 
 def test_cover_lines_become_topics_regulations_ranges_and_chapters():
     chapters = {("中国共产党章程", "第二章"): [15, 16, 17]}
-    cover = parse_cover("发展党员\n《中国共产党纪律处分条例》\n中国共产党纪律处分条例 第八条-第十四条\n\n"
+    cover = parse_cover("发展党员\n《中国共产党纪律处分条例》\n纪律处分条例 第八条-第十四条\n\n"
                         "中国共产党章程：第二章\n", TITLES, lambda t, c: chapters.get((t, c), []))
+    # 发展党员 is a topic although a title contains it; 纪律处分条例 is the regulation's short title
     assert cover == [{"topic": "发展党员"}, {"source": "中国共产党纪律处分条例"},
                      {"source": "中国共产党纪律处分条例", "articles": "第八条-第十四条"},
                      {"source": "中国共产党章程", "articles": "15,16,17"}]

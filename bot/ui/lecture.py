@@ -30,11 +30,11 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例库中有相关案例时才讲案例，讲稿长度按语速计算；"
                 "知识库对主题覆盖不足时会提示（讲稿开头的“注意”）。")
     with gr.Row():
-        topic = gr.Textbox(label="主题", placeholder="例如：严守党的纪律、三会一课制度", scale=3)
+        topic = gr.Textbox(label="主题", placeholder="例如：严守党的纪律、三会一课制度", scale=3, elem_id="lecture-topic")
         minutes = gr.Slider(3, 20, value=8, step=1, label="时长（分钟）", scale=1)
         audience = gr.Dropdown(list(AUDIENCES), value="普通党员", label="听众（可直接输入）", allow_custom_value=True, scale=1)
         rate = gr.Slider(150, 300, value=220, step=10, label="语速（字/分钟）", scale=1)
-    go = gr.Button("起草讲稿", variant="primary")
+    go = gr.Button("起草讲稿", variant="primary", elem_id="lecture-go")
     preview = gr.Markdown(elem_id="lecture-preview")
     with gr.Row():
         md_file = gr.File(label="下载 Markdown")

@@ -95,11 +95,15 @@ def seed_of(value) -> int | None:
         raise InputRejected(f"随机种子必须是整数（收到“{text[:20]}”），留空则每次出不同的题") from None
 
 
+def _short_title(title: str) -> str:
+    return title.removeprefix("中国共产党").removeprefix("中华人民共和国") or title
+
+
 def parse_cover(text: str, titles: list[str], chapters=None) -> list[dict]:
     """The 出题范围 box of the paper form, one entry per line, as blueprint ``cover`` entries.
 
-    A line is a topic (``发展党员``), a regulation (``中国共产党纪律处分条例``, matched against
-    ``titles``, 《》 optional), a regulation with an article range (``中国共产党纪律处分条例 第八条-第十四条``)
+    A line is a topic (``发展党员``), a regulation (``中国共产党纪律处分条例`` or ``纪律处分条例``: a
+    title of ``titles`` with or without its 中国共产党/中华人民共和国 prefix, 《》 optional), a regulation with an article range (``中国共产党纪律处分条例 第八条-第十四条``)
     or with chapters (``中国共产党章程 第二章``; ``chapters(title, "第二章")`` returns that chapter's
     article numbers).
 
@@ -114,7 +118,9 @@ def parse_cover(text: str, titles: list[str], chapters=None) -> list[dict]:
         m = re.match(r"^(?P<name>.+?)[\s：:｜|]+(?P<range>第?[0-9一二三四五六七八九十百零〇两]+[条章].*)$", line)
         name, spec = (m.group("name").strip(), m.group("range").strip()) if m else (line, "")
         bare = name.strip("《》")
-        known = next((t for t in titles if bare and (bare in t or t in bare)), None)
+        # a regulation when the line names one: its full title, or the title without 中国共产党/中华人民
+        # 共和国 (纪律处分条例); a topic that a title merely contains (发展党员) stays a topic
+        known = next((t for t in titles if bare and (bare == t or bare == _short_title(t) or t in bare)), None)
         if spec and "章" in spec:
             if known is None:
                 raise InputRejected(f"“{line}”：按章出题需要写出法规名称（已收录：{'、'.join(titles) or '无'}）")
