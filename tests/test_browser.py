@@ -88,6 +88,7 @@ def test_admin_uploads_asks_and_exports(app_with_login, tmp_path):
         # the citation is a card: the quoted sentence highlighted inside the article
         expect(page.locator("#cite-1-1 mark").first).to_contain_text("每季度公布一次")
         expect(page.locator("#cite-1-1 summary")).to_contain_text("现行有效")
+        expect(page.locator("#cite-1-1 summary")).to_contain_text("版本未注明")  # the upload names no edition
         expect(page.locator("#cite-1-1 .cite-file")).to_have_text("文件：党费工作细则.md")  # admins see the file
         box.fill("党费收缴情况应当接受谁的监督？")
         box.press("Enter")

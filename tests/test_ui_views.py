@@ -129,3 +129,25 @@ def test_seed_box_is_empty_for_random_or_an_integer():
         seed_of("abc")
     with pytest.raises(InputRejected, match="随机种子必须是整数"):
         seed_of("3.5")
+
+
+def test_citation_card_has_label_version_status_mark_and_file_for_admins_only():
+    from bot.render import citation_cards
+    from bot.schema import Answer, Citation
+
+    text = "第七条 预备党员的预备期为一年。<b>党组织</b>对预备党员应当认真教育和考察。"
+    ans = Answer(answer="《中国共产党章程》第七条规定：预备党员的预备期为一年。[1]", grounded=True, citations=[
+        Citation(1, "中国共产党章程", "第七条", "法规", "kb/regulations/中国共产党章程_2017.md", text,
+                 version="2017年10月24日修改", status="已修订"),
+        Citation(2, "党费工作细则", "第二条", "法规", "kb/党费工作细则.md", "第二条 党费按月交纳。")])
+    member, admin = citation_cards(ans, turn=3), citation_cards(ans, turn=3, show_source=True)
+    first = member.split("</details>")[0]
+    assert first.startswith('<details id="cite-3-1" class="cite-card" open>')
+    assert "[1] 《中国共产党章程》第七条" in first and "2017年10月24日修改" in first
+    assert '<span class="cite-status cite-status-old">已修订</span>' in first
+    assert "<mark>预备党员的预备期为一年</mark>" in first and "&lt;b&gt;党组织&lt;/b&gt;" in first
+    second = member.split("</details>")[1]
+    assert 'id="cite-3-2"' in second and " open" not in second.split(">")[0]
+    assert "版本未注明" in second and "cite-status-current" in second and "现行有效" in second
+    assert "文件：" not in member and "kb/" not in member  # members see no file
+    assert "文件：中国共产党章程_2017.md" in admin and "文件：党费工作细则.md" in admin and "kb/" not in admin
