@@ -135,7 +135,9 @@ class StudyService:
                 if norm(r.stem) not in have:
                     items.append(r)
                     have.add(norm(r.stem))
-        return PracticeSet("练习", items)
+        notes = [f"这个主题只组出 {len(items)} 题（要求 {n} 题）：相关条文中通过质量检查的题目不够。"] \
+            if 0 < len(items) < n else []
+        return PracticeSet("练习", items, notes=notes)
 
     def daily_set(self, member: str, n: int | None = None, today: date | None = None) -> PracticeSet:
         """The daily set: due review items (Leitner schedule, most overdue first) and new items from
