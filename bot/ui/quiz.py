@@ -216,6 +216,19 @@ def paper_summary(paper) -> str:
     return "\n".join(lines)
 
 
+def bank_stems(path) -> list[str] | None:
+    """Stems of the uploaded existing bank (:func:`bot.quiz.read_bank_stems`), None when there is none;
+    an unreadable bank is a gr.Error with its Chinese message."""
+    if not path:
+        return None
+    from bot.quiz import read_bank_stems
+
+    try:
+        return read_bank_stems(Path(path))
+    except ValueError as e:
+        raise gr.Error(str(e)) from None
+
+
 def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 出题: topic, counts, types, difficulty → preview cards → xlsx/docx/json downloads; below,
     the 组卷 form → docx paper, answer key and xlsx."""
@@ -261,14 +274,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
             raise gr.Error("请至少选择一种题型")
         seed_number = _checked(seed_of, seed_value)
         _admit(limiter, "generation", request)
-        stems = None
-        if existing_file:
-            from bot.quiz import read_bank_stems
-
-            try:
-                stems = read_bank_stems(Path(existing_file))
-            except ValueError as e:
-                raise gr.Error(str(e))
+        stems = bank_stems(existing_file)
         progress(0.2, desc="检索相关条文并生成候选题…")
         try:
             qs = generate_quiz(pipe, topic_text, n=int(count), types=list(type_list), difficulty=diff, existing=stems,
@@ -337,14 +343,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         except InputRejected as e:
             raise gr.Error(str(e)) from None
         _admit(limiter, "generation", request)
-        stems = None
-        if existing_file:
-            from bot.quiz import read_bank_stems
-
-            try:
-                stems = read_bank_stems(Path(existing_file))
-            except ValueError as e:
-                raise gr.Error(str(e)) from None
+        stems = bank_stems(existing_file)
         progress(0.2, desc="按蓝图出题…")
         try:
             paper = build_paper(pipe, bp, existing=stems)
@@ -364,5 +363,5 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
                api_name="paper", concurrency_limit=2, concurrency_id="generation")
 
 
-__all__ = ["CARDS_CSS", "MAX_PAPER_ITEMS", "PAPER_DEFAULTS", "QUIZ_HEADERS", "build_quiz_tab", "chapter_articles",
+__all__ = ["CARDS_CSS", "bank_stems", "MAX_PAPER_ITEMS", "PAPER_DEFAULTS", "QUIZ_HEADERS", "build_quiz_tab", "chapter_articles",
            "paper_blueprint", "paper_summary", "parse_cover", "seed_of", "quiz_cards", "quiz_rows"]
