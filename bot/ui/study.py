@@ -354,12 +354,12 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
         recent = recent_of(st, request)
         return begin_set(require_service().topic_set(topic_text, int(count), avoid=recent), request, recent)
 
-    def begin_daily(request: gr.Request = None):
+    def begin_daily(st=None, request: gr.Request = None):
         admit(limiter, "generation", request)
-        return begin_set(checked(require_service().daily_set, login_of(request)), request)
+        return begin_set(checked(require_service().daily_set, login_of(request)), request, recent_of(st, request))
 
-    def begin_redo(request: gr.Request = None):
-        return begin_set(checked(require_service().wrong_set, login_of(request)), request)
+    def begin_redo(st=None, request: gr.Request = None):
+        return begin_set(checked(require_service().wrong_set, login_of(request)), request, recent_of(st, request))
 
     def check(st, single, many, text, request: gr.Request = None):
         st = own(st, request)
@@ -409,8 +409,8 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
         return (*record_view(request), False)
 
     start.click(begin, [topic, n, state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    daily.click(begin_daily, None, outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    redo.click(begin_redo, None, outputs, api_visibility="private")
+    daily.click(begin_daily, [state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
+    redo.click(begin_redo, [state], outputs, api_visibility="private")
     submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
     nxt.click(advance, [state], outputs, api_visibility="private").then(
         record_view, None, record_outputs, api_visibility="private")
