@@ -239,21 +239,22 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 
     gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
     with gr.Row():
+        # min_width: on a phone (~390 px) the fields of a row stack instead of squeezing their labels
         topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3,
-                           elem_id="quiz-topic")
-        n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2)
+                           min_width=240, elem_id="quiz-topic")
+        n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2, min_width=240)
     with gr.Row():
         types = gr.CheckboxGroup(["单选", "多选", "判断", "填空"], value=["单选", "多选", "判断", "填空"], label="题型")
         difficulty = gr.Radio(["易", "中", "难"], value="中", label="难度")
         existing = gr.File(label="已有题库（可选，xlsx/json/txt，用于去重）", file_types=[".xlsx", ".json", ".txt"])
     with gr.Row():
         source = gr.Textbox(label="只从这部法规出题（可选）", placeholder="例如：中国共产党纪律处分条例", scale=3,
-                            elem_id="quiz-source")
+                            min_width=240, elem_id="quiz-source")
         articles = gr.Textbox(label="条文范围（可选，需填法规）", placeholder="例如：第八条-第十四条", scale=2,
-                              elem_id="quiz-articles")
+                              min_width=240, elem_id="quiz-articles")
         # a Textbox, not a Number: an empty Number shows and sends 0, which would fix the set
         seed = gr.Textbox(label="随机种子（可选，相同种子得到相同题目）", placeholder="留空则每次不同", scale=1,
-                          elem_id="quiz-seed")
+                          min_width=240, elem_id="quiz-seed")
     go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
     status = gr.Markdown(elem_id="quiz-status")
     preview = gr.HTML(label="题目预览", css_template=CARDS_CSS, elem_id="quiz-preview", js_on_load=None)
