@@ -111,7 +111,8 @@ class Lecture:
             for p in s.paragraphs:
                 lines += [p, ""]
         lines += ["## 讨论题", ""] + [f"{i}. {q}" for i, q in enumerate(self.discussion, 1)]
-        lines += ["", "## 参考依据", ""] + [f"[{r.n}] {r.label()}（{r.doc_type}，{r.source}）" for r in self.references]
+        # one list item per reference (lines in a row would run together in any Markdown viewer)
+        lines += ["", "## 参考依据", ""] + [f"- [{r.n}] {r.label()}（{r.doc_type}）" for r in self.references]
         if self.notes:
             lines += ["", "> " + "；".join(self.notes)]
         return "\n".join(lines).strip() + "\n"

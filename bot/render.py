@@ -109,12 +109,14 @@ def card_id(turn: int, n: int) -> str:
 
 def citation_cards(ans: Answer, turn: int, show_source: bool = False, open_first: bool = True) -> str:
     """The citations of one answer as collapsible HTML cards (``<details id="cite-T-N">``): the summary
-    holds ``[n] 《标题》第X条``, the version and its status (现行有效/已修订); the body the whole passage,
+    holds ``[n] 《标题》第X条``, the version ("版本未注明" when the document has none) and its status
+    (现行有效/已修订); the body the whole passage,
     escaped, with the sentences the answer quotes in ``<mark>`` (:func:`quoted_spans`), and the file
     name only when ``show_source`` (admins). Returns "" when the answer has no citations."""
     cards = []
     for i, c in enumerate(ans.citations):
-        version = f" · {escape_html(c.version)}" if c.version else ""
+        # every card says which edition it quotes; a document without one says so rather than nothing
+        version = f' · <span class="cite-version">{escape_html(c.version) if c.version else "版本未注明"}</span>'
         status = escape_html(c.status or "")
         badge = f' <span class="cite-status cite-status-{"current" if status == "现行有效" else "old"}">{status}</span>' \
             if status else ""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from conftest import launch_app
@@ -47,12 +50,16 @@ def test_api_quiz_generates_and_exports(app_url):
     from gradio_client import Client
     from openpyxl import load_workbook
 
-    status, table, xlsx, docx_path, json_path = Client(app_url, verbose=False).predict(
+    status, cards, xlsx, docx_path, json_path = Client(app_url, verbose=False).predict(
         "党的纪律", 8, ["单选", "多选", "判断", "填空"], "中", None, "", "", None, api_name="/quiz")
-    assert "已生成" in status and len(table["data"]) >= 6
-    assert [row[1] for row in table["data"]] == sorted((row[1] for row in table["data"]), key="单选多选判断填空".index)
+    items = json.loads(Path(json_path).read_text(encoding="utf-8"))["items"]
+    assert "已生成" in status and len(items) >= 6
+    assert [i["type"] for i in items] == sorted((i["type"] for i in items), key="单选多选判断填空".index)
+    # the preview holds one card per item with its answer and source
+    assert cards.count('class="quiz-card"') == len(items)
+    assert cards.count("答案：") == len(items) and cards.count("出处：《") == len(items)
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
-    assert rows[0][:2] == ("题型", "题干") and len(rows) == len(table["data"]) + 1
+    assert rows[0][:2] == ("题型", "题干") and len(rows) == len(items) + 1
 
 
 def test_twenty_simultaneous_questions(app_url):

@@ -210,3 +210,15 @@ def test_daily_set_mixes_due_reviews_and_new_items(study_db_url, pipeline):
     assert any(i.source_title not in practised for i in new), ([i.source_title for i in new], practised)
     with pytest.raises(InputRejected, match="登录"):
         svc.daily_set("", n=8)
+
+
+def test_a_second_topic_set_does_not_repeat_the_first(study_db_url, pipeline):
+    """Issue #21: the 练习 tab draws a fresh set each time — a set that avoids the previous set's
+    items has none of its stems while the topic has enough other items."""
+    from bot.quiz import norm
+
+    svc = StudyService(pipeline, StudyStore(study_db_url))
+    first = svc.topic_set("党员的权利和义务", 4)
+    second = svc.topic_set("党员的权利和义务", 4, avoid=[i.key for i in first.items])
+    assert len(first.items) == 4 and len(second.items) == 4
+    assert not {norm(i.stem) for i in first.items} & {norm(i.stem) for i in second.items}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,9 +115,29 @@ class StudyService:
         self.settings = pipeline.settings
 
     # --- sets ----------------------------------------------------------------------------
-    def topic_set(self, topic: str, n: int, seed: int | None = None) -> PracticeSet:
-        """``n`` items on ``topic`` (generated, checked against the source, stored by content)."""
-        return PracticeSet("练习", self._generate(topic, n, seed=seed))
+    def topic_set(self, topic: str, n: int, seed: int | None = None, avoid: Iterable[str] = ()) -> PracticeSet:
+        """``n`` items on ``topic`` (generated, checked against the source, stored by content), drawn
+        at random (``seed`` for a reproducible set).
+
+        ``avoid``: keys of items practised just before (the member's previous sets in this session):
+        no item with the same stem is drawn again while the topic has enough other items; only a set
+        that would otherwise be short is topped up with them.
+        """
+        from bot.quiz import norm
+
+        avoid_stems = [r.stem for r in self.store.items(avoid).values()]
+        items = self._generate(topic, n, seed=seed, existing=avoid_stems or None)
+        if len(items) < n and avoid_stems:
+            have = {norm(i.stem) for i in items}
+            for r in self._generate(topic, n, seed=seed):
+                if len(items) >= n:
+                    break
+                if norm(r.stem) not in have:
+                    items.append(r)
+                    have.add(norm(r.stem))
+        notes = [f"这个主题只组出 {len(items)} 题（要求 {n} 题）：相关条文中通过质量检查的题目不够。"] \
+            if 0 < len(items) < n else []
+        return PracticeSet("练习", items, notes=notes)
 
     def daily_set(self, member: str, n: int | None = None, today: date | None = None) -> PracticeSet:
         """The daily set: due review items (Leitner schedule, most overdue first) and new items from
@@ -182,11 +203,12 @@ class StudyService:
         return Feedback(correct, answer_text(item), item.explanation, item.label(), item.source_quote, recorded)
 
     # --- helpers -------------------------------------------------------------------------
-    def _generate(self, topic: str, n: int, seed: int | None = None, source: str | None = None) -> list[ItemRecord]:
+    def _generate(self, topic: str, n: int, seed: int | None = None, source: str | None = None,
+                  existing: list[str] | None = None) -> list[ItemRecord]:
         from bot.quiz import generate_quiz
 
         try:
-            qs = generate_quiz(self.pipeline, topic, n=int(n), seed=seed, source=source)
+            qs = generate_quiz(self.pipeline, topic, n=int(n), seed=seed, source=source, existing=existing)
         except ValueError as e:  # unknown regulation or type: the member's input, said in Chinese
             raise InputRejected(str(e)) from None
         items = [i for i in qs.items if source is None or i.source.title == source]

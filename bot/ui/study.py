@@ -26,6 +26,8 @@ from bot.ui.common import admit, checked, login_of, user_of
 
 _safe = inert_markdown
 WEAK_SLOTS = 3
+#: how many keys of a session's earlier sets a new topic set avoids repeating
+RECENT_KEYS = 200
 
 
 def open_service(pipe) -> tuple[StudyService | None, str]:
@@ -76,6 +78,31 @@ def book_markdown(entries: list[BookEntry]) -> str:
         out.append(f"- {_safe(it.stem)}  \n  答错 {e.state.wrong} 次 · 正确答案：{_safe(answer_text(it))}  \n"
                    f"  解析：{_safe(it.explanation)}  \n  <details><summary>原文</summary>"
                    f"{html.escape(it.source_quote).replace(chr(10), '<br>')}</details>")
+    return "\n".join(out)
+
+
+def response_text(item, response) -> str:
+    """A member's response as they chose it: ``B. 一年`` (单选), ``A. …；C. …`` (多选), the text
+    otherwise; "" when nothing was given."""
+    if item.type in ("单选", "多选"):
+        picked = [str(x).strip()[:1].upper() for x in (response if isinstance(response, list) else [response or ""])]
+        return "；".join(f"{k}. {item.options.get(k, '')}" for k in sorted(set(picked)) if k)
+    return str(response or "").strip()
+
+
+def wrong_review_markdown(items: list, responses: dict[str, str]) -> str:
+    """The review at the end of a set: every wrong answer with its stem, the member's answer
+    (``responses`` by item key, see :func:`response_text`), the right answer, 解析 and 出处."""
+    if not items:
+        return "#### 本组错题回顾\n\n全部答对，本组没有错题。"
+    out = [f"#### 本组错题回顾（{len(items)} 题）"]
+    for n, it in enumerate(items, 1):
+        where = _safe(it.label()) + (f"（{_safe(it.source_chapter)}）" if it.source_chapter else "")
+        out.append(f"\n**{n}. {_safe(it.stem)}**  \n"
+                   f"你的答案：{_safe(responses.get(it.key) or '（未作答）')}  \n"
+                   f"正确答案：**{_safe(answer_text(it))}**  \n"
+                   f"解析：{_safe(it.explanation)}  \n"
+                   f"出处：{where}")
     return "\n".join(out)
 
 
@@ -282,12 +309,8 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
         if i >= len(keys):
             score = st.get("score", 0)
             wrong = st.get("wrong", [])
-            review = ""
-            if wrong:
-                items = require_service().store.items(wrong)
-                review = "#### 本组错题回顾\n" + "\n".join(
-                    f"- {_safe(items[k].stem)}  \n  正确答案：{_safe(answer_text(items[k]))} · 出处：{_safe(items[k].label())}"
-                    for k in wrong if k in items)
+            items = require_service().store.items(wrong) if wrong else {}
+            review = wrong_review_markdown([items[k] for k in wrong if k in items], st.get("responses", {}))
             return (st, f"### 练习结束：得分 {score}/{len(keys)}（{score / max(1, len(keys)):.0%}）", review,
                     gr.update(visible=False, value=None), gr.update(visible=False, value=[]),
                     gr.update(visible=False, value=""), gr.update(visible=False), gr.update(visible=False), "")
@@ -308,27 +331,35 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
         except InputRejected as e:
             raise gr.Error(str(e)) from None
 
-    def begin_set(practice, request):
+    def recent_of(st, request) -> list[str]:
+        """Keys of the items this session's user practised in earlier sets (the latest RECENT_KEYS)."""
+        if not isinstance(st, dict) or st.get("owner") != user_of(request):
+            return []
+        return [str(k) for k in (st.get("recent") or [])][-RECENT_KEYS:]
+
+    def begin_set(practice, request, recent=()):
         if not practice.items:
             raise gr.Error("；".join(practice.notes) or "知识库中没有足够的法规条文来出这个主题的题目")
-        st = {"keys": [i.key for i in practice.items], "i": 0, "score": 0, "owner": user_of(request),
-              "mode": practice.mode, "wrong": []}
+        keys = [i.key for i in practice.items]
+        st = {"keys": keys, "i": 0, "score": 0, "owner": user_of(request), "mode": practice.mode, "wrong": [],
+              "responses": {}, "recent": ([k for k in recent if k not in keys] + keys)[-RECENT_KEYS:]}
         if practice.notes:
             gr.Info("；".join(practice.notes))
         return show(st)
 
-    def begin(topic_text, count, request: gr.Request = None):
+    def begin(topic_text, count, st=None, request: gr.Request = None):
         topic_text = checked(check_topic, topic_text, pipe.settings, "练习主题")
         count = checked(check_count, count, 1, min(60, pipe.settings.max_quiz_items), "题数")
         admit(limiter, "generation", request)
-        return begin_set(require_service().topic_set(topic_text, int(count)), request)
+        recent = recent_of(st, request)
+        return begin_set(require_service().topic_set(topic_text, int(count), avoid=recent), request, recent)
 
-    def begin_daily(request: gr.Request = None):
+    def begin_daily(st=None, request: gr.Request = None):
         admit(limiter, "generation", request)
-        return begin_set(checked(require_service().daily_set, login_of(request)), request)
+        return begin_set(checked(require_service().daily_set, login_of(request)), request, recent_of(st, request))
 
-    def begin_redo(request: gr.Request = None):
-        return begin_set(checked(require_service().wrong_set, login_of(request)), request)
+    def begin_redo(st=None, request: gr.Request = None):
+        return begin_set(checked(require_service().wrong_set, login_of(request)), request, recent_of(st, request))
 
     def check(st, single, many, text, request: gr.Request = None):
         st = own(st, request)
@@ -346,7 +377,8 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
             response = text
         fb = checked(require_service().answer, login_of(request), key, response, st.get("mode", "练习"))
         st = {**st, "score": st.get("score", 0) + int(fb.correct),
-              "wrong": st.get("wrong", []) + ([] if fb.correct else [key])}
+              "wrong": st.get("wrong", []) + ([] if fb.correct else [key]),
+              "responses": {**st.get("responses", {}), key: response_text(it, response)}}
         verdict = "✅ 回答正确" if fb.correct else f"❌ 回答错误，正确答案：{_safe(fb.answer)}"
         text = (f"{verdict}\n\n**解析：** {_safe(fb.explanation)}\n\n**出处：** {_safe(fb.source)}\n\n> {_safe(fb.quote)}")
         if not fb.recorded:
@@ -376,9 +408,9 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
         gr.Info(f"已删除你的 {n_deleted} 条作答记录")
         return (*record_view(request), False)
 
-    start.click(begin, [topic, n], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    daily.click(begin_daily, None, outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    redo.click(begin_redo, None, outputs, api_visibility="private")
+    start.click(begin, [topic, n, state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
+    daily.click(begin_daily, [state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
+    redo.click(begin_redo, [state], outputs, api_visibility="private")
     submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
     nxt.click(advance, [state], outputs, api_visibility="private").then(
         record_view, None, record_outputs, api_visibility="private")
@@ -438,5 +470,5 @@ def build_branch_tab(pipe, svc: StudyService | None, reason: str) -> None:
     go.click(run, [start, end], [summary, chart, table, xlsx], api_visibility="private")
 
 
-__all__ = ["book_markdown", "build_branch_tab", "build_practice_tab", "build_study_api",
+__all__ = ["book_markdown", "response_text", "wrong_review_markdown", "build_branch_tab", "build_practice_tab", "build_study_api",
            "open_service", "practice_state_of", "progress_frame", "progress_json", "short_title"]
