@@ -46,7 +46,7 @@ def banner_text(pipe, worker: IngestWorker, admin: bool) -> str:
     queued = f"另有 {s['queued']} 个任务排队。" if s["queued"] else ""
     if s["running"]:
         if s["stage"] != "向量化":
-            return f"⏳ **知识库正在后台索引**{source}：正在读取和切分文档…… {queued}"
+            return f"**知识库正在后台索引**{source}：正在读取和切分文档…… {queued}"
         done = (f"已完成 {s['docs_done']}/{s['docs_total']} 篇，{chars(s['chars_done'])}/{chars(s['chars_total'])}"
                 f"（向量化），预计还需{duration(s['eta_s'])}。")
         regs = s["regulations"]
@@ -56,7 +56,7 @@ def banner_text(pipe, worker: IngestWorker, admin: bool) -> str:
             first = f"法规优先：正在索引法规（{min(s['docs_done'], regs)}/{regs}）。"
         else:
             first = ""
-        return (f"⏳ **知识库正在后台索引**{source}：{done}{first}{queued}"
+        return (f"**知识库正在后台索引**{source}：{done}{first}{queued}"
                 "索引完成前，回答可能缺少尚未索引的文档。")
     if s["error"]:
         if admin:
