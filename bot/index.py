@@ -347,6 +347,7 @@ class KnowledgeIndex:
         self._mean: np.ndarray | None = None
         self._mean_revision: str | None = None
         self._mean_lock = threading.Lock()
+        self._tracker: IngestProgress | None = None  # the running ingest's counters (advanced per embedding batch)
         self.migrate_keys()
 
     def migrate_keys(self) -> int:
@@ -683,6 +684,7 @@ class KnowledgeIndex:
         kb_dir = self.settings.kb_dir
         tracker = tracker or IngestProgress()
         with self._write_lock:
+            self._tracker = tracker
             self.ensure_bm25()  # loaded now, so searches during this run have a keyword index
             manifest = self.manifest()
             files = list(iter_files(root))
@@ -793,6 +795,7 @@ class KnowledgeIndex:
             elif not self.bm25.load():
                 self._rebuild_bm25()
             tracker.searchable, tracker.stage = tracker.docs_done, "完成"
+            self._tracker = None
         report.chunks_by_type = self.stats()["chunks_by_type"]
         report.seconds = time.perf_counter() - t0
         return report
@@ -881,6 +884,8 @@ class KnowledgeIndex:
         vectors: list[list[float]] = []
         for i in range(0, len(texts), batch):
             vectors += self.embeddings.embed_documents(texts[i : i + batch])
+            if self._tracker is not None:  # progress inside a long document; set exactly when it is written
+                self._tracker.chars_done += sum(map(len, texts[i : i + batch]))
         return vectors
 
     def _reusable_vectors(self, path: str, doc_hash: str) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
