@@ -50,6 +50,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ProgressFn = Callable[[float, str], None]
 
+#: while regulations are written, the keyword index is rebuilt after each one unless less than this many
+#: times the last rebuild's duration has passed since it (so rebuilding takes at most about a tenth of that time)
+REGULATION_REFRESH_FACTOR = 10
+
 #: the mean embedding is estimated from this many pages of this many vectors (see KnowledgeIndex.embedding_mean)
 MEAN_SAMPLE_PAGES = 40
 MEAN_PAGE = 100
@@ -257,9 +261,9 @@ class IngestProgress:
     (:meth:`KnowledgeIndex.ingest` counts passages and, when enabled, their sentences).
 
     ``searchable`` is how many of the written documents keyword (BM25) search covers: the keyword
-    index is rebuilt after the last regulation (doc type 法规, written first), every
-    ``settings.bm25_refresh_s`` seconds and at the end. Vector search sees each document as soon as
-    it is written (``docs_done``).
+    index is rebuilt after the regulations (doc type 法规, written first; see :meth:`KnowledgeIndex.ingest`),
+    every ``settings.bm25_refresh_s`` seconds and at the end. Vector search sees each document as
+    soon as it is written (``docs_done``).
     """
 
     stage: str = "准备"  #: 准备 (reading and splitting files) → 向量化 → 完成
@@ -666,9 +670,10 @@ class KnowledgeIndex:
         a tqdm bar goes to stderr when ``show_progress``; ``tracker`` gets live counters.
 
         Regulations (doc type 法规) are embedded and written first; the keyword index is rebuilt
-        after the last of them (so the regulations are fully searchable while the other documents
-        are still being embedded), every ``settings.bm25_refresh_s`` seconds, and at the end. Each
-        document is visible to vector search as soon as it is written.
+        after each of them (unless the last rebuild was less than :data:`REGULATION_REFRESH_FACTOR`
+        times its own duration ago) and always after the last one, so the regulations are searchable
+        while the other documents are still being embedded; then every ``settings.bm25_refresh_s``
+        seconds, and at the end. Each document is visible to vector search as soon as it is written.
 
         Raises:
             FileNotFoundError: ``root`` does not exist.
@@ -732,7 +737,7 @@ class KnowledgeIndex:
             done_chars = 0
             tracker.docs_total, tracker.regulations, tracker.chars_total = len(prepared), regulations, total_chars
             tracker.stage, tracker.started = "向量化", time.monotonic()
-            refreshed, regulations_pending = time.monotonic(), regulations > 0
+            refreshed, rebuild_s, regulations_pending = time.monotonic(), 0.0, regulations > 0
             for n_doc, (f, entry, chunks) in enumerate(prepared):
                 try:
                     embedded = self._write_document(chunks)
@@ -752,13 +757,16 @@ class KnowledgeIndex:
                     report.added += 1
                 bar.update(chars)
                 tracker.docs_done, tracker.chars_done, tracker.current = n_doc + 1, done_chars, f.name
-                due = (regulations_pending and n_doc + 1 >= regulations) or \
-                    0 < self.settings.bm25_refresh_s <= time.monotonic() - refreshed
+                since = time.monotonic() - refreshed
+                due = (regulations_pending and n_doc + 1 >= regulations) or 0 < self.settings.bm25_refresh_s <= since \
+                    or (n_doc + 1 <= regulations and since >= REGULATION_REFRESH_FACTOR * rebuild_s)
                 regulations_pending = regulations_pending and n_doc + 1 < regulations
                 if due and n_doc + 1 < len(prepared):  # (the last document is followed by the final rebuild)
+                    began = time.monotonic()
                     self.refresh_versions()  # 现行有效/已修订 of the regulations written so far
                     self._rebuild_bm25(self._bump_revision())
                     self._bm25_checked_at = refreshed = time.monotonic()
+                    rebuild_s = refreshed - began
                     tracker.searchable = n_doc + 1
                 tracker.checkpoint()
                 if progress:
