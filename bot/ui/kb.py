@@ -20,10 +20,8 @@ from bot.ui.common import checked
 KB_HEADERS = ["标题", "类型", "版本", "状态", "片段数", "来源"]
 
 
-def duration(seconds: float | None) -> str:
-    """A rough Chinese duration: ``不到 1 分钟``, ``约 12 分钟``, ``约 1 小时 5 分钟``; ``正在估算`` for None."""
-    if seconds is None:
-        return "正在估算"
+def duration(seconds: float) -> str:
+    """A rough Chinese duration of ``seconds``: ``不到 1 分钟``, ``约 12 分钟``, ``约 1 小时 5 分钟``."""
     minutes = round(seconds / 60)
     if minutes < 1:
         return "不到 1 分钟"
@@ -47,8 +45,9 @@ def banner_text(pipe, worker: IngestWorker, admin: bool) -> str:
     if s["running"]:
         if s["stage"] != "向量化":
             return f"**知识库正在后台索引**{source}：正在读取和切分文档…… {queued}"
+        left = f"预计还需{duration(s['eta_s'])}" if s["eta_s"] is not None else "正在估算剩余时间"
         done = (f"已完成 {s['docs_done']}/{s['docs_total']} 篇，{chars(s['chars_done'])}/{chars(s['chars_total'])}"
-                f"（向量化），预计还需{duration(s['eta_s'])}。")
+                f"（向量化），{left}。")
         regs = s["regulations"]
         if regs and s["searchable"] >= regs:
             first = f"{regs} 篇法规已全部可检索，其余文档陆续加入。"
