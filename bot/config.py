@@ -210,7 +210,7 @@ class Settings(BaseSettings):
         2288.0, gt=0, description="embedding speed assumed for the time-left estimate until a run has measured its "
         "own (characters embedded per second; eval/README.md, full corpus first ingest on 2 cores: 2,288)")
     kb_job_wait_s: float = Field(
-        30.0, ge=0, description="how long a 知识库-tab action waits for its queued job before answering 已排队 (the "
+        60.0, ge=0, description="how long a 知识库-tab action waits for its queued job before answering 已排队 (the "
         "job list on the tab then shows its result)")
     ingest_throttle_s: float = Field(
         0.0, ge=0, description="tests only: pause after each document an ingest writes, so a test can watch the "

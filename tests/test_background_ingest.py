@@ -50,8 +50,9 @@ def wait_for(client, test, what: str, timeout: float = 600) -> dict:
 def test_serves_while_indexing_and_answers_from_the_regulations_first(corpus, tmp_path):
     """The 2022 党章 and three case files: the page is served while the start-up ingest runs; the
     党章 (a regulation) is written first and the question on it is answered, with the note that
-    indexing is still running, while the cases still wait; then the ingest finishes."""
-    from gradio_client import Client
+    indexing is still running, while the cases still wait; an upload meanwhile is queued behind the
+    ingest and indexed after it; then everything is done."""
+    from gradio_client import Client, handle_file
 
     kb = tmp_path / "kb"
     (kb / "regulations").mkdir(parents=True)
@@ -60,7 +61,9 @@ def test_serves_while_indexing_and_answers_from_the_regulations_first(corpus, tm
         shutil.copy(case, kb / "cases")
     shutil.copy(CORPUS / "regulations" / "中国共产党章程_2022.md", kb / "regulations")
     env = {"DANGJIAN_DATA_DIR": str(tmp_path / "data"), "DANGJIAN_KB_DIR": str(kb), "DANGJIAN_INGEST_ON_START": "1",
-           "DANGJIAN_INGEST_THROTTLE_S": "6"}
+           "DANGJIAN_INGEST_THROTTLE_S": "6", "DANGJIAN_KB_JOB_WAIT_S": "1"}
+    upload = tmp_path / "党费工作细则.md"
+    upload.write_text(RULE, encoding="utf-8")
     started = time.perf_counter()
     with launch_app(env) as url:
         served = time.perf_counter() - started
@@ -77,10 +80,14 @@ def test_serves_while_indexing_and_answers_from_the_regulations_first(corpus, tm
         assert "索引仍在进行" in answer and "/4 篇" in answer
         s = status(client)
         assert s["running"] and s["docs_done"] < s["docs_total"] == 4, s  # the cases were still being indexed
-        s = wait_for(client, lambda s: not s["running"], "后台索引完成", timeout=300)
+        message, _, _ = client.predict([handle_file(str(upload))], "法规", api_name="/kb_upload")
+        assert "已加入后台任务队列" in message, message  # the upload waits for the running ingest
+        assert status(client)["queued"] == 1
+        s = wait_for(client, lambda s: not s["running"], "后台索引和上传完成", timeout=300)
         assert s["error"] == "" and s["failed_files"] == [], s
         after = client.predict(QUESTION, api_name="/ask")
         assert "第七条" in after and "索引仍在进行" not in after
+        assert "《党费工作细则》第二条" in client.predict("党费多久公布一次收缴情况？", api_name="/ask")
     print(f"page served {served:.1f} s after start")
 
 
