@@ -171,11 +171,6 @@ class IngestWorker:
         with self._lock:
             return list(reversed(self._jobs))[: KEPT_JOBS + self._queue.qsize() + 1]
 
-    def busy(self) -> bool:
-        """Whether a job is running or queued."""
-        with self._lock:
-            return self._current is not None or any(j.state == "排队中" for j in self._jobs)
-
     def status(self) -> dict[str, Any]:
         """The indexing state, as the ``/ingest_status`` API returns it:
 
