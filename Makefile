@@ -27,16 +27,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-## make run [KB=../shared/corpus]: index the knowledge base (incremental) and launch the app
+## make run [KB=../shared/corpus]: launch the app at once; it indexes the knowledge base behind the page
+## (incremental, regulations first, progress on the page). An empty knowledge_base/ with ../shared/corpus
+## beside the checkout: the app indexes that corpus instead and says so (DANGJIAN_KB_FALLBACK_DIR= turns it off)
 run: setup
-	DANGJIAN_KB_DIR=$(KB) $(BIN)/dangjian ingest $(KB)
 	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py
 
 ingest: setup
 	DANGJIAN_KB_DIR=$(KB) $(BIN)/dangjian ingest $(KB)
 
+## make app: the app without indexing at start-up (serves the index as it is)
 app: setup
-	DANGJIAN_KB_DIR=$(KB) $(BIN)/python app.py
+	DANGJIAN_KB_DIR=$(KB) DANGJIAN_INGEST_ON_START=0 $(BIN)/python app.py
 
 ## make test: the test suite (needs ../shared beside the repo for the corpus tests)
 test: setup

@@ -2,7 +2,11 @@
 
 Run ``python app.py`` (binds ``DANGJIAN_HOST``:``DANGJIAN_PORT``, default 127.0.0.1:7860).
 API: ``gradio_client.Client(url).predict("党员有哪些权利？", api_name="/ask")`` returns the answer
-text followed by its 依据 (citations) as Markdown.
+text followed by its 依据 (citations) as Markdown (and, while the knowledge base is being indexed,
+a note saying so); ``/ingest_status`` returns the indexing state as JSON (:meth:`bot.kb_worker.IngestWorker.status`).
+
+The app serves at once; the knowledge base is indexed behind it by one background worker
+(:mod:`bot.kb_worker`), regulations first.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from bot.schema import Answer  # noqa: E402
 from bot.ui.common import admit as _admit, checked as _checked, user_of  # noqa: E402
 from bot.ui.lecture import build_lecture_tab  # noqa: E402
 from bot.ui.quiz import build_quiz_tab  # noqa: E402
+from bot.kb_worker import IngestWorker, fallback_kb_dir  # noqa: E402
+from bot.ui.kb import banner_text, build_kb_tab, status_for  # noqa: E402
 from bot.ui.study import build_branch_tab, build_practice_tab, build_study_api, open_service  # noqa: E402
 
 DOC_TYPES = ["全部", "法规", "案例", "讲稿", "资料"]
@@ -115,9 +121,11 @@ def chat_reply(ans: Answer, turn: int | None = None) -> str:
     return reply if turn is None else link_markers(reply, turn, {c.n for c in ans.citations})
 
 
-def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
-    """Assemble the Blocks app. ``pipeline`` defaults to the process-wide one."""
+def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = None) -> gr.Blocks:
+    """Assemble the Blocks app. ``pipeline`` defaults to the process-wide one; ``worker`` (the
+    background indexer that knowledge-base changes go through) to a new, idle one."""
     pipe = pipeline or get_pipeline()
+    worker = worker or IngestWorker(pipe)
     limiter = RateLimiter.from_settings(pipe.settings)
     study, study_reason = open_service(pipe)
 
@@ -128,13 +136,13 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
         """Answer a question from the knowledge base; returns the answer and its 依据 as Markdown."""
         question = _checked(check_question, question, pipe.settings)
         _admit(limiter, "ask", request)
-        return render_markdown(_checked(pipe.ask, question))
+        return worker.with_note(render_markdown(_checked(pipe.ask, question)))
 
     def chat_api(message: str, history: list[dict] | None = None, request: gr.Request = None) -> str:
         """Multi-turn: answer ``message`` given earlier turns [{"role", "content"}, …]; Markdown."""
         message = _checked(check_question, message, pipe.settings)
         _admit(limiter, "ask", request)
-        return render_markdown(_checked(pipe.ask, message, history=_plain_history(history)))
+        return worker.with_note(render_markdown(_checked(pipe.ask, message, history=_plain_history(history))))
 
     def chat_ui(message: str, history: list, doc_type: str, groups: list | None, request: gr.Request = None):
         from bot.kb import role_of
@@ -164,7 +172,7 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                 history[-1] = {"role": "assistant", "content": text}
                 yield history, "", gr.update(), groups
             else:
-                history[-1] = {"role": "assistant", "content": chat_reply(item, turn)}
+                history[-1] = {"role": "assistant", "content": worker.with_note(chat_reply(item, turn))}
                 admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
                 groups = groups + [{"turn": turn, "question": message, "html": sources_markdown(item, turn, admin)}]
                 yield history, "", sources_panel(groups), groups
@@ -174,6 +182,7 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
     with gr.Blocks(title="党建学习助手", delete_cache=(3600, 7200)) as demo:
         gr.Markdown("# 党建学习助手\n依据党章党规回答问题，每个回答都注明出处（《标题》第X条）。知识库中没有依据时会如实说明。")
         banner = gr.Markdown(elem_id="kb-banner")
+        timer = gr.Timer(pipe.settings.status_refresh_s)  # the banner and the 知识库 tab's job list
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="ask"):
                 with gr.Row():
@@ -203,7 +212,7 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             with gr.Tab("微党课"):
                 build_lecture_tab(pipe, limiter)
             with gr.Tab("知识库（管理员）") as kb_tab:
-                build_kb_tab(pipe)
+                build_kb_tab(pipe, worker, timer)
             with gr.Tab("支部学习情况（管理员）", id="branch") as branch_tab:
                 build_branch_tab(pipe, study, study_reason)
         build_study_api(pipe, study, study_reason, limiter)
@@ -214,21 +223,23 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
             admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
             return gr.update(visible=admin), gr.update(visible=admin)
 
-        def kb_banner(request: gr.Request):
-            """The empty state, said on every tab: no document is indexed, and how to add some."""
+        def is_admin(request: gr.Request | None) -> bool:
             from bot.kb import role_of
 
-            if pipe.index.count():  # any chunk indexed (a count, not the per-document stats)
-                return ""
-            if role_of(pipe.settings, getattr(request, "username", None)) == "admin":
-                how = (f"请在“知识库（管理员）”标签上传文档，或把文件放进 `{_safe(str(pipe.settings.kb_dir))}` 后运行 "
-                       f"`dangjian ingest {_safe(str(pipe.settings.kb_dir))}`，再刷新本页。")
-            else:
-                how = "请联系管理员添加党章党规等文档。"
-            return (f"⚠ **知识库是空的**：还没有索引任何文档，问答只能回答“知识库中未找到依据”，出题、练习和微党课也无从下手。{how}")
+            return role_of(pipe.settings, getattr(request, "username", None)) == "admin"
+
+        def kb_banner(request: gr.Request):
+            """Indexing progress, a failed job, or the empty state, said on every tab ("" = no banner)."""
+            return banner_text(pipe, worker, is_admin(request))
+
+        def ingest_status(request: gr.Request) -> dict:
+            """The indexing state as JSON: running, docs_done, docs_total, chars_done, chars_total, eta_s, …
+            (bot.kb_worker.IngestWorker.status)."""
+            return status_for(worker, is_admin(request))
 
         demo.load(show_admin_tabs, None, [kb_tab, branch_tab], api_visibility="private")
         demo.load(kb_banner, None, banner, api_visibility="private")
+        timer.tick(kb_banner, None, banner, api_visibility="private", concurrency_limit=None, show_progress="hidden")
         demo.load(record_view, None, record_outputs, api_visibility="private")
         for button in weak_buttons:  # "问一问：<question>" opens the 问答 tab and asks it
             button.click(lambda label: (gr.Tabs(selected="ask"), label.split("：", 1)[-1]), button, [tabs, box],
@@ -236,112 +247,10 @@ def build_app(pipeline: Pipeline | None = None) -> gr.Blocks:
                 chat_ui, chat_in, chat_out, api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(chat_api, api_name="chat")
+        gr.api(ingest_status, api_name="ingest_status")
     return demo
 
 
-KB_HEADERS = ["标题", "类型", "版本", "状态", "片段数", "来源"]
-
-
-def build_kb_tab(pipe: Pipeline) -> None:
-    """Tab 知识库 (admins): list, upload, delete, status, re-index, retrieval test. Every handler
-    checks the caller's role; every change is audited (bot.kb)."""
-    from bot import kb
-    from bot.schema import STATUSES
-
-    gr.Markdown("上传、删除文档，设置版本状态，重新索引，测试检索。改动即时生效，并记录在审计日志中。只有管理员可以修改知识库。")
-
-    def rows():
-        docs = kb.list_documents(pipe)
-        return [[d["title"], d["doc_type"], d["version"], d["status"], d["chunks"], d["source"]] for d in docs], \
-            gr.update(choices=[(f"{d['title']}（{d['source']}）", d["path"]) for d in docs])
-
-    def guard(request: gr.Request | None, action: str):
-        try:
-            kb.require_admin(pipe.settings, getattr(request, "username", None), action)
-        except kb.PermissionDenied as e:
-            raise gr.Error(str(e))
-        return getattr(request, "username", None)
-
-    table = gr.Dataframe(headers=KB_HEADERS, interactive=False, wrap=True, label="文档列表", elem_id="kb-table")
-    refresh = gr.Button("刷新列表")
-    with gr.Row():
-        files = gr.File(label="上传文档（可多选，可拖放；.txt .md .docx .pdf .html）", file_count="multiple",
-                        file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"], elem_id="kb-upload")
-        with gr.Column():
-            doc_type = gr.Dropdown(["法规", "案例", "讲稿", "资料"], value="法规", label="文档类型")
-            upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
-    status_md = gr.Markdown(elem_id="kb-status")
-    with gr.Row():
-        picked = gr.Dropdown([], label="选择文档", scale=3, allow_custom_value=True)
-        new_status = gr.Dropdown(list(STATUSES), value="现行有效", label="状态", scale=1)
-    with gr.Row():
-        set_btn = gr.Button("设置状态")
-        delete_btn = gr.Button("删除文档", variant="stop")
-        reindex_btn = gr.Button("全部重新索引")
-    with gr.Row():
-        query = gr.Textbox(label="检索测试", placeholder="输入问题，查看将被检索到的片段和分数", scale=4)
-        test_btn = gr.Button("检索", scale=1)
-    results = gr.Dataframe(headers=["排名", "分数", "标题", "条款", "类型", "状态", "片段"], interactive=False, wrap=True)
-
-    def do_upload(paths, dtype, progress=gr.Progress(), request: gr.Request = None):
-        user = guard(request, "上传文档")
-        if not paths:
-            raise gr.Error("请先选择文件")
-        too_big = [Path(p).name for p in paths if Path(p).stat().st_size > pipe.settings.max_upload_mb * 2**20]
-        if too_big:
-            raise gr.Error(f"文件过大（上限 {pipe.settings.max_upload_mb:g} MB）：{'、'.join(too_big)}")
-        progress(0.1, desc="保存并索引…")
-        try:
-            report = kb.upload(pipe, [Path(p) for p in paths], dtype, user)
-        except ValueError as e:
-            raise gr.Error(str(e))
-        finally:
-            for p in paths:  # the copy in Gradio's cache is not needed once the file is in the knowledge base
-                Path(p).unlink(missing_ok=True)
-        msg = f"已索引：新增 {report.added} 篇，更新 {report.updated} 篇，新片段 {report.chunks_added} 个。"
-        if report.failed:
-            msg += "\n\n" + "\n".join(
-                f"- ✗ {_safe(Path(f['file']).name)}：{_safe(f['reason'])}" + ("（已移出知识库，放入隔离区）" if f.get("quarantined") else "")
-                for f in report.failed)
-        return (msg, *rows())
-
-    def do_delete(path, request: gr.Request = None):
-        user = guard(request, "删除文档")
-        if not path:
-            raise gr.Error("请先选择文档")
-        try:
-            n = kb.delete(pipe, path, user)
-        except ValueError as e:
-            raise gr.Error(str(e)) from None
-        return (f"已删除 {n} 个片段。", *rows())
-
-    def do_status(path, status, request: gr.Request = None):
-        user = guard(request, "修改文档状态")
-        if not path:
-            raise gr.Error("请先选择文档")
-        try:
-            kb.set_status(pipe, path, status, user)
-        except ValueError as e:
-            raise gr.Error(str(e)) from None
-        return (f"已设为“{status}”。", *rows())
-
-    def do_reindex(progress=gr.Progress(), request: gr.Request = None):
-        user = guard(request, "重新索引")
-        report = kb.reindex(pipe, user)
-        return (report.summary().replace("\n", "  \n"), *rows())
-
-    def do_test(q):
-        hits = _checked(pipe.retrieve, q or "", k=10)
-        return [[i, round(r.score, 4), r.chunk.title, r.chunk.article or "", r.chunk.doc_type, r.chunk.status, r.chunk.text[:160]]
-                for i, r in enumerate(hits, 1)]
-
-    outs = [status_md, table, picked]
-    refresh.click(rows, None, [table, picked], api_name="kb_list")
-    upload_btn.click(do_upload, [files, doc_type], outs, api_name="kb_upload", concurrency_limit=1, concurrency_id="kb")
-    delete_btn.click(do_delete, [picked], outs, api_name="kb_delete", concurrency_limit=1, concurrency_id="kb")
-    set_btn.click(do_status, [picked, new_status], outs, api_name="kb_status", concurrency_limit=1, concurrency_id="kb")
-    reindex_btn.click(do_reindex, None, outs, api_name="kb_reindex", concurrency_limit=1, concurrency_id="kb")
-    test_btn.click(do_test, [query], results, api_name="kb_retrieve")
 
 
 def _is_loopback(host: str) -> bool:
@@ -356,17 +265,21 @@ def _is_loopback(host: str) -> bool:
 
 
 def main() -> None:
+    from bot.config import get_settings
     from bot.embed import EmbedderError
     from bot.index import KnowledgeIndexError
 
+    settings = get_settings()
+    source_note = ""
+    if settings.ingest_on_start and (fallback := fallback_kb_dir(settings.kb_dir, settings.kb_fallback_dir)):
+        source_note = f"{settings.kb_dir}/ 中没有文档，正在索引开发语料 {fallback}"
+        print(f"提示：知识库目录 {settings.kb_dir}/ 中没有文档，改为在后台索引开发语料 {fallback}"
+              f"（DANGJIAN_KB_FALLBACK_DIR 设为空可关闭）。", flush=True)
+        settings = settings.model_copy(update={"kb_dir": fallback})
     try:
-        pipe = get_pipeline()
+        pipe = get_pipeline(settings)
     except (EmbedderError, KnowledgeIndexError) as e:
         sys.exit(f"错误：{e}")
-    stats = pipe.stats()
-    if stats["chunks"] == 0:
-        print(f"提示：索引为空，请先运行 `dangjian ingest {pipe.settings.kb_dir}`。", file=sys.stderr)
-    settings = pipe.settings
     auth = None
     if settings.users:
         from bot.kb import check_password
@@ -375,14 +288,30 @@ def main() -> None:
     elif not _is_loopback(settings.host):
         sys.exit(f"错误：应用绑定 {settings.host}（非本机地址）时必须配置登录用户（DANGJIAN_USERS），"
                  "密码哈希可用 `dangjian hash-password` 生成。")
-    demo = build_app(pipe)
+    worker = IngestWorker(pipe, source_note=source_note)
+    demo = build_app(pipe, worker)
     threading.Thread(target=pipe.warm_up, name="warm-up", daemon=True).start()
     # chat answers in parallel (4 at a time); generation (quiz, lecture) and knowledge-base changes
     # have their own smaller limits (concurrency_id "generation" and "kb"), so they never block chat
     demo.queue(default_concurrency_limit=4, max_size=200)
     demo.launch(server_name=settings.host, server_port=settings.port, show_error=True, auth=auth,
                 auth_message="党建学习助手：请登录", max_file_size=f"{int(settings.max_upload_mb)}mb",
-                css=CARD_CSS, head=CARD_JS)
+                css=CARD_CSS, head=CARD_JS, prevent_thread_lock=True)
+    # the page is served now; the knowledge base is indexed behind it (regulations first)
+    if settings.ingest_on_start:
+        if Path(settings.kb_dir).is_dir():
+            print(f"后台索引知识库 {settings.kb_dir}（法规优先；页面已可使用，进度显示在页面顶部）。", flush=True)
+            job = worker.submit_ingest(settings.kb_dir, label=f"启动时索引 {settings.kb_dir}", show_progress=True)
+
+            def announce() -> None:
+                job.done.wait()
+                print("\n" + (job.result.summary() if job.state == "已完成" else f"后台索引失败：{job.error}"), flush=True)
+
+            threading.Thread(target=announce, name="announce", daemon=True).start()
+        else:
+            print(f"提示：知识库目录 {settings.kb_dir} 不存在，启动时不索引；可在“知识库（管理员）”标签上传文档。",
+                  file=sys.stderr)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

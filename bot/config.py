@@ -193,6 +193,29 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the Gradio app binds")
     port: int = Field(7860, description="port of the Gradio app")
 
+    # --- background indexing in the app (issue #21; bot.kb_worker) ------------------------------
+    ingest_on_start: bool = Field(
+        True, description="the app indexes kb_dir in its background worker as soon as it serves (incremental: "
+        "unchanged documents cost a hash each); off, the index is used as it is")
+    kb_fallback_dir: str = Field(
+        "../shared/corpus", description="folder the app indexes instead when kb_dir is the default knowledge_base/ "
+        "and holds no document (the development corpus beside a checkout); empty = never")
+    bm25_refresh_s: float = Field(
+        300.0, ge=0, description="during an ingest the keyword index is rebuilt after the regulations, at the end, and "
+        "whenever this many seconds have passed since the last rebuild (0 = only those two). A rebuild reads every "
+        "chunk back from Chroma: 0.3 s for 200 chunks here, so a few seconds at the corpus's 7,409; every 300 s "
+        "costs about 1 % of a 30-minute first index")
+    status_refresh_s: float = Field(3.0, gt=0, description="seconds between refreshes of the progress banner (gr.Timer)")
+    ingest_chars_per_s: float = Field(
+        2288.0, gt=0, description="embedding speed assumed for the time-left estimate until a run has measured its "
+        "own (characters embedded per second; eval/README.md, full corpus first ingest on 2 cores: 2,288)")
+    kb_job_wait_s: float = Field(
+        60.0, ge=0, description="how long a 知识库-tab action waits for its queued job before answering 已排队 (the "
+        "job list on the tab then shows its result)")
+    ingest_throttle_s: float = Field(
+        0.0, ge=0, description="tests only: pause after each document an ingest writes, so a test can watch the "
+        "app while indexing runs; 0 in use")
+
     # --- micro-lectures (issue #20; measured with python -m eval.lecture, eval/README.md "微党课") ----------
     lecture_dense_weight: float = Field(
         0.3, ge=0, description="weight of dense similarity added to an article's key-term coverage when ranking "

@@ -50,6 +50,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ProgressFn = Callable[[float, str], None]
 
+#: while regulations are written, the keyword index is rebuilt after each one unless less than this many
+#: times the last rebuild's duration has passed since it (so rebuilding takes at most about a tenth of that time)
+REGULATION_REFRESH_FACTOR = 10
+
 #: the mean embedding is estimated from this many pages of this many vectors (see KnowledgeIndex.embedding_mean)
 MEAN_SAMPLE_PAGES = 40
 MEAN_PAGE = 100
@@ -249,6 +253,34 @@ class IngestReport:
         return dict(self.__dict__)
 
 
+@dataclass
+class IngestProgress:
+    """Live counters of one ingest run, written by the ingesting thread and read by others (the app's
+    progress banner, :mod:`bot.kb_worker`). Counts are documents new or changed in this run (unchanged
+    ones are searchable already); characters are those the embedder processes
+    (:meth:`KnowledgeIndex.ingest` counts passages and, when enabled, their sentences).
+
+    ``searchable`` is how many of the written documents keyword (BM25) search covers: the keyword
+    index is rebuilt after the regulations (doc type 法规, written first; see :meth:`KnowledgeIndex.ingest`),
+    every ``settings.bm25_refresh_s`` seconds and at the end. Vector search sees each document as
+    soon as it is written (``docs_done``).
+    """
+
+    stage: str = "准备"  #: 准备 (reading and splitting files) → 向量化 → 完成
+    docs_total: int = 0
+    docs_done: int = 0
+    regulations: int = 0  #: documents of type 法规 among ``docs_total`` (written first)
+    chars_total: int = 0
+    chars_done: int = 0
+    searchable: int = 0
+    current: str = ""  #: file name of the document last written
+    started: float = 0.0  #: ``time.monotonic()`` when embedding began (0 before)
+
+    def checkpoint(self) -> None:
+        """Called after each document is written (and the keyword index refreshed when due). Does
+        nothing here; :mod:`bot.kb_worker` may pause in it (``settings.ingest_throttle_s``, tests only)."""
+
+
 # --------------------------------------------------------------------------------------
 # the index
 # --------------------------------------------------------------------------------------
@@ -319,6 +351,7 @@ class KnowledgeIndex:
         self._mean: np.ndarray | None = None
         self._mean_revision: str | None = None
         self._mean_lock = threading.Lock()
+        self._tracker: IngestProgress | None = None  # the running ingest's counters (advanced per embedding batch)
         self.migrate_keys()
 
     def migrate_keys(self) -> int:
@@ -431,11 +464,17 @@ class KnowledgeIndex:
     def ensure_bm25(self) -> BM25Store:
         """The BM25 index, current with the collection: loaded from disk, and rebuilt from Chroma
         when missing, corrupt, or built from another revision (another process or app replica
-        changed the knowledge base). The revision is re-read at most every 2 seconds."""
+        changed the knowledge base). The revision is re-read at most every 2 seconds. While an ingest
+        holds the write lock it never waits: it returns the in-memory index the ingest keeps current
+        (:class:`IngestProgress`), so questions are answered during a long ingest."""
         now = time.monotonic()
         if self.bm25.retriever is not None and now - self._bm25_checked_at < 2.0:
             return self.bm25
-        with self._write_lock:
+        if not self._write_lock.acquire(blocking=False):
+            # an ingest is writing (it may take many minutes): search with the keyword index it keeps
+            # in memory; it rebuilds that after the regulations, every bm25_refresh_s and at the end
+            return self.bm25
+        try:
             current = self.revision()
             if self.bm25.retriever is not None and self.bm25.revision == current:
                 self._bm25_checked_at = now
@@ -448,6 +487,8 @@ class KnowledgeIndex:
             if not ok:
                 self._rebuild_bm25(current)
             self._bm25_checked_at = now
+        finally:
+            self._write_lock.release()
         return self.bm25
 
     def invalidate(self) -> None:
@@ -618,14 +659,21 @@ class KnowledgeIndex:
         }
 
     # ---------------------------------------------------------------- writing
-    def ingest(self, root: Path, progress: ProgressFn | None = None, show_progress: bool = True) -> IngestReport:
+    def ingest(self, root: Path, progress: ProgressFn | None = None, show_progress: bool = True,
+               tracker: IngestProgress | None = None) -> IngestReport:
         """Index every supported file below ``root`` incrementally (by content hash).
 
         Unchanged documents are skipped, changed ones replaced, documents that were indexed from
         below ``root`` and are gone are removed; documents from other folders are untouched.
         A file that cannot be read is reported in ``report.failed`` (file and reason) and the
         rest go on. ``progress(fraction, message)`` is called as work proceeds (for the app);
-        a tqdm bar goes to stderr when ``show_progress``.
+        a tqdm bar goes to stderr when ``show_progress``; ``tracker`` gets live counters.
+
+        Regulations (doc type 法规) are embedded and written first; the keyword index is rebuilt
+        after each of them (unless the last rebuild was less than :data:`REGULATION_REFRESH_FACTOR`
+        times its own duration ago) and always after the last one, so the regulations are searchable
+        while the other documents are still being embedded; then every ``settings.bm25_refresh_s``
+        seconds, and at the end. Each document is visible to vector search as soon as it is written.
 
         Raises:
             FileNotFoundError: ``root`` does not exist.
@@ -639,7 +687,10 @@ class KnowledgeIndex:
         report = IngestReport(root=str(root))
         limits = LoadLimits.from_settings(self.settings)
         kb_dir = self.settings.kb_dir
+        tracker = tracker or IngestProgress()
         with self._write_lock:
+            self._tracker = tracker
+            self.ensure_bm25()  # loaded now, so searches during this run have a keyword index
             manifest = self.manifest()
             files = list(iter_files(root))
             seen: set[str] = set()
@@ -676,12 +727,17 @@ class KnowledgeIndex:
                     report.failed.append({"file": str(f), "reason": f"处理失败（{type(e).__name__}: {e}）"})
                     continue
                 prepared.append((f, entry, chunks))
+            prepared.sort(key=lambda x: x[2][0].doc_type != "法规")  # regulations first (stable otherwise)
+            regulations = sum(chunks[0].doc_type == "法规" for _, _, chunks in prepared)
             if any(os.path.isabs(chunks[0].path) for _, _, chunks in prepared):
                 self._set_metadata(keys_root="")  # absolute keys again: a later open with kb_dir above them re-keys
             backfill = self._missing_sentences(manifest, {chunks[0].path for _, _, chunks in prepared})
             total_chars = sum(self._embed_chars(cs) for _, _, cs in prepared) + sum(map(self._sentence_chars, backfill))
             bar = tqdm(total=total_chars, unit="字", unit_scale=True, desc="向量化", disable=not show_progress or not (prepared or backfill), file=None)
             done_chars = 0
+            tracker.docs_total, tracker.regulations, tracker.chars_total = len(prepared), regulations, total_chars
+            tracker.stage, tracker.started = "向量化", time.monotonic()
+            refreshed, rebuild_s, regulations_pending = time.monotonic(), 0.0, regulations > 0
             for n_doc, (f, entry, chunks) in enumerate(prepared):
                 try:
                     embedded = self._write_document(chunks)
@@ -700,6 +756,19 @@ class KnowledgeIndex:
                 else:
                     report.added += 1
                 bar.update(chars)
+                tracker.docs_done, tracker.chars_done, tracker.current = n_doc + 1, done_chars, f.name
+                since = time.monotonic() - refreshed
+                due = (regulations_pending and n_doc + 1 >= regulations) or 0 < self.settings.bm25_refresh_s <= since \
+                    or (n_doc + 1 <= regulations and since >= REGULATION_REFRESH_FACTOR * rebuild_s)
+                regulations_pending = regulations_pending and n_doc + 1 < regulations
+                if due and n_doc + 1 < len(prepared):  # (the last document is followed by the final rebuild)
+                    began = time.monotonic()
+                    self.refresh_versions()  # 现行有效/已修订 of the regulations written so far
+                    self._rebuild_bm25(self._bump_revision())
+                    self._bm25_checked_at = refreshed = time.monotonic()
+                    rebuild_s = refreshed - began
+                    tracker.searchable = n_doc + 1
+                tracker.checkpoint()
                 if progress:
                     progress(done_chars / max(total_chars, 1), f"已索引 {n_doc + 1}/{len(prepared)}：{f.name}")
             for chunks in backfill:  # older index: sentence embeddings of unchanged documents
@@ -712,6 +781,7 @@ class KnowledgeIndex:
                     continue
                 chars = self._sentence_chars(chunks)
                 report.chars_embedded += chars
+                tracker.chars_done += chars
                 report.sentences_backfilled += 1
                 done_chars += chars
                 bar.update(chars)
@@ -732,6 +802,8 @@ class KnowledgeIndex:
                 self._bm25_checked_at = time.monotonic()
             elif not self.bm25.load():
                 self._rebuild_bm25()
+            tracker.searchable, tracker.stage = tracker.docs_done, "完成"
+            self._tracker = None
         report.chunks_by_type = self.stats()["chunks_by_type"]
         report.seconds = time.perf_counter() - t0
         return report
@@ -820,6 +892,8 @@ class KnowledgeIndex:
         vectors: list[list[float]] = []
         for i in range(0, len(texts), batch):
             vectors += self.embeddings.embed_documents(texts[i : i + batch])
+            if self._tracker is not None:  # progress inside a long document; set exactly when it is written
+                self._tracker.chars_done += sum(map(len, texts[i : i + batch]))
         return vectors
 
     def _reusable_vectors(self, path: str, doc_hash: str) -> tuple[dict[str, list[float]], dict[str, list[float]]]:

@@ -21,6 +21,14 @@ from bot.schema import STATUSES
 TYPE_FOLDERS = {"法规": "regulations", "案例": "cases", "讲稿": "lectures", "资料": "materials"}
 
 
+def empty_message(what: str) -> str:
+    """The Chinese message of a request that needs documents when none is indexed: ``what`` could not
+    be done (e.g. "出题"), and how an admin adds documents."""
+    return (f"知识库为空：还没有索引任何文档，无法{what}。请管理员在“知识库（管理员）”标签上传党章党规等文档，"
+            "或把文件放进知识库目录后运行 `dangjian ingest <目录>`（应用启动时也会在后台索引该目录）；"
+            "若索引正在进行，请稍候再试。")
+
+
 class PermissionDenied(PermissionError):
     """The user's role does not allow the action (Chinese message)."""
 
@@ -105,7 +113,21 @@ def list_documents(pipe) -> list[dict]:
 
 
 def upload(pipe, files: list[Path], doc_type: str, user: str | None, max_files: int = 50):
-    """Copy uploaded files into the knowledge base folder of ``doc_type`` and index them.
+    """Copy uploaded files into the knowledge base folder of ``doc_type`` and index them
+    (:func:`save_uploads`, then :func:`index_uploads`).
+
+    Raises:
+        PermissionDenied, ValueError (no files, unknown type, unsupported file type or name).
+    """
+    target, written = save_uploads(pipe, files, doc_type, user, max_files)
+    return index_uploads(pipe, target, written, user)
+
+
+def save_uploads(pipe, files: list[Path], doc_type: str, user: str | None,
+                 max_files: int = 50) -> tuple[Path, list[Path]]:
+    """Copy uploaded files into the knowledge base folder of ``doc_type`` (every name is checked
+    before anything is written); returns (that folder, the files written). The app indexes them
+    in its background worker (:func:`index_uploads`).
 
     Raises:
         PermissionDenied, ValueError (no files, unknown type, unsupported file type or name).
@@ -128,7 +150,13 @@ def upload(pipe, files: list[Path], doc_type: str, user: str | None, max_files: 
         dest = target / name
         shutil.copyfile(f, dest)
         written.append(dest)
-    report = pipe.ingest(target, show_progress=False)
+    return target, written
+
+
+def index_uploads(pipe, target: Path, written: list[Path], user: str | None, tracker=None):
+    """Index the folder ``target`` that :func:`save_uploads` wrote ``written`` into, and audit it;
+    ``tracker``: an :class:`bot.index.IngestProgress` for live counters. Returns the IngestReport."""
+    report = pipe.ingest(target, show_progress=False, tracker=tracker)
     audit(pipe.settings, user, "上传", ", ".join(p.name for p in written),
           f"新增 {report.added}，更新 {report.updated}，失败 {len(report.failed)}")
     return report
@@ -157,8 +185,9 @@ def delete(pipe, path: str, user: str | None) -> int:
     return n
 
 
-def reindex(pipe, user: str | None, path: Path | None = None):
-    """Ingest the knowledge base again (or ``path``, which must lie inside it).
+def reindex(pipe, user: str | None, path: Path | None = None, tracker=None):
+    """Ingest the knowledge base again (or ``path``, which must lie inside it); ``tracker``: an
+    :class:`bot.index.IngestProgress` for live counters.
 
     Raises:
         PermissionDenied, ValueError (``path`` outside the knowledge base).
@@ -167,7 +196,7 @@ def reindex(pipe, user: str | None, path: Path | None = None):
     if path is not None and not (inside(path, pipe.settings.kb_dir)
                                  or os.path.realpath(path) == os.path.realpath(pipe.settings.kb_dir)):
         raise ValueError(f"只能重新索引知识库目录中的内容：{str(path)[:200]!r}")
-    report = pipe.ingest(path or pipe.settings.kb_dir, show_progress=False)
+    report = pipe.ingest(path or pipe.settings.kb_dir, show_progress=False, tracker=tracker)
     audit(pipe.settings, user, "重新索引", str(path or pipe.settings.kb_dir),
           f"新增 {report.added}，更新 {report.updated}，删除 {report.removed}，失败 {len(report.failed)}")
     return report
@@ -199,6 +228,6 @@ def set_status(pipe, path: str, status: str, user: str | None) -> None:
     audit(pipe.settings, user, "修改状态", path, status)
 
 
-__all__ = ["PermissionDenied", "audit", "check_password", "delete", "file_in_kb", "hash_password", "indexed_document",
-           "list_documents",
-           "reindex", "require_admin", "role_of", "safe_name", "set_status", "upload"]
+__all__ = ["PermissionDenied", "audit", "check_password", "delete", "empty_message", "file_in_kb", "hash_password",
+           "index_uploads", "indexed_document", "list_documents", "reindex", "require_admin", "role_of", "safe_name",
+           "save_uploads", "set_status", "upload"]

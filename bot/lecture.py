@@ -495,7 +495,9 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
     if minutes <= 0 or rate <= 0:
         raise ValueError("时长和语速必须大于 0")
     if pipeline.index.count() == 0:
-        raise ValueError("知识库为空：请先用 dangjian ingest 导入党内法规和案例，再起草微党课")
+        from bot.kb import empty_message
+
+        raise ValueError(empty_message("起草微党课"))
     fallback_note = None
     if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
         from bot.generate import LLMError, describe_error

@@ -16,7 +16,7 @@ from bot.answer import ExtractiveAnswerer
 from bot.config import Settings, get_settings
 from bot.generate import GenerativeAnswerer, Turn, heuristic_condense
 from bot.guard import check_question
-from bot.index import IngestReport, KnowledgeIndex, ProgressFn
+from bot.index import IngestProgress, IngestReport, KnowledgeIndex, ProgressFn
 from bot.retrieve import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
 
@@ -42,9 +42,11 @@ class Pipeline:
             validate_all()  # a broken template is a start-up error, not a mid-chat one
             self.generator = GenerativeAnswerer(self.retriever, self.answerer, self.settings)
 
-    def ingest(self, path: Path | None = None, progress: ProgressFn | None = None, show_progress: bool = True) -> IngestReport:
+    def ingest(self, path: Path | None = None, progress: ProgressFn | None = None, show_progress: bool = True,
+               tracker: IngestProgress | None = None) -> IngestReport:
         """Index ``path`` (default: the knowledge base folder) incrementally; see :meth:`KnowledgeIndex.ingest`."""
-        report = self.index.ingest(Path(path or self.settings.kb_dir), progress=progress, show_progress=show_progress)
+        report = self.index.ingest(Path(path or self.settings.kb_dir), progress=progress, show_progress=show_progress,
+                                   tracker=tracker)
         self.retriever.invalidate()
         self._headings.clear()
         return report

@@ -779,10 +779,15 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
     article. When fewer than ``n`` pass, ``QuizSet.shortfall`` says how many and why.
 
     Raises:
-        ValueError: unknown type name, empty topic without a scope, unknown regulation or bad range.
+        ValueError: unknown type name, empty topic without a scope, unknown regulation or bad range,
+            empty knowledge base.
     """
     if not topic.strip() and not source:
         raise ValueError("请给出出题主题")
+    if pipeline.index.count() == 0:
+        from bot.kb import empty_message
+
+        raise ValueError(empty_message("出题"))
     if articles and not source:
         raise ValueError("指定条文范围时请同时给出法规名称（--source）")
     types = types or list(TYPES)

@@ -137,13 +137,16 @@ def free_port() -> int:
 @contextlib.contextmanager
 def launch_app(env: dict, timeout: float = 120, with_process: bool = False):
     """Start ``python app.py`` on a free loopback port with ``env``; yield its URL (with
-    ``with_process``: the URL and the ``subprocess.Popen``); stop it."""
+    ``with_process``: the URL and the ``subprocess.Popen``); stop it. The app does not index its
+    knowledge base at start-up (nor fall back to ../shared/corpus) unless ``env`` sets
+    ``DANGJIAN_INGEST_ON_START=1``: most tests serve an index built by a fixture."""
     import socket
     import subprocess
     import time
 
     port = free_port()
-    full = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "DANGJIAN_PORT": str(port), **env}
+    full = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "DANGJIAN_PORT": str(port),
+            "DANGJIAN_INGEST_ON_START": "0", "DANGJIAN_KB_FALLBACK_DIR": "", **env}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=full,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + timeout
