@@ -73,6 +73,19 @@ class Settings(BaseSettings):
         "Tuned on the dev and quiz-bank sets (eval/README.md). 0 = off: ingest then embeds no sentences "
         "(about 40% faster)",
     )
+    chunk_vectors: str = Field(
+        "pooled",
+        pattern="^(pooled|embedded)$",
+        description="how a passage gets its vector when sentence embeddings are on. 'pooled': the length-weighted "
+        "mean of its sentences' vectors plus its heading path's vector weighted by the heading's length × "
+        "pooled_heading_weight, L2-normalised — the passage text is then embedded once (as sentences), about half "
+        "the embedding work of 'embedded', which embeds the passage again whole (eval/README.md, issue 21). "
+        "Mean pooling of the parts follows the model's own mean pooling over tokens (E5, Wang et al. 2022)",
+    )
+    pooled_heading_weight: float = Field(
+        1.0, ge=0, description="weight of the heading path's vector per character in a pooled passage vector "
+        "(see chunk_vectors; measured in eval/README.md)"
+    )
     centering: bool = Field(
         True,
         description="rank dense candidates (passages and sentences) by the cosine similarity of query and passage "
