@@ -4,8 +4,8 @@ Prints (nothing is asserted):
 
 1. ingest throughput (documents/s, characters/s, characters embedded) — on a fresh temporary index: the
    regulations plus ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest``; once
-   per ``--vectors`` mode (passage vectors pooled from sentence vectors, the default, ~15 min for the whole
-   corpus; and embedded whole, as before, ~30 min); ``--ingest-only`` stops after this;
+   per ``--vectors`` mode (passage vectors pooled from sentence vectors: half the characters embedded; and
+   passages embedded whole, the default, ~30 min for the whole corpus); ``--ingest-only`` stops after this;
 2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
 3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
    index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--ingest-only", action="store_true", help="只测索引吞吐（第 1 项），不测检索延迟")
     ap.add_argument("--vectors", default="pooled,embedded",
-                    help="片段向量的方式，逗号分隔，逐一在全新索引上测吞吐：pooled（由句向量汇聚，默认）、embedded（整段再向量化，旧方式）")
+                    help="片段向量的方式，逗号分隔，逐一在全新索引上测吞吐：pooled（由句向量汇聚，向量化字数减半）、embedded（整段再向量化，默认）")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
