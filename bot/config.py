@@ -73,6 +73,21 @@ class Settings(BaseSettings):
         "Tuned on the dev and quiz-bank sets (eval/README.md). 0 = off: ingest then embeds no sentences "
         "(about 40% faster)",
     )
+    chunk_vectors: str = Field(
+        "embedded",
+        pattern="^(pooled|embedded)$",
+        description="how a passage gets its vector when sentence embeddings are on. 'embedded' (default): the passage "
+        "is embedded whole, besides its sentences. 'pooled': the length-weighted mean of its sentences' vectors plus "
+        "its heading path's vector weighted by the heading's length × pooled_heading_weight, L2-normalised — the text "
+        "is embedded once (1.97 M instead of 4.00 M characters for the development corpus), but retrieval loses: on "
+        "the ten regulations, dev R@5 0.927 → 0.881, MRR@10 0.800 → 0.774, blind MRR@10 0.841 → 0.778 (eval/README.md, issue 21), so it "
+        "is not the default. The grounding threshold min_dense was tuned on embedded passages",
+    )
+    pooled_heading_weight: float = Field(
+        0.0, ge=0, description="weight of the heading path's vector per character in a pooled passage vector "
+        "(see chunk_vectors). 0: dense-only ranking of the ten regulations' dev+blind questions R@5 0.835 at 0, 0.807 at 1, "
+        "0.689 at 4 (eval/README.md)"
+    )
     centering: bool = Field(
         True,
         description="rank dense candidates (passages and sentences) by the cosine similarity of query and passage "

@@ -172,3 +172,25 @@ class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
 
     def is_legacy(self) -> bool:
         return False
+
+
+def pool_vectors(parts: list[tuple[float, list[float] | np.ndarray]]) -> list[float]:
+    """Weighted mean of unit vectors, L2-normalised: the vector of a passage from the vectors of
+    its parts (its sentences and its heading path), as the E5 models themselves mean-pool token
+    vectors into a text vector (Wang et al., 2022).
+
+    Args:
+        parts: (weight, vector) pairs; weights ≥ 0 (here: characters of the part), vectors of one
+            dimension d.
+    Returns:
+        A list of d floats with norm 1.
+    Raises:
+        ValueError: no part, or the weighted sum is the zero vector.
+    """
+    if not parts:
+        raise ValueError("pool_vectors: no vectors to pool")
+    acc = np.sum([w * np.asarray(v, dtype=np.float32) for w, v in parts], axis=0)
+    norm = float(np.linalg.norm(acc))
+    if norm == 0.0:
+        raise ValueError("pool_vectors: the weighted vectors sum to zero")
+    return (acc / norm).tolist()

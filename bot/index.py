@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
-from bot.embed import ChromaEmbeddingAdapter, get_embeddings
+from bot.embed import ChromaEmbeddingAdapter, get_embeddings, pool_vectors
 from bot.load import LoadError, LoadLimits, content_hash, document_key, inside, iter_files, key_path, load_document
 from bot.schema import Chunk
 from bot.split import document_hash, split_document, split_sentences
@@ -882,8 +882,16 @@ class KnowledgeIndex:
         """Characters of the sentences of ``chunks`` (what their sentence embeddings cover)."""
         return sum(len(s) for c in chunks for s in split_sentences(c.text))
 
+    @property
+    def _pooled(self) -> bool:
+        """Whether passage vectors are pooled from sentence vectors (``settings.chunk_vectors``)."""
+        return self._with_sentences and self.settings.chunk_vectors == "pooled"
+
     def _embed_chars(self, chunks: list[Chunk]) -> int:
-        """Characters embedded when writing ``chunks`` (passages, plus sentences when enabled)."""
+        """Characters embedded when writing ``chunks``: passages, plus sentences when enabled; with
+        pooled passage vectors, the sentences plus each distinct heading path once."""
+        if self._pooled:
+            return self._sentence_chars(chunks) + sum(len(label) for label in {c.path_label for c in chunks})
         n = sum(len(c.embed_text) for c in chunks)
         return n + self._sentence_chars(chunks) if self._with_sentences else n
 
@@ -930,9 +938,12 @@ class KnowledgeIndex:
         fresh = dict(zip(todo, self._embed(todo))) if todo else {}
         return [known.get(t) or fresh[t] for t in texts], sum(map(len, todo))
 
-    def _write_sentences(self, chunks: list[Chunk], known: dict[str, list[float]] | None = None) -> int:
+    def _write_sentences(
+        self, chunks: list[Chunk], known: dict[str, list[float]] | None = None
+    ) -> tuple[int, dict[str, list[tuple[str, list[float]]]]]:
         """Embed and add the sentences of one document version's chunks (replacing a partial
-        write); vectors in ``known`` (sentence → vector) are reused. Returns characters embedded."""
+        write); vectors in ``known`` (sentence → vector) are reused. Returns (characters embedded,
+        {chunk id: [(sentence, vector), …]})."""
         c0 = chunks[0]
         self.sentences.delete(where={"$and": [{"path": c0.path}, {"doc_hash": c0.doc_hash}]})
         ids, texts, metas = [], [], []
@@ -943,12 +954,40 @@ class KnowledgeIndex:
                 metas.append({"chunk_id": c.id, "path": c.path, "doc_hash": c.doc_hash, "doc_type": c.doc_type})
         step = 1000  # below Chroma's maximum batch size
         embedded = 0
+        by_chunk: dict[str, list[tuple[str, list[float]]]] = defaultdict(list)
         for i in range(0, len(ids), step):
             vectors, n = self._embed_reusing(texts[i : i + step], known or {})
             embedded += n
             self.sentences.add(ids=ids[i : i + step], documents=texts[i : i + step], metadatas=metas[i : i + step],
                                embeddings=vectors)
-        return embedded
+            for meta, text, vector in zip(metas[i : i + step], texts[i : i + step], vectors):
+                by_chunk[meta["chunk_id"]].append((text, vector))
+        return embedded, by_chunk
+
+    def _pooled_vectors(
+        self, chunks: list[Chunk], sentences: dict[str, list[tuple[str, list[float]]]], known: dict[str, list[float]]
+    ) -> tuple[list[list[float]], int]:
+        """Passage vectors pooled from their sentences' vectors and their heading path's vector
+        (:func:`bot.embed.pool_vectors`, weights = characters; the heading's × ``pooled_heading_weight``).
+        A passage whose ``embed_text`` has a vector in ``known`` keeps it; one without sentences
+        (all shorter than the sentence minimum) is embedded whole. Returns (vectors, characters embedded)."""
+        weight = self.settings.pooled_heading_weight
+        todo = [c for c in chunks if c.embed_text not in known]
+        labels = list(dict.fromkeys(c.path_label for c in todo if c.path_label)) if weight > 0 else []
+        whole = list(dict.fromkeys(c.embed_text for c in todo if not sentences.get(c.id)))
+        fresh = dict(zip(labels + whole, self._embed(labels + whole))) if labels or whole else {}
+        out = []
+        for c in chunks:
+            if c.embed_text in known:
+                out.append(known[c.embed_text])
+            elif not sentences.get(c.id):
+                out.append(fresh[c.embed_text])
+            else:
+                parts = [(float(len(t)), v) for t, v in sentences[c.id]]
+                if weight > 0 and c.path_label:
+                    parts.append((weight * len(c.path_label), fresh[c.path_label]))
+                out.append(pool_vectors(parts))
+        return out, sum(map(len, labels)) + sum(map(len, whole))
 
     def _write_document(self, chunks: list[Chunk]) -> int:
         """Embed and add one document's chunks (replacing a partial write of the same version).
@@ -961,8 +1000,11 @@ class KnowledgeIndex:
         if existing:
             self.collection.delete(ids=existing)
         known_chunks, known_sentences = self._reusable_vectors(c0.path, c0.doc_hash)
-        embedded = self._write_sentences(chunks, known_sentences) if self._with_sentences else 0
-        vectors, n = self._embed_reusing([c.embed_text for c in chunks], known_chunks)
+        embedded, by_chunk = self._write_sentences(chunks, known_sentences) if self._with_sentences else (0, {})
+        if self._pooled:
+            vectors, n = self._pooled_vectors(chunks, by_chunk, known_chunks)
+        else:
+            vectors, n = self._embed_reusing([c.embed_text for c in chunks], known_chunks)
         self.collection.add(
             ids=ids,
             documents=[c.text for c in chunks],

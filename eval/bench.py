@@ -2,8 +2,10 @@
 
 Prints (nothing is asserted):
 
-1. ingest throughput (documents/s, characters/s) — on a fresh temporary index: the regulations plus
-   ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest`` (~30 min);
+1. ingest throughput (documents/s, characters/s, characters embedded) — on a fresh temporary index: the
+   regulations plus ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest``; once
+   per ``--vectors`` mode (passage vectors pooled from sentence vectors: half the characters embedded; and
+   passages embedded whole, the default, ~30 min for the whole corpus); ``--ingest-only`` stops after this;
 2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
 3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
    index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
@@ -49,7 +51,9 @@ def line(name: str, ms: list[float]) -> str:
     return f"  {name:<34} p50 {pct(ms, 50):7.1f} ms   p95 {pct(ms, 95):7.1f} ms   mean {statistics.mean(ms):7.1f} ms  (n={len(ms)})"
 
 
-def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
+def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled") -> None:
+    """Fresh-index ingest of the corpus (or a subset), with passage vectors pooled from the sentence
+    vectors or embedded whole (``Settings.chunk_vectors``); prints time and characters embedded."""
     from bot.config import Settings
     from bot.pipeline import Pipeline
 
@@ -66,13 +70,14 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int) -> None:
                 shutil.copy(f, src / "regulations")
             for f in sorted((corpus / "cases").rglob("*.md"))[:n_docs]:
                 shutil.copy(f, src / "cases")
-        pipe = Pipeline(Settings(data_dir=tmp / "data"))
+        pipe = Pipeline(Settings(data_dir=tmp / "data", chunk_vectors=vectors))
         t = time.perf_counter()
         r = pipe.ingest(src, show_progress=True)
         sec = time.perf_counter() - t
         docs = r.added + r.updated
         source_chars = sum(len(c.text) for c in pipe.index.get(pipe.index._all([])["ids"]).values())
-        print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：2 部法规 + {n_docs} 篇案例'}，全新索引）")
+        print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：全部法规 + {n_docs} 篇案例'}，全新索引，"
+              f"片段向量：{'由句向量汇聚' if vectors == 'pooled' else '整段再向量化'}）")
         print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个（正文 {source_chars} 字），句向量 {pipe.stats()['sentences']} 条，"
               f"共向量化 {r.chars_embedded} 字（片段含标题路径 + 句子），用时 {sec:.1f} s")
         print(f"  {docs / sec:.2f} 篇/s，正文 {source_chars / sec:.0f} 字/s，向量化 {r.chars_embedded / sec:.0f} 字/s")
@@ -154,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingest-docs", type=int, default=40, help="吞吐测试使用的案例篇数（非 --full-ingest 时）")
     ap.add_argument("--synthetic", type=int, default=100_000, help="追加的合成片段数（0 跳过）")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--ingest-only", action="store_true", help="只测索引吞吐（第 1 项），不测检索延迟")
+    ap.add_argument("--vectors", default="pooled,embedded",
+                    help="片段向量的方式，逗号分隔，逐一在全新索引上测吞吐：pooled（由句向量汇聚，向量化字数减半）、embedded（整段再向量化，默认）")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
         return 2
     if not args.skip_ingest:
-        bench_ingest(args.corpus, args.full_ingest, args.ingest_docs)
+        for vectors in [v.strip() for v in args.vectors.split(",") if v.strip()]:
+            bench_ingest(args.corpus, args.full_ingest, args.ingest_docs, vectors)
+        if args.ingest_only:
+            return 0
 
     from bot.config import Settings
     from bot.pipeline import Pipeline

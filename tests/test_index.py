@@ -330,3 +330,38 @@ def test_mean_embedding_follows_the_index(small, tmp_path):
     after = idx.embedding_mean()
     np.testing.assert_allclose(after, _all_vectors(idx.sentences)[1].mean(axis=0), atol=1e-5)
     assert not np.allclose(before, after)
+
+
+def test_pooled_passage_vectors_halve_the_embedding_and_stay_close_to_whole_embeddings(tmp_path, corpus):
+    """Passages pooled from their sentences (DANGJIAN_CHUNK_VECTORS=pooled) cost about half the
+    characters of embedding them whole as well, and point where a whole-passage embedding points."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(corpus / "regulations" / "党史学习教育工作条例_2024.md", kb)
+    reports, vectors = {}, {}
+    for mode in ("pooled", "embedded"):
+        pipe = Pipeline(Settings(data_dir=tmp_path / mode, kb_dir=kb, chunk_vectors=mode))
+        reports[mode] = pipe.ingest(kb, show_progress=False)
+        got = pipe.index.collection.get(include=["embeddings", "documents"])
+        vectors[mode] = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+    assert set(vectors["pooled"]) == set(vectors["embedded"])
+    assert reports["pooled"].chars_embedded <= 0.6 * reports["embedded"].chars_embedded
+    ids = sorted(vectors["pooled"])
+    pooled = np.stack([vectors["pooled"][i] for i in ids])
+    whole = np.stack([vectors["embedded"][i] for i in ids])
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-4)
+    same = (pooled * whole).sum(axis=1)
+    assert float(np.median(same)) >= 0.95
+    # each pooled passage is nearer its own whole embedding than any other passage's
+    assert float(np.mean((pooled @ whole.T).argmax(axis=1) == np.arange(len(ids)))) >= 0.9
+
+
+def test_pool_vectors_is_a_weighted_normalised_mean():
+    from bot.embed import pool_vectors
+
+    assert pool_vectors([(1.0, [1.0, 0.0]), (1.0, [0.0, 1.0])]) == pytest.approx([2 ** -0.5, 2 ** -0.5])
+    assert pool_vectors([(3.0, [1.0, 0.0]), (1.0, [0.0, 1.0])]) == pytest.approx([0.9486833, 0.3162278])
+    with pytest.raises(ValueError):
+        pool_vectors([])
+    with pytest.raises(ValueError):
+        pool_vectors([(1.0, [1.0, 0.0]), (1.0, [-1.0, 0.0])])
