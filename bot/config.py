@@ -218,12 +218,12 @@ class Settings(BaseSettings):
         "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课): the one fitting case "
         "scored 0.69, the best unrelated ones 0.40 (a case with none of the topic's words in its title) and below")
 
-    # ---- quiz (issue #19); the defaults are the values the generator had before #19, not yet
-    # re-tuned on eval.quiz (see eval/README.md "出题质量 (issue #19)")
-    quiz_retrieve_k: int = Field(20, description="quiz: regulation passages retrieved for a topic (first pass)")
-    quiz_keep: float = Field(0.9, description="quiz: relevance cutoff of the first pass, as a fraction of the best passage's score")
-    quiz_retrieve_k_wide: int = Field(30, description="quiz: passages retrieved when the first pass gives too few items")
-    quiz_keep_wide: float = Field(0.6, description="quiz: relevance cutoff of the wider pass (fraction of the best score); passages below it never fill a set")
+    # ---- quiz (issue #19): topic → articles (bot.quiz.QuizGenerator.passages scores every article of
+    # every indexed regulation); measured in eval.quiz and by reading sets (eval/README.md "出题质量")
+    quiz_retrieve_k: int = Field(30, description="quiz: passages of the retriever that add to an article's topic score (first pass)")
+    quiz_keep: float = Field(0.7, description="quiz: relevance cutoff of the first pass, as a fraction of the best article's score")
+    quiz_retrieve_k_wide: int = Field(30, description="quiz: the same for the wider pass used when the first gives too few items")
+    quiz_keep_wide: float = Field(0.55, description="quiz: relevance cutoff of the wider pass (fraction of the best score); articles below it never fill a set")
 
     @property
     def llm_enabled(self) -> bool:

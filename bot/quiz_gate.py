@@ -10,6 +10,8 @@ generator counts drops by reason (``QuizSet.dropped``). The checks:
 * :func:`dangling_opening` / :func:`resolve_opening` — a stem must not open with 他们/它/该/其…
   without an antecedent (rewritten with the article's subject when one is known, else dropped);
 * :func:`kind_of` / :func:`kind_mismatch` — distractors of the same kind as the key;
+* :func:`missing_context` / :func:`too_long` / :func:`unfinished_sentence` — a stem is a whole
+  statement that stands on its own, of a length a contest item has;
 * :func:`fact_key` — items that test the same fact (same source sentence and same masked element,
   or the true and false versions of one statement) share a key; a set keeps one per key.
 """
@@ -59,6 +61,19 @@ def fragment_option(text: str) -> str | None:
     return None
 
 
+#: a clause that goes on like this makes the clause before it a subject, not a statement
+_PREDICATE_NEXT = ("是", "由", "为", "应当", "应", "要", "必须", "可以", "不得", "都", "均")
+
+
+def subject_only(first: str, rest: str) -> str | None:
+    """Reason when ``first`` — a list item's first clause — is only the subject of the item
+    ("党的最高领导机关" of "党的最高领导机关，是党的全国代表大会…"): offered as a 民主集中制 principle
+    it is a fragment (issue #19). ``rest`` is the item's text after that clause."""
+    if rest.lstrip("，, ").startswith(_PREDICATE_NEXT):
+        return "选项是残句"
+    return None
+
+
 _COUNT = re.compile(rf"(?<![第{_CN}\d])([{_CN}\d]+)(?:项|种|条|个方面|类)")
 
 
@@ -98,6 +113,11 @@ def leaks_key(stem: str, keys: list[str], options: list[str] | None = None) -> s
     listed = [o for o in (options or []) if len(_norm(o)) >= 2 and _norm(o) in body]
     if options and len(listed) >= 2:
         return "题干泄露答案"
+    # a number key repeated as a paraphrase next to the blank: "（  ）（含二人）" for "二人以上"
+    for k in keys:
+        core = re.sub(r"(以上|以下|以内)$", "", _norm(k))
+        if core != _norm(k) and len(core) >= 2 and re.search(rf"[{_CN}\d]", core) and core in body:
+            return "题干泄露答案"
     # a count question whose members are spelled out after the blank
     if re.search(r"（\s*）[：:]\s*\S+、\S+", stem or "") and re.search(r"(几|多少|有（\s*）)", stem or ""):
         return "题干泄露答案"
@@ -136,7 +156,8 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
 
 
 _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
-                         r"有前款|有上述|依照前款|前款)")
+                         r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
+                         r"其中|以上|上述)")
 
 
 def missing_context(stem: str) -> str | None:
@@ -144,6 +165,27 @@ def missing_context(stem: str) -> str | None:
     precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
     if _NO_CONTEXT.match(statement_of(stem)):
         return "题干缺少上下文"
+    return None
+
+
+#: longest statement a contest stem quotes (characters, lead-in "根据《…》第…条，" not counted): the
+#: judged sets' usable stems were up to ~90 characters; a 200-character sentence with one blank is
+#: a reading exercise, not an item (issue #19 sample, 发展党员工作细则第十条)
+MAX_STATEMENT = 100
+
+
+def too_long(stem: str) -> str | None:
+    """Reason when the stem's statement is longer than :data:`MAX_STATEMENT` characters."""
+    if len(statement_of(stem)) > MAX_STATEMENT:
+        return "题干过长"
+    return None
+
+
+def unfinished_sentence(quote: str) -> str | None:
+    """Reason when the source sentence an item is made from does not end a sentence or clause
+    (。；！？): it was cut before its list ("…并且必须具备以下的基本条件") or at a line break."""
+    if not (quote or "").rstrip().endswith(("。", "；", "！", "？", "”", "）")):
+        return "题干是残句"
     return None
 
 

@@ -31,7 +31,9 @@ def assert_key_right(item: dict) -> None:
     """Independent check of an item's key against the article text in the corpus file."""
     src = norm(_article_text(item["source"]["title"], item["source"]["article"]))
     assert norm(item["source"]["quote"]) in src
+    # a clause stated on its own ends with "。" where the source has "；"
     body = _strip_lead(item["stem"])
+    body = body.removesuffix("。")
     if item["type"] == "填空":
         assert norm(body.replace("（  ）", item["answer"][0])) in src
     elif item["type"] == "单选":

@@ -92,3 +92,38 @@ def test_stems_without_context():
     assert missing_context("根据《某条例》第九条，判断：情节严重的，给予撤销党内职务处分。") == "题干缺少上下文"
     assert missing_context("根据《某条例》第九条，判断：有前款行为的，依照规定处理。") == "题干缺少上下文"
     assert missing_context("根据《某条例》第九条，判断：党员应当按期交纳党费。") is None
+    # a clause that leans on the sentence before it (纪律处分条例第十一条、第十三条)
+    assert missing_context("根据《某条例》第十一条，判断：如果决定撤销其一个职务，必须撤销其担任的最高职务。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十三条，判断：另有规定不准重新入党的，依照规定。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十六条，判断：其中，符合党员条件的，应当恢复其组织生活。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第二条，判断：但是不得超过一年。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第二条，判断：党员也可以列席会议。") is None
+
+
+def test_paraphrased_number_leaks():
+    # "二人以上（含二人）": the parenthesis next to the blank spells the key
+    assert leaks_key("根据《某条例》第二十五条，（  ）（含二人）共同故意违纪的，是共同违纪。", ["二人以上"]) == "题干泄露答案"
+    assert leaks_key("根据《某条例》第二十三条，有（  ）（含两种）违纪行为的，应当合并处理。", ["两种以上"]) == "题干泄露答案"
+    assert leaks_key("根据《某条例》第二十五条，（  ）共同故意违纪的，是共同违纪。", ["二人以上"]) is None
+    assert leaks_key("留党察看处分，分为留党察看一年、留党察看（  ）。", ["二年"]) is None
+
+
+def test_overlong_and_unfinished_stems():
+    from bot.quiz_gate import too_long, unfinished_sentence
+
+    long_stem = "根据《某细则》第十条，" + "对入党积极分子进行马克思列宁主义教育，" * 6 + "使他们懂得党的性质、纲领、宗旨、（  ）。"
+    assert too_long(long_stem) == "题干过长"
+    assert too_long("根据《某细则》第十四条，发展对象应当有（  ）正式党员作入党介绍人。") is None
+    assert unfinished_sentence("党的各级领导干部必须信念坚定、为民服务、勤政务实、敢于担当、清正廉洁，并且必须具备以下的基本条件") == "题干是残句"
+    assert unfinished_sentence("党员必须履行下列义务：") == "题干是残句"
+    assert unfinished_sentence("预备党员的预备期为一年。") is None
+    assert unfinished_sentence("受到留党察看处分的，应当终止其代表资格；") is None
+
+
+def test_a_subject_is_not_an_option():
+    from bot.quiz_gate import subject_only
+
+    # 党章第十条（三）: its first clause is who the item is about, not a principle
+    assert subject_only("党的最高领导机关", "，是党的全国代表大会和它所产生的中央委员会") == "选项是残句"
+    assert subject_only("党的各级领导机关", "，除它们派出的代表机关和在非党组织中的党组以外，都由选举产生") is None
+    assert subject_only("坚持党和人民的利益高于一切", "，个人利益服从党和人民的利益") is None
