@@ -32,7 +32,7 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz_gate import (count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+from bot.quiz_gate import (count_mismatch, same_fact, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
                            missing_context, resolve_opening, statement_of, subject_only, too_long,
                            unfinished_sentence)
 from bot.schema import Chunk
@@ -123,6 +123,9 @@ ITEM = re.compile(r"（[一二三四五六七八九十]+）")
 DENSE_BONUS = 0.4
 #: tag prefix marking the items made from one enumeration (one list → one item in a set)
 ENUM_TAG = "列举:"
+#: shortest sentence stated as a 判断 (characters with its end mark): "稳妥有序处置不合格党员。" (12) is
+#: a slogan, not a rule to judge
+MIN_STATEMENT = 15
 #: articles within this many ranks of each other are drawn in random order (QuizGenerator.generate);
 #: the window widens to the number of articles the set needs (n / per_article)
 ARTICLE_JITTER = 3.0
@@ -455,7 +458,9 @@ class QuizGenerator:
             value += 0.5 * coverage(terms, w, f"{c.title} {c.heading}")
             if c.id in rank:
                 value += DENSE_BONUS * max(0.0, 1 - rank[c.id] / max(1, k))
-            return value + (0.5 if subject and subject in first else 0.0)
+            # the subject as a word of its own ("党员享有…", not "发展党员，…" or "预备党员的…")
+            named = bool(subject) and re.search(rf"(?:^|[，。；：、的]){re.escape(subject)}", first) is not None
+            return value + (0.5 if named else 0.0)
 
         pool = {c.id: c for c in self.regulation_chunks() if c.article}
         for h in hits:  # a passage without an article (党章总纲) only when the retriever found it
@@ -597,7 +602,7 @@ class QuizGenerator:
             if "“" in key or "”" in key:
                 return out
             others = sorted(map(len, enum.members[:-1]))
-            if len(key) >= max(others) + 2 or len(key) > 1.5 * others[len(others) // 2] + 1:
+            if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
                 return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member
             pieces = [*enum.members[:-1], "（  ）"]
             body = s[:start] + "、".join(pieces) + s[start + len(run):]
@@ -625,7 +630,7 @@ class QuizGenerator:
         lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
         for raw in sentences_of(chunk):
             s = ITEM.sub("", raw, count=1) if ITEM.match(raw) else raw
-            if not (12 <= len(s) <= 90):
+            if not (MIN_STATEMENT <= len(s) <= 90):
                 continue
             # an item of a list ("（一）参加党的有关会议…") is stated with its lead for context
             framed = bool(lead and ITEM.match(raw))
@@ -635,7 +640,9 @@ class QuizGenerator:
                                  explanation=f"{_cite(chunk)}原文即为：“{s}”故正确。",
                                  source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
                                  difficulty="易", tags=[chunk.title, "原文"]), s))
-            for a, b in MODALS:
+            # a list item is a condition or a behaviour: "…的违纪行为不得受到党纪处分的" listed among the
+            # grounds for a heavier 处分 is nonsense, not a false statement
+            for a, b in ([] if framed else MODALS):
                 if a in s:
                     false_s = s.replace(a, b, 1)
                     stem_f = _lead_in(chunk) + "判断：" + frame(false_s)
@@ -751,6 +758,7 @@ class QuizGenerator:
         result.articles = len({(c.title, c.article) for c in chunks})
         seen = {norm(s) for s in (existing or [])}
         facts: set = set()
+        texts: list[str] = []  # fact texts of the items taken (same fact in another article)
         per: Counter = Counter()
         # best articles first, shuffled within a window of ARTICLE_JITTER ranks: a different set each
         # time (unless seeded) that still draws on the articles closest to the topic
@@ -769,7 +777,8 @@ class QuizGenerator:
                     continue
                 result.candidates += 1
                 keys = item_facts(item, body)
-                if keys & facts:
+                text = fact_text(item, body)
+                if keys & facts or (text and any(same_fact(text, t) for t in texts)):
                     result.dropped["与已选题考同一知识点"] += 1
                     continue
                 item.check_body = body
@@ -782,6 +791,8 @@ class QuizGenerator:
                     continue
                 seen.add(norm(item.stem))
                 facts.update(keys)
+                if text:
+                    texts.append(text)
                 per[art] += 1
                 result.items.append(item)
                 return True
@@ -823,8 +834,7 @@ def item_facts(item: QuizItem, body: str | None) -> set:
     lists = {fact_key(t, "列举") for t in item.tags if t.startswith(ENUM_TAG)}
     # one item per source sentence: two items on one sentence show each other's key (a 填空 on its
     # number beside a 判断 stating it); list items are keyed by their list instead
-    sentence = set() if lists else {fact_key(q, "句")}
-    return lists | sentence | _item_facts(item, body, q)
+    return lists | {fact_key(q, "句")} | _item_facts(item, body, q)
 
 
 def _item_facts(item: QuizItem, body: str | None, q: str) -> set:
@@ -842,6 +852,21 @@ def _item_facts(item: QuizItem, body: str | None, q: str) -> set:
         return {fact_key(q, ("不属于:" if "不属于" in item.tags else "") + key)}
     keys_text = sorted(item.options[x] for x in str(item.answer) if x in item.options)
     return {fact_key(q, "多选:" + "|".join(keys_text))}
+
+
+def fact_text(item: QuizItem, body: str | None) -> str | None:
+    """The source words an item asks about, with the key in place: for a masked item the ten
+    characters either side of the key, for a 判断 its source sentence; None for list items (their
+    list is their fact). Compared across articles and regulations with :func:`bot.quiz_gate.same_fact`."""
+    if any(t.startswith(ENUM_TAG) for t in item.tags) or "列举归属" in item.tags:
+        return None
+    if item.type == "判断":
+        return item.source.quote
+    if item.type in ("填空", "单选") and body and "（  ）" in body:
+        key = (item.answer[0] if isinstance(item.answer, list) else item.options.get(str(item.answer), ""))
+        at = body.index("（  ）")
+        return body[max(0, at - 10): at] + key + body[at + 4: at + 14]
+    return None
 
 
 def parse_articles(spec: str) -> set[int]:

@@ -58,6 +58,10 @@ def fragment_option(text: str) -> str | None:
         return "选项是残句"
     if t.startswith(("如", "对", "在")) and t.endswith(("意见", "时", "后", "前")) and "，" not in t:
         return "选项是残句"  # "对党的决议和政策如有不同意见", "在…作出鉴定时"
+    if t.startswith("在") and t.endswith(("上", "中", "下", "内", "里", "期间")) and "，" not in t:
+        return "选项是残句"  # "在党的会议上和党报党刊上": where, without what
+    if len(t) > 4 and t.endswith(("后", "以后", "之后", "以前", "之前")):
+        return "选项是残句"  # "发展对象批准为预备党员后": when, without what
     return None
 
 
@@ -160,10 +164,16 @@ _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三�
                          r"其中|以上|上述)")
 
 
+#: words inside a statement that point back at text the stem does not show ("支持上述活动者",
+#: "依照前款规定受到严重警告处分的")
+_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款")
+
+
 def missing_context(stem: str) -> str | None:
     """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
     precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
-    if _NO_CONTEXT.match(statement_of(stem)):
+    s = statement_of(stem)
+    if _NO_CONTEXT.match(s) or _BACK_REFERENCE.search(s):
         return "题干缺少上下文"
     return None
 
@@ -174,9 +184,16 @@ def missing_context(stem: str) -> str | None:
 MAX_STATEMENT = 100
 
 
+#: longest article lead quoted in a stem ("“党员必须履行下列义务”，下列…"): a 90-character lead
+#: ("培养联系人由经过一定时间党内生活的锻炼、…的党员担任，主要任务是") buries the question
+MAX_QUOTED_LEAD = 40
+
+
 def too_long(stem: str) -> str | None:
-    """Reason when the stem's statement is longer than :data:`MAX_STATEMENT` characters."""
-    if len(statement_of(stem)) > MAX_STATEMENT:
+    """Reason when the stem's statement is longer than :data:`MAX_STATEMENT` characters, or quotes
+    a lead longer than :data:`MAX_QUOTED_LEAD`."""
+    s = statement_of(stem)
+    if len(s) > MAX_STATEMENT or any(len(q) > MAX_QUOTED_LEAD for q in re.findall(r"“([^”]*)”", stem or "")):
         return "题干过长"
     return None
 
@@ -212,6 +229,26 @@ def kind_mismatch(key: str, distractors: list[str]) -> str | None:
     if any(kind_of(d) != k for d in distractors):
         return "干扰项与答案不同类"
     return None
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _norm(text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+#: two fact texts whose character bigrams overlap this much (share of the smaller set) state one fact
+SAME_FACT = 0.6
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Do two fact texts — the source words around what an item asks, with the key in place — state
+    the same fact? True when their character bigrams overlap by :data:`SAME_FACT` of the smaller set:
+    "要有两名正式党员作介绍人" (党章第五条) and "应当有两名正式党员作入党介绍人" (发展党员工作细则第十四条)
+    are one fact; a set keeps one of them."""
+    x, y = _bigrams(a), _bigrams(b)
+    if len(x) < 4 or len(y) < 4:
+        return False
+    return len(x & y) / min(len(x), len(y)) >= SAME_FACT
 
 
 def fact_key(quote: str, masked: str | None) -> tuple[str, str]:

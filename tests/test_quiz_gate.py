@@ -127,3 +127,29 @@ def test_a_subject_is_not_an_option():
     assert subject_only("党的最高领导机关", "，是党的全国代表大会和它所产生的中央委员会") == "选项是残句"
     assert subject_only("党的各级领导机关", "，除它们派出的代表机关和在非党组织中的党组以外，都由选举产生") is None
     assert subject_only("坚持党和人民的利益高于一切", "，个人利益服从党和人民的利益") is None
+
+
+def test_locative_and_temporal_clauses_are_not_options():
+    assert fragment_option("在党的会议上和党报党刊上") == "选项是残句"
+    assert fragment_option("发展对象批准为预备党员后") == "选项是残句"
+    assert fragment_option("向党的上级组织直至中央提出请求、申诉和控告") is None
+    assert fragment_option("享受在后") is None
+
+
+def test_back_references_and_long_quoted_leads():
+    from bot.quiz_gate import missing_context, too_long
+
+    assert missing_context("根据《某条例》第五十七条，对以提供场地等方式支持上述活动者，给予警告处分。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十一条，依照前款规定受到严重警告处分的，（  ）内不得提拔。") == "题干缺少上下文"
+    lead = "培养联系人由经过一定时间党内生活的锻炼、能够用党员标准严格要求自己、先锋模范作用发挥比较好的党员担任，主要任务是"
+    assert too_long(f"根据《某细则》第九条，“{lead}”，下列选项中属于其所列内容的有（  ）。") == "题干过长"
+    assert too_long("根据《某章程》第三条，“党员必须履行下列义务”，下列选项中属于其所列内容的有（  ）。") is None
+
+
+def test_one_fact_in_two_regulations():
+    from bot.quiz_gate import same_fact
+
+    assert same_fact("要有两名正式党员作介绍人", "发展对象应当有两名正式党员作入党介绍人")
+    assert same_fact("可以延长预备期，但不能超过一年", "可以延长一次预备期，延长时间不能少于半年，最长不超过一年")
+    assert not same_fact("脱离组织出走时间不满六个月又自动回归的", "占用公物归个人使用，时间超过六个月")
+    assert not same_fact("预备党员的预备期为一年", "留党察看期限最长不得超过二年")
