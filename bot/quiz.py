@@ -32,7 +32,7 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz_gate import (count_mismatch, same_fact, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+from bot.quiz_gate import (count_mismatch, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
                            missing_context, resolve_opening, statement_of, subject_only, too_long,
                            unfinished_sentence)
 from bot.schema import Chunk
@@ -64,6 +64,8 @@ class QuizItem(BaseModel):
     tags: list[str] = Field(default_factory=list)
     #: the statement checked against the source (blank as "（  ）"); internal, not exported
     check_body: str | None = Field(default=None, exclude=True)
+    #: further source sentences an item states (the options of a "下列说法正确的是"); internal
+    also_quotes: list[str] = Field(default_factory=list, exclude=True)
 
     @field_validator("options")
     @classmethod
@@ -449,13 +451,15 @@ class QuizGenerator:
 
         def score(c: Chunk) -> float:
             first = (sentences_of(c) or [c.text])[0]
+            heading = coverage(terms, w, f"{c.title} {c.heading}")
+            home = heading >= 0.99  # in a regulation or chapter the topic names (第三章 国内差旅…)
             # a short lead that names the topic ("党员享有下列权利") counts fully, a long sentence less
             value = 0.5 * coverage(terms, w, c.text) + coverage(terms, w, first) * min(1.0, 20 / max(1, len(first)))
-            if value <= 0:  # not one of the topic's words in the article: never about it
+            if value <= 0:  # not one of the topic's words in the article: never about it (出国 in 国内差旅's chapter)
                 return 0.0
-            if subject_terms and coverage(subject_terms, sw, c.text) < 0.6:  # 公民's rights are not 党员's
+            if subject_terms and not home and coverage(subject_terms, sw, c.text) < 0.6:  # 公民's rights are not 党员's
                 return 0.0
-            value += 0.5 * coverage(terms, w, f"{c.title} {c.heading}")
+            value += 0.5 * heading
             if c.id in rank:
                 value += DENSE_BONUS * max(0.0, 1 - rank[c.id] / max(1, k))
             # the subject as a word of its own ("党员享有…", not "发展党员，…" or "预备党员的…")
@@ -526,7 +530,7 @@ class QuizGenerator:
                    if not any(ch in b for ch in "的是和要了在对与及")} - _GENERIC_BIGRAMS
         others = sorted(
             (e for e in pool if e.chunk.title == enum.chunk.title and e.chunk.article_no != enum.chunk.article_no
-             and e.items == enum.items and _related(bigrams, enum.lead, e.lead)),
+             and e.items == enum.items and _related(bigrams, enum.lead, e.lead) and same_kind_list(enum.offer, e.offer)),
             key=lambda e: abs((e.chunk.article_no or 999) - (enum.chunk.article_no or 999)))
         avg = sum(map(len, enum.offer)) / max(1, len(enum.offer))
         out = []
@@ -554,7 +558,7 @@ class QuizGenerator:
         parallel = self._parallel(enum, pool)
         is_items = enum.sentence.endswith("：")
         quote = strip_article_label(chunk.text) if is_items else enum.sentence
-        lead = enum.lead.rstrip("：:，, ")
+        lead = re.sub(r"\s+", "", enum.lead).rstrip("：:，, ")
         if "。" in lead:  # "党的基层组织是…。它的基本任务是" → "党的基层组织的基本任务是"
             prev, lead = lead.rsplit("。", 1)
             if lead.startswith("它") and "是" in prev:
@@ -696,6 +700,61 @@ class QuizGenerator:
                 cands += made
             cands += self._judgement_candidates(chunk)
             out += [(item, body, chunk, rank) for item, body in cands]
+        return out + self._statement_choices(out)
+
+    def _statement_choices(self, cands: list) -> list:
+        """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
+        the three distractors false versions (a modal verb or a number changed, as the false 判断
+        items are made, each checked false against the index) of other sentences of the same
+        regulation among the topic's articles; and "下列说法错误的是": three sentences of one article
+        as they stand and a false version of a fourth. Statements of 15–50 characters that stand on
+        their own (the gate's context checks)."""
+        def usable(item: QuizItem, body: str | None) -> bool:
+            stmt = body or ""
+            return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem
+                    and MIN_STATEMENT <= len(stmt) <= 50 and not missing_context("判断：" + stmt)
+                    and not dangling_opening("判断：" + stmt) and not unfinished_sentence(item.source.quote))
+
+        true = [(i, b, c, r) for i, b, c, r in cands if usable(i, b) and i.answer == "正确"]
+        false = [(i, b, c, r) for i, b, c, r in cands if usable(i, b) and i.answer == "错误"]
+        checked: dict[str, bool] = {}
+
+        def really_false(x) -> bool:
+            item, body, chunk, _ = x
+            if item.id not in checked:
+                checked[item.id] = check_item(item, chunk.text, self.truth_probe, body=body) is None
+            return checked[item.id]
+
+        out = []
+        for key, kbody, chunk, rank in true:
+            others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
+            self.rng.shuffle(others)
+            # the same article first; a changed number before a changed modal verb (a row of
+            # "不得" statements gives the key away)
+            others.sort(key=lambda x: (x[2].id != chunk.id, "数字" not in x[0].tags))
+            picked, quotes = [], {norm(key.source.quote)}
+            for x in others:
+                if norm(x[0].source.quote) not in quotes and really_false(x):
+                    picked.append(x)
+                    quotes.add(norm(x[0].source.quote))
+                if len(picked) == 3:
+                    break
+            if len(picked) < 3:
+                continue
+            opts = [kbody.rstrip("。；"), *(x[1].rstrip("。；") for x in picked)]
+            keytext = opts[0]
+            self.rng.shuffle(opts)
+            letter = LETTERS[opts.index(keytext)]
+            same = all(x[2].id == chunk.id for x in picked)
+            stem = f"根据{_cite(chunk)}{'' if same or not chunk.article else '等规定'}，下列说法正确的是（  ）。"
+            wrong = "；".join(f"{x[0].explanation.split('题中', 1)[-1].rstrip('。')}" for x in picked)
+            item = QuizItem(id=_item_id(stem + keytext), type="单选", stem=stem,
+                            options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=letter,
+                            explanation=f"{_cite(chunk)}规定：“{kbody}”故选 {letter}。其余各项：{wrong}。",
+                            source=QuizSource(title=chunk.title, article=chunk.article, quote=key.source.quote),
+                            difficulty="中", tags=[chunk.title, "说法辨析"],
+                            also_quotes=[x[0].source.quote for x in picked])
+            out.append((item, None, chunk, rank))
         return out
 
     def gate(self, item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
@@ -834,7 +893,8 @@ def item_facts(item: QuizItem, body: str | None) -> set:
     lists = {fact_key(t, "列举") for t in item.tags if t.startswith(ENUM_TAG)}
     # one item per source sentence: two items on one sentence show each other's key (a 填空 on its
     # number beside a 判断 stating it); list items are keyed by their list instead
-    return lists | {fact_key(q, "句")} | _item_facts(item, body, q)
+    also = {fact_key(x, "句") for x in item.also_quotes}
+    return lists | also | {fact_key(q, "句")} | _item_facts(item, body, q)
 
 
 def _item_facts(item: QuizItem, body: str | None, q: str) -> set:

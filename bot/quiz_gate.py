@@ -19,6 +19,7 @@ generator counts drops by reason (``QuizSet.dropped``). The checks:
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.split import chinese_number
 
@@ -161,7 +162,7 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
 
 _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
                          r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
-                         r"其中|以上|上述)")
+                         r"其中|以上|上述|主要有|主要包括)")
 
 
 #: words inside a statement that point back at text the stem does not show ("支持上述活动者",
@@ -221,6 +222,28 @@ def kind_of(text: str) -> str:
     if re.fullmatch(r"[\d.]+%?", t):
         return "数字"
     return "文字"
+
+
+def list_suffix(members: list[str]) -> str | None:
+    """The ending most members of a list share ("类材料" of "履历类材料、自传和思想类材料…", "纪律" of
+    "政治纪律、组织纪律…"): the kind of thing the list names; None when fewer than 60% share one."""
+    for n in (3, 2):
+        ends = Counter(m[-n:] for m in members if len(m) > n)
+        if ends:
+            end, k = ends.most_common(1)[0]
+            if k >= 0.6 * len(members) and k >= 2:
+                return end
+    return None
+
+
+def same_kind_list(members: list[str], other: list[str]) -> bool:
+    """May members of ``other`` stand as distractors for ``members``? Only when both lists name the
+    same kind of thing: the same :func:`list_suffix`, or neither has one ("考核鉴定类材料" offered among
+    the principles of 干部人事档案工作 is no distractor)."""
+    a, b = list_suffix(members), list_suffix(other)
+    if a is None and b is None:
+        return True
+    return a is not None and b is not None and (a.endswith(b) or b.endswith(a))
 
 
 def kind_mismatch(key: str, distractors: list[str]) -> str | None:

@@ -153,3 +153,23 @@ def test_one_fact_in_two_regulations():
     assert same_fact("可以延长预备期，但不能超过一年", "可以延长一次预备期，延长时间不能少于半年，最长不超过一年")
     assert not same_fact("脱离组织出走时间不满六个月又自动回归的", "占用公物归个人使用，时间超过六个月")
     assert not same_fact("预备党员的预备期为一年", "留党察看期限最长不得超过二年")
+
+
+def test_distractor_lists_name_the_same_kind():
+    from bot.quiz_gate import list_suffix, same_kind_list
+
+    materials = ["履历类材料", "自传和思想类材料", "考核鉴定类材料", "学历学位类材料", "政审类材料"]
+    principles = ["党管干部、党管人才", "依规依法、全面从严", "分级负责、集中管理", "真实准确、完整规范"]
+    duties = ["负责干部人事档案的建立", "办理其他有关事项", "指导和监督检查下级单位干部人事档案工作"]
+    assert list_suffix(materials) == "类材料" and list_suffix(principles) is None
+    assert not same_kind_list(principles, materials)
+    assert same_kind_list(principles, duties)
+    assert same_kind_list(["政治纪律", "组织纪律", "廉洁纪律"], ["群众纪律", "工作纪律", "生活纪律"])
+    assert not same_kind_list(["警告", "严重警告", "撤销党内职务"], ["政治纪律", "组织纪律", "廉洁纪律"])
+    assert missing_context_of("主要有表彰和嘉奖、记功、（  ），先进事迹以及撤销奖励等材料。")
+
+
+def missing_context_of(statement: str) -> bool:
+    from bot.quiz_gate import missing_context
+
+    return missing_context("根据《某条例》第十九条，" + statement) == "题干缺少上下文"
