@@ -706,9 +706,9 @@ class QuizGenerator:
         """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
         the three distractors false versions (a modal verb or a number changed, as the false 判断
         items are made, each checked false against the index) of other sentences of the same
-        regulation among the topic's articles; and "下列说法错误的是": three sentences of one article
-        as they stand and a false version of a fourth. Statements of 15–50 characters that stand on
-        their own (the gate's context checks)."""
+        regulation among the topic's articles (the same article first, changed numbers before
+        changed modal verbs). Statements of 15–50 characters that stand on their own (the gate's
+        context checks); every sentence used is one of the item's facts."""
         def usable(item: QuizItem, body: str | None) -> bool:
             stmt = body or ""
             return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             verified += 1
         else:
             print(f"  复核未通过：{reason} | {it.type} | {it.stem[:60]}", file=sys.stderr)
-    stems = Counter(norm(i.stem) for i in items)
+    stems = Counter(norm(i.stem) + "|" + str(i.answer) for i in items)
     dups = sum(n - 1 for n in stems.values() if n > 1)
     rt = Counter()
     rt_total = Counter()
