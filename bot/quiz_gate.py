@@ -167,7 +167,7 @@ _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三�
 
 #: words inside a statement that point back at text the stem does not show ("支持上述活动者",
 #: "依照前款规定受到严重警告处分的")
-_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款")
+_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款|第[一二三四五六七八九十]+款")
 
 
 def missing_context(stem: str) -> str | None:

@@ -55,7 +55,7 @@ def round_trip(pipe, item) -> bool:
     if item.type == "填空":
         return any(norm(a) in texts[0] for a in item.answer) if texts else False
     if item.type == "判断":
-        statement = item.stem.split("判断：", 1)[-1]
+        statement = item.stem.split("判断：", 1)[-1].rstrip("。；")  # a clause ends with "。" in the stem
         if "其中包括：" in statement:  # membership of a listed item in that article
             statement = statement.split("其中包括：", 1)[1].rstrip("。")
             head = [t for t in texts if norm(item.source.quote[:20]) in t] or texts[:1]

@@ -144,6 +144,8 @@ def test_number_variants_and_forms():
     assert "三分之一以上" in number_variants("三分之二以上")
     assert all(v.endswith("人以上") for v in number_variants("三人以上"))
     assert accepted_forms("一年") == ["一年", "1年"]
+    # a count of a hundred is varied by halves and doubles, not by one
+    assert not {"99人", "101人"} & set(number_variants("100人")) and "50人" in number_variants("100人")
 
 
 def test_grade_responses():

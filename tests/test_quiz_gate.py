@@ -173,3 +173,7 @@ def missing_context_of(statement: str) -> bool:
     from bot.quiz_gate import missing_context
 
     return missing_context("根据《某条例》第十九条，" + statement) == "题干缺少上下文"
+
+
+def test_a_paragraph_of_the_article_is_context():
+    assert missing_context_of("本条例规定的只有开除党籍处分一个档次的违纪行为，不适用第一款减轻处分的规定。")
