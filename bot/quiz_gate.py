@@ -162,19 +162,24 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
 
 _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
                          r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
-                         r"其中|以上|上述|主要有|主要包括)")
+                         r"其中|以上|上述|主要有|主要包括|导致|造成|致使)")
 
 
 #: words inside a statement that point back at text the stem does not show ("支持上述活动者",
 #: "依照前款规定受到严重警告处分的")
-_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款|第[一二三四五六七八九十]+款")
+_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款|第[一二三四五六七八九十]+款|这些|"
+                             r"有下列[^，。；]{0,8}之一")
 
 
 def missing_context(stem: str) -> str | None:
     """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
-    precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
+    precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
+    text it does not show ("这些权利", "有下列行为之一", "第一款"): it is not a statement on its own
+    (judged samples, issue #19)."""
     s = statement_of(stem)
-    if _NO_CONTEXT.match(s) or _BACK_REFERENCE.search(s):
+    # a quoted article lead whose list the item asks about ("“有下列情形之一的，…”，其中包括：") shows its list
+    shown = re.sub(r"“[^”]*”，(其中包括|下列|以下)", "", stem or "")
+    if _NO_CONTEXT.match(s) or _BACK_REFERENCE.search(statement_of(shown)):
         return "题干缺少上下文"
     return None
 

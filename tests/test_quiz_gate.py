@@ -177,3 +177,13 @@ def missing_context_of(statement: str) -> bool:
 
 def test_a_paragraph_of_the_article_is_context():
     assert missing_context_of("本条例规定的只有开除党籍处分一个档次的违纪行为，不适用第一款减轻处分的规定。")
+
+
+def test_consequences_and_lists_not_shown_are_context():
+    # judged sample of the second round: 宪法第四十五条, 纪律处分条例第四十九条、第四十六条
+    assert missing_context_of("国家发展为公民享受这些权利所需要的社会保险、社会救济和医疗卫生事业。")
+    assert missing_context_of("导致本地区、本部门、本单位政治生态恶化的，给予留党察看或者开除党籍处分。")
+    assert missing_context_of("利用讲座、论坛、报告会、（  ）等方式，有下列行为之一，情节较轻的，给予警告处分。")
+    assert not missing_context_of("在涉外活动中，其言行在政治上造成恶劣影响的，给予撤销党内职务处分。")
+    # the list an item asks about is shown by the item itself
+    assert not missing_context_of("判断：“有下列情形之一的，应当从重或者加重处分”，其中包括：强迫、唆使他人违纪的。")
