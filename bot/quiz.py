@@ -32,7 +32,7 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz_gate import (count_mismatch, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+from bot.quiz_gate import (count_mismatch, in_topic_clause, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
                            missing_context, resolve_opening, statement_of, subject_only, too_long,
                            unfinished_sentence)
 from bot.schema import Chunk
@@ -656,7 +656,7 @@ class QuizGenerator:
             # grounds for a heavier 处分 is nonsense, not a false statement
             for a, b in ([] if framed else MODALS):
                 # not a modal inside a 的-phrase: "违纪行为应当受到的处分幅度" → "不得受到的处分幅度" is nonsense
-                if a in s and not re.search(re.escape(a) + r"[^，。；、的]{1,3}的", s):
+                if a in s and not re.search(re.escape(a) + r"[^，。；、的]{1,3}的", s) and not in_topic_clause(s, s.index(a)):
                     false_s = s.replace(a, b, 1)
                     stem_f = _lead_in(chunk) + "判断：" + frame(false_s)
                     out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",

@@ -168,7 +168,7 @@ _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三�
 #: words inside a statement that point back at text the stem does not show ("支持上述活动者",
 #: "依照前款规定受到严重警告处分的")
 _BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款|第[一二三四五六七八九十]+款|这些|"
-                             r"有下列[^，。；]{0,8}之一")
+                             r"有下列[^，。；]{0,8}之一|这样的|这种")
 
 
 def missing_context(stem: str) -> str | None:
@@ -277,6 +277,14 @@ def same_fact(a: str, b: str) -> bool:
     if len(x) < 4 or len(y) < 4:
         return False
     return len(x & y) / min(len(x), len(y)) >= SAME_FACT
+
+
+def in_topic_clause(sentence: str, pos: int) -> bool:
+    """Is position ``pos`` inside the "对于…的，" clause that opens ``sentence`` (what the rule is about,
+    not the rule)? A modal verb there is part of a description: "对于应当受到撤销党内职务处分，但是本人
+    没有担任党内职务的，…" flipped to "不得受到" is nonsense, not a false statement."""
+    m = re.match(r"对于?(.*?)的，", sentence)
+    return bool(m) and m.start(1) <= pos < m.end(1)
 
 
 def fact_key(quote: str, masked: str | None) -> tuple[str, str]:
