@@ -256,12 +256,15 @@ class Settings(BaseSettings):
         "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课): the one fitting case "
         "scored 0.69, the best unrelated ones 0.40 (a case with none of the topic's words in its title) and below")
 
-    # ---- quiz (issue #19); the defaults are the values the generator had before #19, not yet
-    # re-tuned on eval.quiz (see eval/README.md "出题质量 (issue #19)")
-    quiz_retrieve_k: int = Field(20, description="quiz: regulation passages retrieved for a topic (first pass)")
-    quiz_keep: float = Field(0.9, description="quiz: relevance cutoff of the first pass, as a fraction of the best passage's score")
-    quiz_retrieve_k_wide: int = Field(30, description="quiz: passages retrieved when the first pass gives too few items")
-    quiz_keep_wide: float = Field(0.6, description="quiz: relevance cutoff of the wider pass (fraction of the best score); passages below it never fill a set")
+    # ---- quiz (issue #19): topic → articles (bot.quiz.QuizGenerator.passages scores every article of
+    # every indexed regulation). Set by reading generated sets on 党员的权利和义务, 党的纪律处分, 发展党员,
+    # 组织生活, 入党介绍人, 党的干部 … and measured in eval.quiz (eval/README.md "出题质量", second round):
+    # at 0.55 the 党员的权利和义务 set keeps 8 articles (党章第三、四条, 纪律处分条例第三十条 …); the next ones
+    # (0.42–0.49 of the best: 党员教育管理条例第四条、第二十五条, 纪律处分条例第三十五条) are not about 权利义务
+    quiz_retrieve_k: int = Field(30, description="quiz: passages of the retriever that add to an article's topic score (first pass)")
+    quiz_keep: float = Field(0.7, description="quiz: relevance cutoff of the first pass, as a fraction of the best article's score")
+    quiz_retrieve_k_wide: int = Field(30, description="quiz: the same for the wider pass used when the first gives too few items")
+    quiz_keep_wide: float = Field(0.55, description="quiz: relevance cutoff of the wider pass (fraction of the best score); articles below it never fill a set")
 
     @property
     def llm_enabled(self) -> bool:

@@ -20,6 +20,7 @@ Public API: :class:`QuizItem`, :func:`generate_quiz`, :func:`check_item`, :func:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import re
@@ -31,8 +32,9 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz_gate import (count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
-                           missing_context, resolve_opening, statement_of)
+from bot.quiz_gate import (count_mismatch, in_topic_clause, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+                           missing_context, resolve_opening, statement_of, subject_only, too_long,
+                           unfinished_sentence)
 from bot.schema import Chunk
 from bot.split import chinese_number, strip_article_label
 
@@ -62,6 +64,8 @@ class QuizItem(BaseModel):
     tags: list[str] = Field(default_factory=list)
     #: the statement checked against the source (blank as "（  ）"); internal, not exported
     check_body: str | None = Field(default=None, exclude=True)
+    #: further source sentences an item states (the options of a "下列说法正确的是"); internal
+    also_quotes: list[str] = Field(default_factory=list, exclude=True)
 
     @field_validator("options")
     @classmethod
@@ -116,6 +120,22 @@ LISTING_LEAD = re.compile(r"(包括|包含|有[一二三四五六七八九十]+�
 _FUNCTION_WORDS = {"的", "和", "及", "与", "或", "在", "对", "把", "是", "了"}
 _GENERIC_BIGRAMS = {"下列", "包括", "享有", "履行", "主要", "必须", "应当", "以下", "中国", "国共", "共产", "产党"}
 ITEM = re.compile(r"（[一二三四五六七八九十]+）")
+#: most added to an article's topic score for being among the retriever's best passages for the topic
+#: (:meth:`QuizGenerator.passages`; set with the cutoffs in bot.config, measured in eval.quiz)
+DENSE_BONUS = 0.4
+#: tag prefix marking the items made from one enumeration (one list → one item in a set)
+ENUM_TAG = "列举:"
+#: shortest sentence stated as a 判断 (characters with its end mark): "稳妥有序处置不合格党员。" (12) and
+#: "针对存在的问题，采取改进措施。" (15) are slogans, not rules to judge
+MIN_STATEMENT = 18
+#: articles within this many ranks of each other are drawn in random order (QuizGenerator.generate);
+#: the window widens to the number of articles the set needs (n / per_article)
+ARTICLE_JITTER = 3.0
+#: relevance cutoff (fraction of the best score) for articles of a regulation or chapter the topic names
+#: (纪律处分条例 for 党的纪律处分: its 第十二条 on 留党察看 scores 0.42 of 第八条, and is on topic)
+HOME_KEEP = 0.3
+#: relevance cutoff for the other articles when the topic has a home (read sets, eval/README.md 出题质量)
+OUTSIDE_HOME_KEEP = 0.9
 
 
 def _to_int(num: str) -> int | None:
@@ -145,7 +165,10 @@ def number_variants(element: str) -> list[str]:
     value = _to_int(num_s)
     if value is None:
         return []
-    cands = {value - 1, value + 1, value * 2, value + 2, max(1, value // 2), value * 3}
+    if value >= 10:  # "100人" → 50, 200, 150, 300: 99 and 101 are no distractors
+        cands = {value // 2, value * 2, value * 3 // 2, value * 3} - {0}
+    else:
+        cands = {value - 1, value + 1, value * 2, value + 2, max(1, value // 2), value * 3}
     cands = {c for c in cands if c > 0 and c != value}
     out = []
     for c in sorted(cands, key=lambda c: abs(c - value)):
@@ -168,9 +191,20 @@ def accepted_forms(answer: str) -> list[str]:
 @dataclass
 class _Enumeration:
     lead: str  # text before the list ("党的纪律主要包括")
-    members: list[str]
+    members: list[str]  # every member, in order (counted against the article's own count)
     chunk: Chunk
     sentence: str
+    #: members that are whole units to offer as options (an item's first clause when the item is long)
+    offer: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.offer:
+            self.offer = list(self.members)
+
+    @property
+    def items(self) -> bool:
+        """An article's （一）（二）… list, not a 顿号 run inside a sentence."""
+        return self.sentence.endswith("：")
 
 
 def _related(bigrams: set[str], lead: str, other: str) -> bool:
@@ -222,16 +256,20 @@ def enumerations(chunk: Chunk) -> list[_Enumeration]:
     parts = ITEM.split(body)
     if len(parts) >= 4 and parts[0].strip().endswith("："):
         lead = parts[0].strip().rstrip("：")
-        members = []
+        members, offer = [], []
         for p in parts[1:]:
             whole = p.strip().rstrip("。；;")
             first = re.split(r"[，。；]", whole)[0]
-            if len(whole) <= 48:
-                members.append(whole)
-            elif 6 <= len(first) <= 24 and fragment_option(first) is None:
-                members.append(first)
+            members.append(whole)
+            # an option is the whole item when short, else its first clause (options of like length)
+            if len(whole) <= 24 and fragment_option(whole) is None:
+                offer.append(whole)
+            elif 6 <= len(first) <= 24 and fragment_option(first) is None and not subject_only(first, whole[len(first):]):
+                offer.append(first)
+            elif len(whole) <= 48 and fragment_option(whole) is None:
+                offer.append(whole)
         if len(members) >= 3:
-            out.append(_Enumeration(lead, members, chunk, parts[0].strip()))
+            out.append(_Enumeration(lead, members, chunk, parts[0].strip(), offer))
     return out
 
 
@@ -330,12 +368,43 @@ class QuizGenerator:
         self.rng = random.Random(seed)  # None: system entropy, a different set each time
         self._precounted: Counter = Counter()
         self._reg_chunks: list[Chunk] | None = None
+        self._enum_pool: list[_Enumeration] | None = None
+        self._whole: dict[str, Chunk] = {}  # passage id → its whole current article (regulation_chunks)
+        #: chunk id → topic score of the last :meth:`passages` call (for eval and debugging)
+        self.last_scores: dict[str, float] = {}
 
     # ---------------------------------------------------------------- data
     def regulation_chunks(self) -> list[Chunk]:
+        """The regulation passages items are made from, one per article: an article the splitter cut
+        into pieces ("第三条（续） 党员必须履行下列义务：（八）…") is joined back into one passage, so a
+        list is parsed and counted whole (党章第三条 lists eight duties, its first piece seven); a
+        superseded version (status not 现行有效, e.g. the 2017 党章 beside the 2022 one) is left out
+        when the same regulation has a current version."""
         if self._reg_chunks is None:
             got = self.pipe.index.collection.get(where={"doc_type": "法规"}, include=["documents", "metadatas"])
-            self._reg_chunks = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+            raw = [Chunk.from_metadata(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+            current = {c.title for c in raw if c.status == "现行有效"}
+            raw = [c for c in raw if c.status == "现行有效" or c.title not in current]
+            groups: dict[tuple, list[Chunk]] = {}
+            for c in sorted(raw, key=lambda c: (c.path, c.index)):
+                key = (c.path, c.article_no) if c.article_no else (c.path, c.id)
+                groups.setdefault(key, []).append(c)
+            out = []
+            for pieces in groups.values():
+                whole = pieces[0]
+                if len(pieces) > 1:
+                    lead = ITEM.split(strip_article_label(whole.text))[0].strip()
+                    text = whole.text
+                    for more in pieces[1:]:
+                        rest = strip_article_label(more.text)
+                        if lead and rest.startswith(lead):
+                            rest = rest[len(lead):]
+                        text += "\n" + rest.strip()
+                    whole = dataclasses.replace(whole, text=text)
+                for c in pieces:
+                    self._whole[c.id] = whole
+                out.append(whole)
+            self._reg_chunks = out
         return self._reg_chunks
 
     def truth_probe(self, statement: str) -> bool:
@@ -350,41 +419,76 @@ class QuizGenerator:
         return False
 
     def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
-        """Regulation passages for the topic, best first: retrieved (regulations only), scored by
-        the IDF-weighted coverage of the topic's key terms in the whole passage (weight ½) plus in its first
-        sentence (what the article is about; damped for sentences over 20 characters), plus ½ when
-        that sentence names the topic's subject (the words before its first 的), kept when at
-        least ``keep`` × the best score."""
+        """Regulation articles for the topic, best first, kept when their score is at least ``keep`` ×
+        the best article's.
+
+        Every article of every indexed regulation is scored (there are a few hundred): the
+        IDF-weighted coverage of the topic's key terms in the whole passage (weight ½), in its first
+        sentence (what the article is about; damped for sentences over 20 characters), and in the
+        regulation title plus chapter heading (weight ½: 第二章 违纪与纪律处分 is about 纪律处分, a
+        宪法 article on 公民的权利和义务 is not about 党员的权利和义务); plus ½ when the first sentence names
+        the topic's subject (the words before its first 的); plus up to :data:`DENSE_BONUS` for
+        the ``k`` best passages of the dense/BM25 retriever (rank 0 full, falling linearly), which
+        finds articles about the topic that do not repeat its words (三会一课 for 组织生活). An article
+        whose regulation title or chapter heading holds all the topic's terms is kept down to
+        :data:`HOME_KEEP` × the best score."""
         from bot.answer import coverage, key_terms
         from bot.retrieve import normalize_query
 
-        hits = self.pipe.retrieve(topic, k=k, doc_type="法规")
-        if not hits:
-            return []
         terms = key_terms(topic)
+        if not terms:
+            return []
         w = self.pipe.answerer.weights(terms)
+        hits = self.pipe.retrieve(topic, k=k, doc_type="法规")
+        self.regulation_chunks()
+        rank: dict[str, int] = {}
+        for i, h in enumerate(hits):  # a piece of an article stands for the whole article
+            whole = self._whole.get(h.chunk.id)
+            if whole is not None:
+                rank.setdefault(whole.id, i)
 
         # the topic's subject ("党员" in "党员的权利和义务"): articles whose first sentence names it
         # are about it, not merely mentioning the same words (宪法 "公民有…的权利和义务")
         head = normalize_query(topic).split("的")[0]
         subject = head if 2 <= len(head) <= 6 and head != topic else ""
+        subject_terms = key_terms(subject) if subject else []
+        sw = self.pipe.answerer.weights(subject_terms) if subject_terms else {}
 
         def score(c: Chunk) -> float:
             first = (sentences_of(c) or [c.text])[0]
+            heading = coverage(terms, w, f"{c.title} {c.heading}")
+            home = heading >= 0.99  # in a regulation or chapter the topic names (第三章 国内差旅…)
             # a short lead that names the topic ("党员享有下列权利") counts fully, a long sentence less
-            value = 0.5 * coverage(terms, w, c.embed_text) + coverage(terms, w, first) * min(1.0, 20 / max(1, len(first)))
-            return value + (0.5 if subject and subject in first else 0.0)
+            value = 0.5 * coverage(terms, w, c.text) + coverage(terms, w, first) * min(1.0, 20 / max(1, len(first)))
+            if value <= 0:  # not one of the topic's words in the article: never about it (出国 in 国内差旅's chapter)
+                return 0.0
+            if subject_terms and not home and coverage(subject_terms, sw, c.text) < 0.6:  # 公民's rights are not 党员's
+                return 0.0
+            value += 0.5 * heading
+            if c.id in rank:
+                value += DENSE_BONUS * max(0.0, 1 - rank[c.id] / max(1, k))
+            # the subject as a word of its own ("党员享有…", not "发展党员，…" or "预备党员的…")
+            named = bool(subject) and re.search(rf"(?:^|[，。；：、的]){re.escape(subject)}", first) is not None
+            return value + (0.5 if named else 0.0)
 
-        # articles whose first sentence is about the topic ("党员享有下列权利") even if ranked low
-        known = {h.chunk.id for h in hits}
-        extra = [c for c in self.regulation_chunks() if c.id not in known and c.article
-                 and coverage(terms, w, (sentences_of(c) or [c.text])[0]) >= 0.5]
-        scored = [(score(h.chunk), -i, h.chunk) for i, h in enumerate(hits)]
-        scored += [(score(c), -len(hits) - j, c) for j, c in enumerate(extra)]
-        best = max(s for s, _, _ in scored)
+        pool = {c.id: c for c in self.regulation_chunks() if c.article}
+        for h in hits:  # a passage without an article (党章总纲) only when the retriever found it
+            whole = self._whole.get(h.chunk.id)
+            if whole is not None:
+                pool.setdefault(whole.id, whole)
+        scored = [(score(c), -rank.get(c.id, len(rank)), c) for c in pool.values()]
+        best = max((s for s, _, _ in scored), default=0.0)
+        self.last_scores = {c.id: s for s, _, c in scored}
         if best <= 0:  # no passage holds any key term of the topic: nothing here is about it
             return []
-        kept = [c for s, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True) if s >= keep * best]
+        # a regulation or chapter named by the topic (纪律处分条例 for 党的纪律处分, 发展党员工作细则 for
+        # 发展党员) is its home: its articles stay in down to HOME_KEEP × best
+        home = {c.id for c in pool.values() if coverage(terms, w, f"{c.title} {c.heading}") >= 0.99}
+        # when the topic has a home, other articles need OUTSIDE_HOME_KEEP × best (the 干部人事档案工作条例
+        # is not about 党章第六章 党的干部 though both say 干部)
+        outside = max(keep, OUTSIDE_HOME_KEEP) if home and any(c.id in home and s > 0 for s, _, c in scored) else keep
+        kept = [c for s, _, c in sorted(scored, key=lambda x: (x[0], x[1]), reverse=True)
+                if (c.id in home and s >= min(keep, HOME_KEEP) * best) or (c.id not in home and s >= outside * best)]
         return kept
 
     # ---------------------------------------------------------------- candidates
@@ -393,6 +497,8 @@ class QuizGenerator:
         for s in sentences_of(chunk):
             for m in NUMBER.finditer(s):
                 el = m.group(0)
+                if m.start() == 0:  # "一人有…两种以上违纪行为": a sentence's subject, not a quantity
+                    continue
                 body = s[: m.start()] + "（  ）" + s[m.end():]
                 variants = number_variants(el)
                 stem = _lead_in(chunk) + body
@@ -432,12 +538,12 @@ class QuizGenerator:
                    if not any(ch in b for ch in "的是和要了在对与及")} - _GENERIC_BIGRAMS
         others = sorted(
             (e for e in pool if e.chunk.title == enum.chunk.title and e.chunk.article_no != enum.chunk.article_no
-             and _related(bigrams, enum.lead, e.lead)),
+             and e.items == enum.items and _related(bigrams, enum.lead, e.lead) and same_kind_list(enum.offer, e.offer)),
             key=lambda e: abs((e.chunk.article_no or 999) - (enum.chunk.article_no or 999)))
-        avg = sum(map(len, enum.members)) / len(enum.members)
+        avg = sum(map(len, enum.offer)) / max(1, len(enum.offer))
         out = []
         for e in others:
-            for m in e.members:
+            for m in e.offer:
                 if norm(m) not in src and 0.5 * avg <= len(m) <= 1.6 * avg + 2 and m not in out:
                     out.append(m)
         return out
@@ -460,40 +566,38 @@ class QuizGenerator:
         parallel = self._parallel(enum, pool)
         is_items = enum.sentence.endswith("：")
         quote = strip_article_label(chunk.text) if is_items else enum.sentence
-        lead = enum.lead.rstrip("：:，, ")
+        lead = re.sub(r"\s+", "", enum.lead).rstrip("：:，, ")
         if "。" in lead:  # "党的基层组织是…。它的基本任务是" → "党的基层组织的基本任务是"
             prev, lead = lead.rsplit("。", 1)
             if lead.startswith("它") and "是" in prev:
                 lead = prev.split("是")[0] + lead[1:]
         src_kind = "列举"
-        if LISTING_LEAD.search(lead) and len(parallel) >= 2:
-            variants = [(enum.members[:4], parallel[:2], "下列选项中属于其所列内容的有（  ）。")]
-            if len(enum.members) >= 5 and len(parallel) >= 3:
-                variants.append((enum.members[-3:], parallel[-2:], "以下各项中，属于其所列内容的有（  ）。"))
-            for members, distractors, phrase in variants:
-                opts = members[:3] + distractors[:2] if len(members) < 4 else members + distractors[:1]
-                correct = [o for o in opts if o in enum.members]
-                self.rng.shuffle(opts)
-                options = {LETTERS[i]: o for i, o in enumerate(opts)}
-                answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in correct)
-                others = "、".join(f"“{o}”" for o in opts if o not in correct)
-                stem = f"{_lead_in(chunk)}“{lead}”，{phrase}"
-                out.append((QuizItem(id=_item_id(stem), type="多选", stem=stem, options=options, answer=answer,
-                                     explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
-                                     source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
-                                     difficulty="难", tags=[chunk.title, src_kind]), None))
+        offer = list(enum.offer)
+        if LISTING_LEAD.search(lead) and len(parallel) >= 2 and len(offer) >= 3:
+            # one 多选 on a random subset of the members (three or four) and one or two distractors
+            k = min(4, len(offer))
+            members = self.rng.sample(offer, k)
+            opts = members + self.rng.sample(parallel[:4], 1 if k == 4 else 2)
+            self.rng.shuffle(opts)
+            options = {LETTERS[i]: o for i, o in enumerate(opts)}
+            answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in members)
+            others = "、".join(f"“{o}”" for o in opts if o not in members)
+            stem = f"{_lead_in(chunk)}“{lead}”，{self.rng.choice(('下列选项中属于其所列内容的有（  ）。', '以下各项中，属于其所列内容的有（  ）。'))}"
+            out.append((QuizItem(id=_item_id(stem), type="多选", stem=stem, options=options, answer=answer,
+                                 explanation=f"{_cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
+                                 source=QuizSource(title=chunk.title, article=chunk.article, quote=quote),
+                                 difficulty="难", tags=[chunk.title, src_kind]), None))
             if len(parallel) >= 3:
-                phrasings = ["下列选项中属于其所列内容的是（  ）。", "下列选项中，属于其中一项的是（  ）。"]
-                for key, phrase, pick in zip(enum.members[1:], phrasings, (parallel[:3], parallel[-3:])):
-                    out.append((self._membership(enum, lead, quote, phrase, key, [key, *pick], f"只有“{key}”在其中", [src_kind]), None))
+                key = self.rng.choice(offer)
+                out.append((self._membership(enum, lead, quote, "下列选项中属于其所列内容的是（  ）。", key,
+                                             [key, *self.rng.sample(parallel, 3)], f"只有“{key}”在其中", [src_kind]), None))
                 # reversed: three listed members and one from the parallel list
-                if len(enum.members) >= 3:
-                    odd = parallel[0]
-                    out.append((self._membership(enum, lead, quote, "下列选项中不属于其所列内容的是（  ）。", odd,
-                                                 [*enum.members[-3:], odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
+                odd = self.rng.choice(parallel[:3])
+                out.append((self._membership(enum, lead, quote, "下列选项中不属于其所列内容的是（  ）。", odd,
+                                             [*self.rng.sample(offer, 3), odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
             # 判断: a member of the parallel list stated as a member of this one (false), and a true member
             if is_items and parallel:
-                for statement, ans in ((parallel[0], "错误"), (enum.members[-1], "正确")):
+                for statement, ans in ((self.rng.choice(parallel[:3]), "错误"), (self.rng.choice(offer), "正确")):
                     stem_j = f"{_lead_in(chunk)}判断：“{lead}”，其中包括：{statement}。"
                     why = "不在其中" if ans == "错误" else "在其中"
                     out.append((QuizItem(id=_item_id(stem_j), type="判断", stem=stem_j, answer=ans,
@@ -509,6 +613,9 @@ class QuizGenerator:
             key = enum.members[-1]
             if "“" in key or "”" in key:
                 return out
+            others = sorted(map(len, enum.members[:-1]))
+            if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
+                return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member
             pieces = [*enum.members[:-1], "（  ）"]
             body = s[:start] + "、".join(pieces) + s[start + len(run):]
             stem = _lead_in(chunk) + body
@@ -516,11 +623,15 @@ class QuizGenerator:
                                  explanation=f"{_cite(chunk)}规定：“{s}”故答案为“{key}”。",
                                  source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
                                  difficulty="中", tags=[chunk.title, src_kind]), body))
-            if parallel and len(lead) <= 20:
-                false_s = s[:start] + run.replace(key, parallel[0]) + s[start + len(run):]
+            # a false 判断 with a member of a parallel list in the key's place, only one of the same
+            # kind (same length ±1 and last character: 组织纪律 for 廉洁纪律; "经常、认真、创造力" for
+            # "…严肃" is not a statement anyone would make)
+            near = [m for m in parallel if abs(len(m) - len(key)) <= 1 and m[-1] == key[-1]]
+            if near and len(lead) <= 20:
+                false_s = s[:start] + run.replace(key, near[0]) + s[start + len(run):]
                 stem_f = _lead_in(chunk) + "判断：" + false_s
                 out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",
-                                     explanation=f"{_cite(chunk)}规定：“{s}”题中“{parallel[0]}”应为“{key}”，故错误。",
+                                     explanation=f"{_cite(chunk)}规定：“{s}”题中“{near[0]}”应为“{key}”，故错误。",
                                      source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
                                      difficulty="中", tags=[chunk.title, src_kind]), false_s))
         return out
@@ -531,17 +642,21 @@ class QuizGenerator:
         lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
         for raw in sentences_of(chunk):
             s = ITEM.sub("", raw, count=1) if ITEM.match(raw) else raw
-            if not (12 <= len(s) <= 90):
+            if not (MIN_STATEMENT <= len(s) <= 90):
                 continue
             # an item of a list ("（一）参加党的有关会议…") is stated with its lead for context
-            frame = (lambda x: f"“{lead}”，其中包括：{x}") if (lead and ITEM.match(raw)) else (lambda x: x)
+            framed = bool(lead and ITEM.match(raw))
+            frame = (lambda x: f"“{lead}”，其中包括：{x}") if framed else (lambda x: x)
             stem = _lead_in(chunk) + "判断：" + frame(s)
             out.append((QuizItem(id=_item_id(stem), type="判断", stem=stem, answer="正确",
                                  explanation=f"{_cite(chunk)}原文即为：“{s}”故正确。",
                                  source=QuizSource(title=chunk.title, article=chunk.article, quote=s),
                                  difficulty="易", tags=[chunk.title, "原文"]), s))
-            for a, b in MODALS:
-                if a in s:
+            # a list item is a condition or a behaviour: "…的违纪行为不得受到党纪处分的" listed among the
+            # grounds for a heavier 处分 is nonsense, not a false statement
+            for a, b in ([] if framed else MODALS):
+                # not a modal inside a 的-phrase: "违纪行为应当受到的处分幅度" → "不得受到的处分幅度" is nonsense
+                if a in s and not re.search(re.escape(a) + r"[^，。；、的]{1,3}的", s) and not in_topic_clause(s, s.index(a)):
                     false_s = s.replace(a, b, 1)
                     stem_f = _lead_in(chunk) + "判断：" + frame(false_s)
                     out.append((QuizItem(id=_item_id(stem_f), type="判断", stem=stem_f, answer="错误",
@@ -573,13 +688,17 @@ class QuizGenerator:
 
     # ---------------------------------------------------------------- assembly
     def _candidates(self, chunks: list[Chunk], difficulty: str) -> list[tuple[QuizItem, str | None, Chunk, int]]:
-        pool = [e for c in self.regulation_chunks() for e in enumerations(c)]
+        if self._enum_pool is None:
+            self._enum_pool = [e for c in self.regulation_chunks() for e in enumerations(c)]
+        pool = self._enum_pool
         out = []
         for rank, chunk in enumerate(chunks):
             cands: list[tuple[QuizItem, str | None]] = []
             cands += self._fill_candidates(chunk, difficulty)
             for enum in enumerations(chunk):
                 made = self._enum_candidates(enum, pool)
+                for item, _ in made:  # every item on one list tests the same thing: a set keeps one
+                    item.tags.append(ENUM_TAG + norm(enum.lead)[-40:])
                 # list parsing verified against the article's own count ("八项义务" → 8 items)
                 is_items = enum.sentence.endswith("：")
                 lead_text = enum.sentence if is_items else enum.lead
@@ -590,6 +709,64 @@ class QuizGenerator:
                 cands += made
             cands += self._judgement_candidates(chunk)
             out += [(item, body, chunk, rank) for item, body in cands]
+        return out + self._statement_choices(out)
+
+    def _statement_choices(self, cands: list) -> list:
+        """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
+        the three distractors false versions (a modal verb or a number changed, as the false 判断
+        items are made, each checked false against the index) of other sentences of the same
+        regulation among the topic's articles (the same article first, changed numbers before
+        changed modal verbs). Statements of 15–50 characters that stand on their own (the gate's
+        context checks); every sentence used is one of the item's facts."""
+        def usable(item: QuizItem, body: str | None) -> bool:
+            stmt = body or ""
+            return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem
+                    and MIN_STATEMENT <= len(stmt) <= 50 and not missing_context("判断：" + stmt)
+                    and not dangling_opening("判断：" + stmt) and not unfinished_sentence(item.source.quote))
+
+        true = [(i, b, c, r) for i, b, c, r in cands if usable(i, b) and i.answer == "正确"]
+        # only a changed modal verb or number is surely false; a list member swapped for another
+        # ("…甘于奉献、廉洁自律" for "…严守纪律") may still be a fair statement
+        false = [(i, b, c, r) for i, b, c, r in cands if usable(i, b) and i.answer == "错误"
+                 and ("情态" in i.tags or "数字" in i.tags)]
+        checked: dict[str, bool] = {}
+
+        def really_false(x) -> bool:
+            item, body, chunk, _ = x
+            if item.id not in checked:
+                checked[item.id] = check_item(item, chunk.text, self.truth_probe, body=body) is None
+            return checked[item.id]
+
+        out = []
+        for key, kbody, chunk, rank in true:
+            others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
+            self.rng.shuffle(others)
+            # the same article first; a changed number before a changed modal verb (a row of
+            # "不得" statements gives the key away)
+            others.sort(key=lambda x: (x[2].id != chunk.id, "数字" not in x[0].tags))
+            picked, quotes = [], {norm(key.source.quote)}
+            for x in others:
+                if norm(x[0].source.quote) not in quotes and really_false(x):
+                    picked.append(x)
+                    quotes.add(norm(x[0].source.quote))
+                if len(picked) == 3:
+                    break
+            if len(picked) < 3:
+                continue
+            opts = [kbody.rstrip("。；"), *(x[1].rstrip("。；") for x in picked)]
+            keytext = opts[0]
+            self.rng.shuffle(opts)
+            letter = LETTERS[opts.index(keytext)]
+            same = all(x[2].id == chunk.id for x in picked)
+            stem = f"根据{_cite(chunk)}{'' if same or not chunk.article else '等规定'}，下列说法正确的是（  ）。"
+            wrong = "；".join(f"{x[0].explanation.split('题中', 1)[-1].rstrip('。')}" for x in picked)
+            item = QuizItem(id=_item_id(stem + keytext), type="单选", stem=stem,
+                            options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=letter,
+                            explanation=f"{_cite(chunk)}规定：“{kbody}”故选 {letter}。其余各项：{wrong}。",
+                            source=QuizSource(title=chunk.title, article=chunk.article, quote=key.source.quote),
+                            difficulty="中", tags=[chunk.title, "说法辨析"],
+                            also_quotes=[x[0].source.quote for x in picked])
+            out.append((item, None, chunk, rank))
         return out
 
     def gate(self, item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
@@ -618,8 +795,12 @@ class QuizGenerator:
                 return why
         if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
             return "题干是残句"  # a statement cut before its list ("…可以予以：")
-        if (why := missing_context(item.stem)):
+        if (why := missing_context(item.stem)) or (why := too_long(item.stem)):
             return why
+        if "其中包括：" not in item.stem and "“" not in item.stem[:40] and (why := unfinished_sentence(item.source.quote)):
+            return why
+        if item.stem.endswith(("；", ";")):  # a clause of a longer sentence, stated on its own
+            item.stem = item.stem[:-1] + "。"
         if dangling_opening(item.stem):
             statement = statement_of(item.stem)
             fixed = resolve_opening(statement, article_subject(chunk))
@@ -648,9 +829,15 @@ class QuizGenerator:
         result.articles = len({(c.title, c.article) for c in chunks})
         seen = {norm(s) for s in (existing or [])}
         facts: set = set()
+        texts: list[str] = []  # fact texts of the items taken (same fact in another article)
         per: Counter = Counter()
-        queues = {t: sorted((x for x in cands if x[0].type == t), key=lambda x: (x[3], self.rng.random())) for t in TYPES}
+        # best articles first, shuffled within a window of ARTICLE_JITTER ranks: a different set each
+        # time (unless seeded) that still draws on the articles closest to the topic
         total = sum(counts.values())
+        window = max(ARTICLE_JITTER, total / max(1, per_article))
+        jitter = {r: r + self.rng.uniform(0, window) for r in {x[3] for x in cands}}
+        queues = {t: sorted((x for x in cands if x[0].type == t), key=lambda x: (jitter[x[3]], self.rng.random()))
+                  for t in TYPES}
 
         def take(t: str) -> bool:
             q = queues[t]
@@ -660,11 +847,9 @@ class QuizGenerator:
                 if per[art] >= per_article:
                     continue
                 result.candidates += 1
-                if norm(item.stem) in seen:
-                    result.dropped["题干重复"] += 1
-                    continue
                 keys = item_facts(item, body)
-                if keys & facts:
+                text = fact_text(item, body)
+                if keys & facts or (text and any(same_fact(text, t) for t in texts)):
                     result.dropped["与已选题考同一知识点"] += 1
                     continue
                 item.check_body = body
@@ -672,8 +857,13 @@ class QuizGenerator:
                 if reason:
                     result.dropped[reason] += 1
                     continue
+                if norm(item.stem) in seen:  # after the gate, which may rewrite the stem
+                    result.dropped["题干重复"] += 1
+                    continue
                 seen.add(norm(item.stem))
                 facts.update(keys)
+                if text:
+                    texts.append(text)
                 per[art] += 1
                 result.items.append(item)
                 return True
@@ -687,12 +877,11 @@ class QuizGenerator:
                 if made[t] < counts.get(t, 0) and take(t):
                     made[t] += 1
                     progress = True
-        wanted = [t for t in TYPES if counts.get(t, 0) > 0]
         progress = True
-        while len(result.items) < total and progress:  # a type ran short: fill with the others
+        while len(result.items) < total and progress:  # a type ran short: fill with the others in turn
             progress = False
-            for t in wanted:
-                if len(result.items) < total and take(t):
+            for t in FILL_ORDER:
+                if counts.get(t, 0) > 0 and len(result.items) < total and take(t):
                     progress = True
         return result
 
@@ -707,10 +896,20 @@ def article_subject(chunk: Chunk) -> str | None:
 
 
 def item_facts(item: QuizItem, body: str | None) -> set:
-    """The facts an item tests (see :func:`bot.quiz_gate.fact_key`). A 判断 tests its whole source
-    sentence (so the true and false versions of one statement collide); one that changes a number
-    also tests that number, as a 填空 on it does."""
+    """The facts an item tests (see :func:`bot.quiz_gate.fact_key`): its source sentence as a whole
+    (a set keeps one item per sentence), or its list when it is made from an enumeration (one item
+    per list: two 多选 on 第四十一条's five 处分 answer each other); and the element it masks or
+    changes. A 判断 tests its whole source sentence (so the true and false versions of one
+    statement collide); one that changes a number also tests that number, as a 填空 on it does."""
     q = item.source.quote
+    lists = {fact_key(t, "列举") for t in item.tags if t.startswith(ENUM_TAG)}
+    # one item per source sentence: two items on one sentence show each other's key (a 填空 on its
+    # number beside a 判断 stating it); list items are keyed by their list instead
+    also = {fact_key(x, "句") for x in item.also_quotes}
+    return lists | also | {fact_key(q, "句")} | _item_facts(item, body, q)
+
+
+def _item_facts(item: QuizItem, body: str | None, q: str) -> set:
     if item.type == "填空":
         answers = item.answer if isinstance(item.answer, list) else [item.answer]
         return {fact_key(q, answers[0])}
@@ -725,6 +924,21 @@ def item_facts(item: QuizItem, body: str | None) -> set:
         return {fact_key(q, ("不属于:" if "不属于" in item.tags else "") + key)}
     keys_text = sorted(item.options[x] for x in str(item.answer) if x in item.options)
     return {fact_key(q, "多选:" + "|".join(keys_text))}
+
+
+def fact_text(item: QuizItem, body: str | None) -> str | None:
+    """The source words an item asks about, with the key in place: for a masked item the ten
+    characters either side of the key, for a 判断 its source sentence; None for list items (their
+    list is their fact). Compared across articles and regulations with :func:`bot.quiz_gate.same_fact`."""
+    if any(t.startswith(ENUM_TAG) for t in item.tags) or "列举归属" in item.tags:
+        return None
+    if item.type == "判断":
+        return item.source.quote
+    if item.type in ("填空", "单选") and body and "（  ）" in body:
+        key = (item.answer[0] if isinstance(item.answer, list) else item.options.get(str(item.answer), ""))
+        at = body.index("（  ）")
+        return body[max(0, at - 10): at] + key + body[at + 4: at + 14]
+    return None
 
 
 def parse_articles(spec: str) -> set[int]:
@@ -761,11 +975,30 @@ def parse_articles(spec: str) -> set[int]:
     return out
 
 
+#: share of each type in a set when the caller does not fix the counts: contest papers on 党章党规
+#: lead with 单选 (the banks in ../shared/eval/quizbanks are mostly single choice), then 判断 and
+#: 多选, a few 填空. Before #19's second round the split was even, and 判断 filled what the others
+#: lacked (137 of 242 items in eval.quiz).
+TYPE_SHARE = {"单选": 0.35, "多选": 0.2, "判断": 0.3, "填空": 0.15}
+#: the order in which types take turns making up for one that runs short
+FILL_ORDER = ("单选", "多选", "填空", "判断")
+
+
 def split_counts(n: int, types: list[str] | None = None) -> dict[str, int]:
-    """Spread ``n`` items over ``types`` as evenly as possible (单选 first): 12 → 3/3/3/3."""
-    types = types or list(TYPES)
-    base, extra = divmod(n, len(types))
-    return {t: base + (1 if i < extra else 0) for i, t in enumerate(types)}
+    """Spread ``n`` items over ``types`` by :data:`TYPE_SHARE` (largest remainder; every requested
+    type gets at least one when ``n`` allows): 20 → 单选 7, 多选 4, 判断 6, 填空 3."""
+    types = [t for t in TYPES if t in (types or TYPES)]
+    total = sum(TYPE_SHARE[t] for t in types)
+    raw = {t: n * TYPE_SHARE[t] / total for t in types}
+    counts = {t: int(raw[t]) for t in types}
+    for t in sorted(types, key=lambda t: raw[t] - counts[t], reverse=True)[: n - sum(counts.values())]:
+        counts[t] += 1
+    for t in types:  # a requested type with no share left (n small): take one from the largest
+        if counts[t] == 0 and n >= len(types):
+            big = max(counts, key=counts.get)
+            counts[big] -= 1
+            counts[t] += 1
+    return counts
 
 
 def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",

@@ -10,6 +10,8 @@ generator counts drops by reason (``QuizSet.dropped``). The checks:
 * :func:`dangling_opening` / :func:`resolve_opening` — a stem must not open with 他们/它/该/其…
   without an antecedent (rewritten with the article's subject when one is known, else dropped);
 * :func:`kind_of` / :func:`kind_mismatch` — distractors of the same kind as the key;
+* :func:`missing_context` / :func:`too_long` / :func:`unfinished_sentence` — a stem is a whole
+  statement that stands on its own, of a length a contest item has;
 * :func:`fact_key` — items that test the same fact (same source sentence and same masked element,
   or the true and false versions of one statement) share a key; a set keeps one per key.
 """
@@ -17,6 +19,7 @@ generator counts drops by reason (``QuizSet.dropped``). The checks:
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.split import chinese_number
 
@@ -56,6 +59,23 @@ def fragment_option(text: str) -> str | None:
         return "选项是残句"
     if t.startswith(("如", "对", "在")) and t.endswith(("意见", "时", "后", "前")) and "，" not in t:
         return "选项是残句"  # "对党的决议和政策如有不同意见", "在…作出鉴定时"
+    if t.startswith("在") and t.endswith(("上", "中", "下", "内", "里", "期间")) and "，" not in t:
+        return "选项是残句"  # "在党的会议上和党报党刊上": where, without what
+    if len(t) > 4 and t.endswith(("后", "以后", "之后", "以前", "之前")):
+        return "选项是残句"  # "发展对象批准为预备党员后": when, without what
+    return None
+
+
+#: a clause that goes on like this makes the clause before it a subject, not a statement
+_PREDICATE_NEXT = ("是", "由", "为", "应当", "应", "要", "必须", "可以", "不得", "都", "均")
+
+
+def subject_only(first: str, rest: str) -> str | None:
+    """Reason when ``first`` — a list item's first clause — is only the subject of the item
+    ("党的最高领导机关" of "党的最高领导机关，是党的全国代表大会…"): offered as a 民主集中制 principle
+    it is a fragment (issue #19). ``rest`` is the item's text after that clause."""
+    if rest.lstrip("，, ").startswith(_PREDICATE_NEXT):
+        return "选项是残句"
     return None
 
 
@@ -98,6 +118,11 @@ def leaks_key(stem: str, keys: list[str], options: list[str] | None = None) -> s
     listed = [o for o in (options or []) if len(_norm(o)) >= 2 and _norm(o) in body]
     if options and len(listed) >= 2:
         return "题干泄露答案"
+    # a number key repeated as a paraphrase next to the blank: "（  ）（含二人）" for "二人以上"
+    for k in keys:
+        core = re.sub(r"(以上|以下|以内)$", "", _norm(k))
+        if core != _norm(k) and len(core) >= 2 and re.search(rf"[{_CN}\d]", core) and core in body:
+            return "题干泄露答案"
     # a count question whose members are spelled out after the blank
     if re.search(r"（\s*）[：:]\s*\S+、\S+", stem or "") and re.search(r"(几|多少|有（\s*）)", stem or ""):
         return "题干泄露答案"
@@ -136,14 +161,54 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
 
 
 _NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
-                         r"有前款|有上述|依照前款|前款)")
+                         r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
+                         r"其中|以上|上述|主要有|主要包括|导致|造成|致使)")
+
+
+#: words inside a statement that point back at text the stem does not show ("支持上述活动者",
+#: "依照前款规定受到严重警告处分的")
+_BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|上款|第[一二三四五六七八九十]+款|这些|"
+                             r"有下列[^，。；]{0,8}之一|这样的|这种")
 
 
 def missing_context(stem: str) -> str | None:
     """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
-    precedes it ("情节严重的，给予…", "有前款行为的"): it is not a statement on its own (judged sample, issue #19)."""
-    if _NO_CONTEXT.match(statement_of(stem)):
+    precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
+    text it does not show ("这些权利", "有下列行为之一", "第一款"): it is not a statement on its own
+    (judged samples, issue #19)."""
+    s = statement_of(stem)
+    # a quoted article lead whose list the item asks about ("“有下列情形之一的，…”，其中包括：") shows its list
+    shown = re.sub(r"“[^”]*”，(其中包括|下列|以下)", "", stem or "")
+    if _NO_CONTEXT.match(s) or _BACK_REFERENCE.search(statement_of(shown)):
         return "题干缺少上下文"
+    return None
+
+
+#: longest statement a contest stem quotes (characters, lead-in "根据《…》第…条，" not counted): the
+#: judged sets' usable stems were up to ~90 characters; a 200-character sentence with one blank is
+#: a reading exercise, not an item (issue #19 sample, 发展党员工作细则第十条)
+MAX_STATEMENT = 100
+
+
+#: longest article lead quoted in a stem ("“党员必须履行下列义务”，下列…"): a 90-character lead
+#: ("培养联系人由经过一定时间党内生活的锻炼、…的党员担任，主要任务是") buries the question
+MAX_QUOTED_LEAD = 40
+
+
+def too_long(stem: str) -> str | None:
+    """Reason when the stem's statement is longer than :data:`MAX_STATEMENT` characters, or quotes
+    a lead longer than :data:`MAX_QUOTED_LEAD`."""
+    s = statement_of(stem)
+    if len(s) > MAX_STATEMENT or any(len(q) > MAX_QUOTED_LEAD for q in re.findall(r"“([^”]*)”", stem or "")):
+        return "题干过长"
+    return None
+
+
+def unfinished_sentence(quote: str) -> str | None:
+    """Reason when the source sentence an item is made from does not end a sentence or clause
+    (。；！？): it was cut before its list ("…并且必须具备以下的基本条件") or at a line break."""
+    if not (quote or "").rstrip().endswith(("。", "；", "！", "？", "”", "）")):
+        return "题干是残句"
     return None
 
 
@@ -164,12 +229,62 @@ def kind_of(text: str) -> str:
     return "文字"
 
 
+def list_suffix(members: list[str]) -> str | None:
+    """The ending most members of a list share ("类材料" of "履历类材料、自传和思想类材料…", "纪律" of
+    "政治纪律、组织纪律…"): the kind of thing the list names; None when fewer than 60% share one."""
+    for n in (3, 2):
+        ends = Counter(m[-n:] for m in members if len(m) > n)
+        if ends:
+            end, k = ends.most_common(1)[0]
+            if k >= 0.6 * len(members) and k >= 2:
+                return end
+    return None
+
+
+def same_kind_list(members: list[str], other: list[str]) -> bool:
+    """May members of ``other`` stand as distractors for ``members``? Only when both lists name the
+    same kind of thing: the same :func:`list_suffix`, or neither has one ("考核鉴定类材料" offered among
+    the principles of 干部人事档案工作 is no distractor)."""
+    a, b = list_suffix(members), list_suffix(other)
+    if a is None and b is None:
+        return True
+    return a is not None and b is not None and (a.endswith(b) or b.endswith(a))
+
+
 def kind_mismatch(key: str, distractors: list[str]) -> str | None:
     """Reason when a distractor is of another kind than the key (a duration among numbers of people)."""
     k = kind_of(key)
     if any(kind_of(d) != k for d in distractors):
         return "干扰项与答案不同类"
     return None
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _norm(text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+#: two fact texts whose character bigrams overlap this much (share of the smaller set) state one fact
+SAME_FACT = 0.6
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Do two fact texts — the source words around what an item asks, with the key in place — state
+    the same fact? True when their character bigrams overlap by :data:`SAME_FACT` of the smaller set:
+    "要有两名正式党员作介绍人" (党章第五条) and "应当有两名正式党员作入党介绍人" (发展党员工作细则第十四条)
+    are one fact; a set keeps one of them."""
+    x, y = _bigrams(a), _bigrams(b)
+    if len(x) < 4 or len(y) < 4:
+        return False
+    return len(x & y) / min(len(x), len(y)) >= SAME_FACT
+
+
+def in_topic_clause(sentence: str, pos: int) -> bool:
+    """Is position ``pos`` inside the "对于…的，" clause that opens ``sentence`` (what the rule is about,
+    not the rule)? A modal verb there is part of a description: "对于应当受到撤销党内职务处分，但是本人
+    没有担任党内职务的，…" flipped to "不得受到" is nonsense, not a false statement."""
+    m = re.match(r"对于?(.*?)的，", sentence)
+    return bool(m) and m.start(1) <= pos < m.end(1)
 
 
 def fact_key(quote: str, masked: str | None) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Quiz quality report: ``python -m eval.quiz [--corpus DIR] [--data-dir DIR] [--per-topic 12]``.
+"""Quiz quality report: ``python -m eval.quiz [--corpus DIR] [--data-dir DIR] [--no-ingest] [--per-topic 12] [--topics A,B]``.
 
 Generates items over topics spanning the regulations in the corpus (≥ 300 items from 26 topics spanning all ten regulations with the default
 ``--per-topic 12``) and reports:
@@ -55,7 +55,7 @@ def round_trip(pipe, item) -> bool:
     if item.type == "填空":
         return any(norm(a) in texts[0] for a in item.answer) if texts else False
     if item.type == "判断":
-        statement = item.stem.split("判断：", 1)[-1]
+        statement = item.stem.split("判断：", 1)[-1].rstrip("。；")  # a clause ends with "。" in the stem
         if "其中包括：" in statement:  # membership of a listed item in that article
             statement = statement.split("其中包括：", 1)[1].rstrip("。")
             head = [t for t in texts if norm(item.source.quote[:20]) in t] or texts[:1]
@@ -80,14 +80,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=19, help="随机种子（报告可复现）")
     ap.add_argument("--dump", type=Path, default=None, help="把全部题目写入此 JSON 文件（供人工抽查）")
     ap.add_argument("--report", type=Path, default=REPORTS / "quiz.json")
+    ap.add_argument("--no-ingest", action="store_true",
+                    help="直接使用 --data-dir 中已建好的索引（不再按 --corpus 增量索引）")
+    ap.add_argument("--topics", default="", help="只评这些主题（逗号分隔，默认全部）")
     args = ap.parse_args(argv)
     from bot.quiz import QuizGenerator, check_item, generate_quiz, norm
     from eval.retrieval import open_pipeline
 
-    pipe = open_pipeline(args.corpus, args.data_dir)
+    if args.no_ingest:
+        from bot.config import Settings
+        from bot.pipeline import Pipeline
+
+        pipe = Pipeline(Settings(**({"data_dir": args.data_dir} if args.data_dir else {})))
+    else:
+        pipe = open_pipeline(args.corpus, args.data_dir)
+    topics = [t.strip() for t in args.topics.split(",") if t.strip()] or TOPICS
     items, dropped, candidates = [], Counter(), 0
     per_topic: dict[str, dict] = {}
-    for topic in TOPICS:
+    for topic in topics:
         # like a secretary growing one bank: earlier stems are passed as the existing bank
         qs = generate_quiz(pipe, topic, n=args.per_topic, existing=[i.stem for i in items], seed=args.seed)
         for it in qs.items:
@@ -96,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         dropped += qs.dropped
         candidates += qs.candidates
         arts = Counter((i.source.title, i.source.article) for i in qs.items)
-        on = sum(1 for i in qs.items if i.source.title == TOPIC_SOURCES[topic])
+        on = sum(1 for i in qs.items if i.source.title == TOPIC_SOURCES.get(topic))
         per_topic[topic] = {"asked": args.per_topic, "made": len(qs.items), "articles": len(arts),
                             "max_per_article": max(arts.values(), default=0), "from_topic_regulation": on,
                             "shortfall": qs.shortfall}
@@ -115,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             verified += 1
         else:
             print(f"  复核未通过：{reason} | {it.type} | {it.stem[:60]}", file=sys.stderr)
-    stems = Counter(norm(i.stem) for i in items)
+    stems = Counter(norm(i.stem) + "|" + str(i.answer) for i in items)
     dups = sum(n - 1 for n in stems.values() if n > 1)
     rt = Counter()
     rt_total = Counter()
@@ -123,13 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         rt_total[it.type] += 1
         rt[it.type] += round_trip(pipe, it)
     n = len(items)
-    print(f"\n出题质量报告（{len(TOPICS)} 个主题 × {args.per_topic} 题）")
+    print(f"\n出题质量报告（{len(topics)} 个主题 × {args.per_topic} 题）")
     print(f"  生成题目：{n}（候选 {candidates}）")
     print(f"  答案经原文复核通过：{verified}/{n} = {verified / max(1, n):.1%}")
     print(f"  重复题干：{dups}")
     print(f"  校验丢弃的候选：{sum(dropped.values())}  {dict(dropped)}")
     print(f"  其中发现的无效干扰项（干扰项也是正确说法）：{dropped.get('干扰项也是正确说法', 0)}")
-    asked = args.per_topic * len(TOPICS)
+    asked = args.per_topic * len(topics)
     print(f"  交付/要求：{n}/{asked} = {n / max(1, asked):.1%}；不足的主题 {sum(1 for v in per_topic.values() if v['shortfall'])} 个")
     print(f"  条文分布：{len({(i.source.title, i.source.article) for i in items})} 条不同条文；"
           f"单个主题内同一条文至多 {max(v['max_per_article'] for v in per_topic.values())} 题")

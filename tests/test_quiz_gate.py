@@ -92,3 +92,109 @@ def test_stems_without_context():
     assert missing_context("根据《某条例》第九条，判断：情节严重的，给予撤销党内职务处分。") == "题干缺少上下文"
     assert missing_context("根据《某条例》第九条，判断：有前款行为的，依照规定处理。") == "题干缺少上下文"
     assert missing_context("根据《某条例》第九条，判断：党员应当按期交纳党费。") is None
+    # a clause that leans on the sentence before it (纪律处分条例第十一条、第十三条)
+    assert missing_context("根据《某条例》第十一条，判断：如果决定撤销其一个职务，必须撤销其担任的最高职务。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十三条，判断：另有规定不准重新入党的，依照规定。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十六条，判断：其中，符合党员条件的，应当恢复其组织生活。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第二条，判断：但是不得超过一年。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第二条，判断：党员也可以列席会议。") is None
+
+
+def test_paraphrased_number_leaks():
+    # "二人以上（含二人）": the parenthesis next to the blank spells the key
+    assert leaks_key("根据《某条例》第二十五条，（  ）（含二人）共同故意违纪的，是共同违纪。", ["二人以上"]) == "题干泄露答案"
+    assert leaks_key("根据《某条例》第二十三条，有（  ）（含两种）违纪行为的，应当合并处理。", ["两种以上"]) == "题干泄露答案"
+    assert leaks_key("根据《某条例》第二十五条，（  ）共同故意违纪的，是共同违纪。", ["二人以上"]) is None
+    assert leaks_key("留党察看处分，分为留党察看一年、留党察看（  ）。", ["二年"]) is None
+
+
+def test_overlong_and_unfinished_stems():
+    from bot.quiz_gate import too_long, unfinished_sentence
+
+    long_stem = "根据《某细则》第十条，" + "对入党积极分子进行马克思列宁主义教育，" * 6 + "使他们懂得党的性质、纲领、宗旨、（  ）。"
+    assert too_long(long_stem) == "题干过长"
+    assert too_long("根据《某细则》第十四条，发展对象应当有（  ）正式党员作入党介绍人。") is None
+    assert unfinished_sentence("党的各级领导干部必须信念坚定、为民服务、勤政务实、敢于担当、清正廉洁，并且必须具备以下的基本条件") == "题干是残句"
+    assert unfinished_sentence("党员必须履行下列义务：") == "题干是残句"
+    assert unfinished_sentence("预备党员的预备期为一年。") is None
+    assert unfinished_sentence("受到留党察看处分的，应当终止其代表资格；") is None
+
+
+def test_a_subject_is_not_an_option():
+    from bot.quiz_gate import subject_only
+
+    # 党章第十条（三）: its first clause is who the item is about, not a principle
+    assert subject_only("党的最高领导机关", "，是党的全国代表大会和它所产生的中央委员会") == "选项是残句"
+    assert subject_only("党的各级领导机关", "，除它们派出的代表机关和在非党组织中的党组以外，都由选举产生") is None
+    assert subject_only("坚持党和人民的利益高于一切", "，个人利益服从党和人民的利益") is None
+
+
+def test_locative_and_temporal_clauses_are_not_options():
+    assert fragment_option("在党的会议上和党报党刊上") == "选项是残句"
+    assert fragment_option("发展对象批准为预备党员后") == "选项是残句"
+    assert fragment_option("向党的上级组织直至中央提出请求、申诉和控告") is None
+    assert fragment_option("享受在后") is None
+
+
+def test_back_references_and_long_quoted_leads():
+    from bot.quiz_gate import missing_context, too_long
+
+    assert missing_context("根据《某条例》第五十七条，对以提供场地等方式支持上述活动者，给予警告处分。") == "题干缺少上下文"
+    assert missing_context("根据《某条例》第十一条，依照前款规定受到严重警告处分的，（  ）内不得提拔。") == "题干缺少上下文"
+    lead = "培养联系人由经过一定时间党内生活的锻炼、能够用党员标准严格要求自己、先锋模范作用发挥比较好的党员担任，主要任务是"
+    assert too_long(f"根据《某细则》第九条，“{lead}”，下列选项中属于其所列内容的有（  ）。") == "题干过长"
+    assert too_long("根据《某章程》第三条，“党员必须履行下列义务”，下列选项中属于其所列内容的有（  ）。") is None
+
+
+def test_one_fact_in_two_regulations():
+    from bot.quiz_gate import same_fact
+
+    assert same_fact("要有两名正式党员作介绍人", "发展对象应当有两名正式党员作入党介绍人")
+    assert same_fact("可以延长预备期，但不能超过一年", "可以延长一次预备期，延长时间不能少于半年，最长不超过一年")
+    assert not same_fact("脱离组织出走时间不满六个月又自动回归的", "占用公物归个人使用，时间超过六个月")
+    assert not same_fact("预备党员的预备期为一年", "留党察看期限最长不得超过二年")
+
+
+def test_distractor_lists_name_the_same_kind():
+    from bot.quiz_gate import list_suffix, same_kind_list
+
+    materials = ["履历类材料", "自传和思想类材料", "考核鉴定类材料", "学历学位类材料", "政审类材料"]
+    principles = ["党管干部、党管人才", "依规依法、全面从严", "分级负责、集中管理", "真实准确、完整规范"]
+    duties = ["负责干部人事档案的建立", "办理其他有关事项", "指导和监督检查下级单位干部人事档案工作"]
+    assert list_suffix(materials) == "类材料" and list_suffix(principles) is None
+    assert not same_kind_list(principles, materials)
+    assert same_kind_list(principles, duties)
+    assert same_kind_list(["政治纪律", "组织纪律", "廉洁纪律"], ["群众纪律", "工作纪律", "生活纪律"])
+    assert not same_kind_list(["警告", "严重警告", "撤销党内职务"], ["政治纪律", "组织纪律", "廉洁纪律"])
+    assert missing_context_of("主要有表彰和嘉奖、记功、（  ），先进事迹以及撤销奖励等材料。")
+
+
+def missing_context_of(statement: str) -> bool:
+    from bot.quiz_gate import missing_context
+
+    return missing_context("根据《某条例》第十九条，" + statement) == "题干缺少上下文"
+
+
+def test_a_paragraph_of_the_article_is_context():
+    assert missing_context_of("本条例规定的只有开除党籍处分一个档次的违纪行为，不适用第一款减轻处分的规定。")
+
+
+def test_consequences_and_lists_not_shown_are_context():
+    # judged sample of the second round: 宪法第四十五条, 纪律处分条例第四十九条、第四十六条
+    assert missing_context_of("国家发展为公民享受这些权利所需要的社会保险、社会救济和医疗卫生事业。")
+    assert missing_context_of("导致本地区、本部门、本单位政治生态恶化的，给予留党察看或者开除党籍处分。")
+    assert missing_context_of("利用讲座、论坛、报告会、（  ）等方式，有下列行为之一，情节较轻的，给予警告处分。")
+    assert not missing_context_of("在涉外活动中，其言行在政治上造成恶劣影响的，给予撤销党内职务处分。")
+    # the list an item asks about is shown by the item itself
+    assert not missing_context_of("判断：“有下列情形之一的，应当从重或者加重处分”，其中包括：强迫、唆使他人违纪的。")
+
+
+def test_what_a_rule_is_about_is_not_flipped():
+    from bot.quiz_gate import in_topic_clause
+
+    s = "对于应当受到撤销党内职务处分，但是本人没有担任党内职务的，应当给予其严重警告处分。"
+    assert in_topic_clause(s, s.index("应当"))  # inside 对于…的
+    assert not in_topic_clause(s, s.rindex("应当"))  # the rule itself
+    assert not in_topic_clause("党员应当按期交纳党费。", 2)
+    # 党章第九条: "这样的党员" needs the sentence before it
+    assert missing_context_of("支部大会应当决定把这样的党员除名，并报上级党组织批准。")
