@@ -48,7 +48,7 @@ def _article(title: str, article: str) -> list[str]:
 def _check_quotes(md: str) -> list[tuple[str, str]]:
     """Every quote of the 理论要点 section is verbatim in the cited article, in whole sentences; returns
     the (label, quote) pairs."""
-    refs = dict(re.findall(r"^\[(\d+)\] (《[^》]+》\S*?)（", md, re.M))
+    refs = dict(re.findall(r"^(?:- )?\[(\d+)\] (《[^》]+》\S*?)（", md, re.M))
     quotes = _QUOTE.findall(md.split("## 二、", 1)[1].split("## 三、", 1)[0])
     out = []
     for quote, n in quotes:
