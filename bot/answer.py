@@ -412,7 +412,7 @@ class ExtractiveAnswerer:
         quoted passages (their enumerations), any other kind only from a quoted sentence covering at least
         ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key terms (a
         duration stated next to another subject is no answer), best first; a yes/no only from a sentence that
-        holds every content word of the question (itself or a lexicon wording)."""
+        holds every content word of the question that is not everyday vocabulary (itself or a lexicon wording)."""
         if kind in (None, "procedure", "definition"):
             return ""
         focus = self._focus(question)
@@ -427,9 +427,12 @@ class ExtractiveAnswerer:
         best = max(covs.values(), default=0.0)
         evidence = [x for x in wholes if covs[x] >= best * FIRST_PASSAGE_SHARE]
         required = None
-        if kind == "yesno":
+        if kind == "yesno":  # every content word but everyday vocabulary (参加, 报告: COMMON_WORD_FREQUENCY)
+            import jieba
+
             synonyms = lexicon.synonyms()
-            required = [[word] + synonyms.get(word, []) for word in content_words(question)]
+            required = [[word] + synonyms.get(word, []) for word in content_words(question)
+                        if jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQUENCY]
         return direct_answer(question, evidence, focus, kind, required)
 
     @staticmethod
