@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
                           HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
 from bot import lexicon
-from bot.direct import direct_answer, is_item, question_type
+from bot.direct import direct_answer, is_item, locate_direct_answer, question_type
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -360,6 +360,7 @@ class ExtractiveAnswerer:
         if not self._passes(best, passages):
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        passages, covs = self._whole_articles(terms_of, passages, covs)
         passages, covs = self._with_verdict_passages(terms_of, passages, covs)
         chosen = self._select(terms_of, passages, covs)
         if not chosen:  # every passage that covered the question was refused (it addressed the assistant)
@@ -378,9 +379,14 @@ class ExtractiveAnswerer:
         unstated = [] if any(p.direct for p in passages) else unstated_words(
             question, self.occurs, "\n".join(passages[i].chunk.text for i in order))
         # answer first: a short span of what is quoted, of the kind the question asks for (never when the
-        # detail asked about is not in the knowledge base)
+        # detail asked about is not in the knowledge base); the passage it comes from is cited first
         kind = question_type(question)
-        first = "" if unstated else self._direct(question, terms_of, kind, chosen, bodies)
+        first, source = ("", None) if unstated else self._direct(question, terms_of, kind, chosen, order, bodies)
+        if source is not None and source != order[0] and (
+                passages[source].chunk.doc_type == "法规" or passages[order[0]].chunk.doc_type != "法规"):
+            k = order.index(source)
+            order.insert(0, order.pop(k))
+            bodies.insert(0, bodies.pop(k))
         citations: list[Citation] = []
         parts: list[str] = []
         for p_idx, body in zip(order, bodies):
@@ -407,25 +413,29 @@ class ExtractiveAnswerer:
                       question=question, direct_answer=first)
 
     def _direct(self, question: str, terms_of: str, kind: str | None, chosen: list[_Sentence],
-                bodies: list[str]) -> str:
-        """The direct answer (:func:`bot.direct.direct_answer`) from the quoted evidence: a count or list from the
-        quoted passages (their enumerations), any other kind only from a quoted sentence covering at least
-        ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key terms (a
-        duration stated next to another subject is no answer), best first; a yes/no only from a sentence that
-        holds every content word of the question that is not everyday vocabulary (itself or a lexicon wording)."""
+                order: list[int], bodies: list[str]) -> tuple[str, int | None]:
+        """(the direct answer, the index of the passage it comes from; None when there is none), by
+        :func:`bot.direct.locate_direct_answer` on the quoted evidence: a count or list from the quoted passages
+        (``bodies``, in citation ``order``: their enumerations), any other kind only from a quoted sentence
+        covering at least ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key
+        terms (a duration stated next to another subject is no answer), best first; a yes/no only from a
+        sentence that holds every content word of the question that is not everyday vocabulary (itself or a
+        lexicon wording)."""
         if kind in (None, "procedure", "definition"):
-            return ""
+            return "", None
         focus = self._focus(question)
         if kind in ("count", "list"):
-            answer = direct_answer(question, bodies, focus, kind)
+            answer, at = locate_direct_answer(question, bodies, focus, kind)
             if answer or kind == "list":
-                return answer
+                return answer, (order[at] if answer else None)
         terms, w = self._terms(terms_of)
         main = sorted((s for s in chosen if not s.context and s.score > 0), key=lambda s: -s.score)
-        wholes = list(dict.fromkeys(s.whole or s.text for s in main))
-        covs = {x: coverage(terms, w, x) for x in wholes}
+        source: dict[str, int] = {}
+        for s in main:
+            source.setdefault(s.whole or s.text, s.passage)
+        covs = {x: coverage(terms, w, x) for x in source}
         best = max(covs.values(), default=0.0)
-        evidence = [x for x in wholes if covs[x] >= best * FIRST_PASSAGE_SHARE]
+        evidence = [x for x in source if covs[x] >= best * FIRST_PASSAGE_SHARE]
         required = None
         if kind == "yesno":  # every content word but everyday vocabulary (参加, 报告: COMMON_WORD_FREQUENCY)
             import jieba
@@ -433,7 +443,8 @@ class ExtractiveAnswerer:
             synonyms = lexicon.synonyms()
             required = [[word] + synonyms.get(word, []) for word in content_words(question)
                         if jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQUENCY]
-        return direct_answer(question, evidence, focus, kind, required)
+        answer, at = locate_direct_answer(question, evidence, focus, kind, required)
+        return answer, (source[evidence[at]] if answer else None)
 
     @staticmethod
     def _focus(question: str) -> list[str]:
@@ -461,6 +472,49 @@ class ExtractiveAnswerer:
             out += piece
             prev = s.position
         return out.strip()
+
+    def _whole_articles(self, question: str, passages: list[RetrievedChunk],
+                        covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:
+        """Each retrieved piece of a regulation article that the splitter cut into several passages (第三条 and
+        第三条（续）, each repeating the lead "党员必须履行下列义务：") is replaced by the whole article, once: an
+        enumeration is quoted and counted with all its items (八项, not 七项) and the article is cited once.
+        The whole article keeps the first piece's id and metadata; the repeated lead and the （续） labels are
+        left out of its text. Returns the passages and their coverages (recomputed for merged ones)."""
+        out: list[RetrievedChunk] = []
+        out_covs: list[float] = []
+        seen: dict[str, int] = {}
+        for p, cov in zip(passages, covs):
+            c = p.chunk
+            if c.doc_type == "法规" and c.article and c.n_chunks > 1:
+                pieces = [x for x in self.document_passages(c) if x.article == c.article]
+                if len(pieces) > 1:
+                    c = replace(pieces[0], text=self._joined(pieces))
+                    p = replace(p, chunk=c)
+                    cov = self.evidence(question, [p])[1][0]
+            if c.id in seen:
+                k = seen[c.id]
+                out[k] = replace(out[k], direct=out[k].direct or p.direct)
+                out_covs[k] = max(out_covs[k], cov)
+                continue
+            seen[c.id] = len(out)
+            out.append(p)
+            out_covs.append(cov)
+        return out, out_covs
+
+    @staticmethod
+    def _joined(pieces: list[Chunk]) -> str:
+        """The text of an article from its pieces, in order: a later piece's label (第三条（续）) and the lead it
+        repeats are dropped."""
+        first_line = pieces[0].text.split("\n", 1)[0]
+        lead = re.sub(r"^第[^条]{1,8}条\s*", "", first_line).strip()
+        parts = [pieces[0].text.rstrip()]
+        for piece in pieces[1:]:
+            text = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", piece.text)
+            head, _, rest = text.partition("\n")
+            if lead and head.strip() == lead:
+                text = rest
+            parts.append(text.strip())
+        return "\n".join(x for x in parts if x)
 
     def _with_verdict_passages(self, question: str, passages: list[RetrievedChunk],
                                covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:

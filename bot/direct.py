@@ -58,16 +58,16 @@ QUESTION_TYPES: list[tuple[str, re.Pattern]] = [
 ITEM_RE = re.compile(r"^\s*(?:（[一二三四五六七八九十\d]{1,3}）|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d))")
 
 #: A quantity with the words that qualify it (年满十八岁, 不超过两年, 每五年, 二年内, 三分之二以上, 半数以上)
-_QUALIFIER_BEFORE = r"(?:年满|满|每|不少于|不多于|不超过|不得超过|不得少于|不能少于|不能超过|不低于|不高于|至少|最多|最长|最短|超过|达到|一般为|为|在)?"
+_QUALIFIER_BEFORE = r"(?:年满|连续|满|每|不少于|不多于|不超过|不得超过|不得少于|不能少于|不能超过|不低于|不高于|至少|最多|最长|最短|超过|达到|一般为|为|在)?"
 _QUALIFIER_AFTER = r"(?:以上|以下|以内|之内|内|左右|为宜)?"
 _FRACTION = _NUMERAL + r"+分之" + _NUMERAL + r"+"
 QUANTITY_RE = re.compile(
     r"(?<![第\d])" + _QUALIFIER_BEFORE
     + r"(?:(?P<frac>" + _FRACTION + r")|(?P<half>半数|过半数|半年|半个月)"
-    + r"|(?P<num>" + _NUMERAL + r"+(?:\.\d+)?)\s*(?P<unit>个工作日|个月|周岁|学时|年|月|日|天|周|岁|名|人|次|项|种|类|条|届|倍|%|％|个))"
+    + r"|(?P<num>" + _NUMERAL + r"+(?:\.\d+)?)\s*(?P<unit>个工作日|个月|周岁|个学时|学时|年|月|日|天|周|岁|名|人|次|项|种|类|条|届|倍|%|％|个))"
     + _QUALIFIER_AFTER
 )
-_DURATION_UNITS = {"个工作日", "个月", "学时", "年", "月", "日", "天", "周"}
+_DURATION_UNITS = {"个工作日", "个月", "个学时", "学时", "年", "月", "日", "天", "周"}
 _COUNT_UNITS = {"项", "种", "类", "条", "个"}
 #: A point in time: 从/自…之日(起/算起), …之前/以后, a calendar date, 期满/届满后
 TIME_POINT_RE = re.compile(
@@ -146,10 +146,13 @@ def _clause_at(sentence: str, pos: int) -> str:
 
 def _span_answer(sentence: str, m: re.Match, max_clause: int) -> str:
     """The clause of ``sentence`` holding match ``m`` when it is short enough to read as an answer, else the
-    match itself (a quantity with its qualifiers)."""
+    match itself (a quantity with its qualifiers). A clause the sentence goes on to widen ("连续六个月不参加党的
+    组织生活，或不交纳党费，…") is only one alternative of the rule: then the match alone."""
     clause = _clause_at(sentence, m.start())
     if clause and len(clause) <= max_clause and m.group(0) in clause:
-        return clause
+        after = sentence[sentence.find(clause) + len(clause):].lstrip("，,；; ")
+        if not after.startswith(("或", "或者", "以及", "和")):
+            return clause
     return m.group(0).strip()
 
 
@@ -175,11 +178,10 @@ def _asked_units(question: str) -> set[str] | None:
         return {"岁", "周岁"}
     if re.search(r"几[名位个]人|多少人|几名|几位|人数|名额", question):
         return {"名", "人"}
-    if re.search(r"几次|多少次", question):
-        return {"次"}
-    m = re.search(r"(?:几|多少|哪几)(项|种|类|条|个)", question)
+    m = re.search(r"(?:几|多少|哪几)(个工作日|个学时|学时|个月|次|项|种|类|条|届|倍|天|日|年|周)", question)
     if m:
-        return {m.group(1)}
+        unit = m.group(1)
+        return {unit, unit.lstrip("个"), "个" + unit} if unit.endswith("学时") else {unit}
     return None
 
 
@@ -262,10 +264,11 @@ def _split_sentences(text: str) -> list[str]:
     return [strip_article_label(s.strip()) for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def direct_answer(question: str, evidence: list[str], focus: list[str] | None = None,
-                  kind: str | None = None, required: list[list[str]] | None = None) -> str:
-    """The short direct answer to ``question``, verbatim from ``evidence`` (the quoted passages' texts, best
-    first; each may hold several sentences and enumeration lines), or "" when the evidence states nothing of
+def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | None = None,
+                         kind: str | None = None, required: list[list[str]] | None = None) -> tuple[str, int]:
+    """(the short direct answer to ``question``, the index in ``evidence`` of the text it was taken from): the
+    answer is verbatim from ``evidence`` (the quoted passages' texts, best first; each may hold several
+    sentences and enumeration lines), or ("", -1) when the evidence states nothing of
     the asked kind (:func:`question_type`) or the kind has no short answer (procedure, definition).
 
     ``focus``: the question's content words with their lexicon wordings (the asked term, for yes/no).
@@ -280,11 +283,11 @@ def direct_answer(question: str, evidence: list[str], focus: list[str] | None = 
     kind = kind or question_type(question)
     focus = focus or []
     if kind in (None, "procedure", "definition"):
-        return ""
-    texts = [t for t in evidence if t and t.strip()]
+        return "", -1
+    texts = evidence
     if kind in ("duration", "number", "count"):
         units = _asked_units(question) if kind != "duration" else None
-        for text in texts:
+        for at, text in enumerate(texts):
             for sentence in _split_sentences(text):
                 found = _quantities(sentence, kind, units)
                 if kind == "count":  # "四种形态" names something; a count is stated as 有五种 / 分为二类 / 五种：
@@ -300,44 +303,54 @@ def direct_answer(question: str, evidence: list[str], focus: list[str] | None = 
                     if tail.startswith(("：", ":")):  # 有五种：警告、严重警告、… — the count and what it counts
                         listed = _clause_at(sentence, m.end() + 1)
                         if listed and len(listed) <= 60:
-                            return f"{m.group(0)}：{listed}。"
-                    return m.group(0) + "。"
-                return _span_answer(sentence, m, 18 if kind != "number" else 16).rstrip("，,") + "。"
+                            return (f"{m.group(0)}：{listed}。"), at
+                    return (m.group(0) + "。"), at
+                return (_span_answer(sentence, m, 20).rstrip("，,") + "。"), at
         if kind != "count":
-            return ""
+            return "", -1
     if kind in ("count", "list"):
-        for text in texts:
+        for at, text in enumerate(texts):
             for lead in re.finditer(r"[：:]\s*\n", text):
                 items = enumeration_items(text, lead.end())
                 if len(items) >= 2:
                     unit = _count_unit(question)
-                    return f"{_cn(len(items))}{unit}。" if kind == "count" else f"共{_cn(len(items))}{unit}。"
-        return ""
+                    return (f"{_cn(len(items))}{unit}。" if kind == "count" else f"共{_cn(len(items))}{unit}。"), at
+        return "", -1
     if kind == "time":
-        for text in texts:
+        for at, text in enumerate(texts):
             for sentence in _split_sentences(text):
                 if focus and _focus_pos(sentence, focus) < 0 and len(texts) > 1:
                     continue
                 m = TIME_POINT_RE.search(sentence)
                 if m:
-                    return _span_answer(sentence, m, 40).rstrip("，,") + "。"
-        return ""
+                    return (_span_answer(sentence, m, 40).rstrip("，,") + "。"), at
+        return "", -1
     if kind == "yesno":
         words = _yes_no_words(question)
         plain = _ASKING_NOT.sub("", question)
         if not words or "不" in plain or "没" in plain or "未" in plain:
-            return ""  # a question that is itself negated (不能…吗) is not read for polarity here
+            return "", -1  # a question that is itself negated (不能…吗) is not read for polarity here
         terms = _predicate_terms(question, focus)
-        for text in texts:
+        for at, text in enumerate(texts):
             for sentence in _split_sentences(text):
                 if required and not all(any(w in sentence for w in group) for group in required):
                     continue
                 verdict = _polarity(sentence, terms)
                 if verdict is None:
                     continue
-                return f"{words[0] if verdict else words[1]}。{sentence}"
-        return ""
-    return ""
+                return (f"{words[0] if verdict else words[1]}。{sentence}"), at
+        return "", -1
+    return "", -1
 
 
-__all__ = ["QUESTION_TYPES", "direct_answer", "enumeration_items", "is_item", "question_type"]
+def direct_answer(question: str, evidence: list[str], focus: list[str] | None = None,
+                  kind: str | None = None, required: list[list[str]] | None = None) -> str:
+    """The short direct answer to ``question``, verbatim from ``evidence`` (the quoted passages' texts, best
+    first), or "" (see :func:`locate_direct_answer`, which also tells which evidence text it came from).
+
+    Example: ``direct_answer("党的地方各级代表大会多久开一次？", ["…市辖区的代表大会，每五年举行一次。…"])`` →
+    ``"每五年举行一次。"``."""
+    return locate_direct_answer(question, evidence, focus, kind, required)[0]
+
+
+__all__ = ["QUESTION_TYPES", "direct_answer", "enumeration_items", "is_item", "locate_direct_answer", "question_type"]

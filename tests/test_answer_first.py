@@ -79,9 +79,10 @@ def _quotes_are_whole(ans) -> None:
         if re.match(r"^(?:依据)?《", line):
             lead_seen = False
         body = re.sub(r"\[\d+\]$", "", line)
-        assert not body.endswith(("；", ";", "，")), line
-        if ITEM.match(line):
+        if ITEM.match(line):  # an item is a whole line of the enumeration (it may end with ；)
             assert lead_seen, f"item quoted without its lead: {line}\n{ans.answer}"
+        else:
+            assert not body.endswith(("；", ";", "，")), line
         if body.endswith("：") or "：（" in body:
             lead_seen = True
 
