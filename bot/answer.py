@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
                           HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
 from bot import lexicon
+from bot.direct import direct_answer, is_item, locate_direct_answer, question_type
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 
 NOT_FOUND = "知识库中未找到依据。"
@@ -103,6 +104,15 @@ TIME_SPAN_BONUS = 0.15
 #: of the best sentence's (eval.answers, answers holding the evidence, with the heading and reference
 #: filters: dev 114 → 118 of 164, blind 26 → 29 of 49; see eval/README.md for 0.3 and 0.6)
 FIRST_PASSAGE_SHARE = 0.5
+#: a sentence of another regulation than the one quoted joins the answer when it scores at least this share of
+#: the best sentence (and, for a number/duration/time question, states something of the asked kind): a rule
+#: stated both in the 党章 and in a 条例 (留党察看, 除名) is cited from both. Measured on the ten regulations
+#: (tests/test_answer_first.py): 0.8 keeps 纪律处分条例第十二条 beside 党章第四十一条 for 留党察看最长多久
+#: and adds no second regulation to 党员有几项权利 or 党的地方各级代表大会多久开一次.
+SECOND_SOURCE_SHARE = 0.8
+#: words that only say how many are asked for (几项, 多少种, 哪几类): left out of the key terms, so that
+#: 党员有几项权利 is measured on 党员 and 权利 (the bigrams 几项, 项权 are in no text)
+_COUNT_WORDS = re.compile(r"(?:几|多少|哪几)(?:个)?(?:项|种|类|条|大类|方面|部分|点|阶段|环节|道)")
 #: A sentence reporting one of several views before the author decides (第二种意见认为…, 有观点认为…).
 OPINION_RE = re.compile(r"第([一二三四五六])种(?:意见|观点)认为|^\W*(?:也|另|还)?有(?:一种)?(?:观点|意见|人)认为")
 #: The author endorsing one of the numbered views (笔者同意第二种意见, 我们赞同第一种观点).
@@ -241,6 +251,8 @@ class _Sentence:
     passage: int  # index into the retrieved list
     position: int
     score: float
+    context: bool = False  # quoted only so that an item does not start without its enumeration's lead
+    whole: str = ""  # the full sentence this piece belongs to (set by ExtractiveAnswerer._complete)
 
 
 class ExtractiveAnswerer:
@@ -307,6 +319,7 @@ class ExtractiveAnswerer:
         return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense)
 
     def _terms(self, question: str) -> tuple[list[str], dict[str, float]]:
+        question = _COUNT_WORDS.sub(" ", question)
         terms = key_terms(lexicon.expand_synonyms(expand_aliases(normalize_query(question))))
         return terms, self.weights(terms)
 
@@ -347,6 +360,7 @@ class ExtractiveAnswerer:
         if not self._passes(best, passages):
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        passages, covs = self._whole_articles(terms_of, passages, covs)
         passages, covs = self._with_verdict_passages(terms_of, passages, covs)
         chosen = self._select(terms_of, passages, covs)
         if not chosen:  # every passage that covered the question was refused (it addressed the assistant)
@@ -355,24 +369,34 @@ class ExtractiveAnswerer:
         by_passage: dict[int, list[_Sentence]] = {}
         for s in chosen:
             by_passage.setdefault(s.passage, []).append(s)
-        citations: list[Citation] = []
-        parts: list[str] = []
         # trust order: for a rule question the regulations' passages come first (a 资料 or 案例 sentence
         # never leads over the article it restates); then the passage holding the best sentence, then
         # retrieval order. A judgement asked about a case keeps the case's verdict first.
         rules_first = not self._judgement(terms_of, passages, covs)
-        for p_idx in sorted(by_passage, key=lambda i: (rules_first and passages[i].chunk.doc_type != "法规",
-                                                       -max(x.score for x in by_passage[i]), i)):
+        order = sorted(by_passage, key=lambda i: (rules_first and passages[i].chunk.doc_type != "法规",
+                                                  -max(x.score for x in by_passage[i]), i))
+        bodies = [self._body(passages[i].chunk.text, by_passage[i]) for i in order]
+        unstated = [] if any(p.direct for p in passages) else unstated_words(
+            question, self.occurs, "\n".join(passages[i].chunk.text for i in order))
+        # answer first: a short span of what is quoted, of the kind the question asks for (never when the
+        # detail asked about is not in the knowledge base); the passage it comes from is cited first
+        kind = question_type(question)
+        first, source = ("", None) if unstated else self._direct(question, terms_of, kind, chosen, order, bodies)
+        if source is not None and source != order[0] and (
+                passages[source].chunk.doc_type == "法规" or passages[order[0]].chunk.doc_type != "法规"):
+            k = order.index(source)
+            order.insert(0, order.pop(k))
+            bodies.insert(0, bodies.pop(k))
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for p_idx, body in zip(order, bodies):
             p = passages[p_idx].chunk
             n = len(citations) + 1
             citations.append(Citation(n=n, title=p.title, article=p.article, doc_type=p.doc_type,
                                       source=p.source, text=p.text, version=p.version, status=p.status))
-            # a heading line such as "（三）季某的行为构成贪污" has no full stop of its own
-            body = "".join(s.text if s.text.endswith(_END) else s.text + "。"
-                           for s in sorted(by_passage[p_idx], key=lambda s: s.position)).strip()
             if p.article:
                 body = re.sub(r"^" + re.escape(p.article) + r"(（续）)?\s*", "", body)
-                lead = f"《{p.title}》{p.article}规定："
+                lead = f"依据《{p.title}》{p.article}：" if first else f"《{p.title}》{p.article}规定："
             elif p.doc_type == "案例":
                 lead = f"《{p.title}》中写道："
             else:
@@ -380,14 +404,117 @@ class ExtractiveAnswerer:
             parts.append(f"{lead}{body}[{n}]")
         parts += [f"（注意：[{c.n}] 引自{c.status}的文本{('（' + c.version + '）') if c.version else ''}，请以现行有效版本为准。）"
                   for c in citations if c.status != "现行有效"]
-        unstated = [] if any(p.direct for p in passages) else unstated_words(
-            question, self.occurs, "\n".join(c.text for c in citations))
         if unstated:  # the topic is there, the detail asked about is not: say so, cite only what is there
             asked = "、".join(f"“{w}”" for w in unstated)
             return Answer(answer=f"知识库中未找到关于{asked}的依据：收录的文本有相关内容（见下），但没有规定{asked}。\n"
                                  + "\n".join(parts), grounded=False, citations=citations, question=question,
                           notes=[f"问题问到的{asked}在知识库中没有出现"])
-        return Answer(answer="\n".join(parts), grounded=True, citations=citations, question=question)
+        return Answer(answer="\n".join(([first] if first else []) + parts), grounded=True, citations=citations,
+                      question=question, direct_answer=first)
+
+    def _direct(self, question: str, terms_of: str, kind: str | None, chosen: list[_Sentence],
+                order: list[int], bodies: list[str]) -> tuple[str, int | None]:
+        """(the direct answer, the index of the passage it comes from; None when there is none), by
+        :func:`bot.direct.locate_direct_answer` on the quoted evidence: a count or list from the quoted passages
+        (``bodies``, in citation ``order``: their enumerations), any other kind only from a quoted sentence
+        covering at least ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key
+        terms (a duration stated next to another subject is no answer), best first; a yes/no only from a
+        sentence that holds every content word of the question that is not everyday vocabulary (itself or a
+        lexicon wording)."""
+        if kind in (None, "procedure", "definition"):
+            return "", None
+        focus = self._focus(question)
+        if kind in ("count", "list"):
+            answer, at = locate_direct_answer(question, bodies, focus, kind)
+            if answer or kind == "list":
+                return answer, (order[at] if answer else None)
+        terms, w = self._terms(terms_of)
+        main = sorted((s for s in chosen if not s.context and s.score > 0), key=lambda s: -s.score)
+        source: dict[str, int] = {}
+        for s in main:
+            source.setdefault(s.whole or s.text, s.passage)
+        covs = {x: coverage(terms, w, x) for x in source}
+        best = max(covs.values(), default=0.0)
+        evidence = [x for x in source if covs[x] >= best * FIRST_PASSAGE_SHARE]
+        required = None
+        if kind == "yesno":  # every content word but everyday vocabulary (参加, 报告: COMMON_WORD_FREQUENCY)
+            import jieba
+
+            synonyms = lexicon.synonyms()
+            required = [[word] + synonyms.get(word, []) for word in content_words(question)
+                        if jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQUENCY]
+        answer, at = locate_direct_answer(question, evidence, focus, kind, required)
+        return answer, (source[evidence[at]] if answer else None)
+
+    @staticmethod
+    def _focus(question: str) -> list[str]:
+        """The question's content words and the lexicon's wordings of them (投票 → 表决权, 选举权): the terms a
+        direct answer is looked for next to."""
+        synonyms = lexicon.synonyms()
+        words = content_words(question)
+        return list(dict.fromkeys(words + [x for w in words for x in synonyms.get(w, [])]))
+
+    @staticmethod
+    def _body(text: str, sentences: list[_Sentence]) -> str:
+        """The quoted sentences of one passage in document order: sentences of one line run together, a new line
+        of the passage (an enumeration item) starts a new line, and "……" marks items left out between an
+        enumeration's lead and the item quoted."""
+        segs = _SENTENCE.findall(text)
+        out, prev = "", None
+        for s in sorted(sentences, key=lambda s: s.position):
+            # a heading line such as "（三）季某的行为构成贪污" has no full stop of its own
+            piece = s.text if s.text.endswith(_END) else s.text + "。"
+            if prev is not None:
+                between = segs[prev + 1: s.position]
+                if "\n" in between:
+                    skipped = any(x.strip() and x != "\n" for x in between)
+                    out += "\n……\n" if skipped and is_item(piece) else "\n"
+            out += piece
+            prev = s.position
+        return out.strip()
+
+    def _whole_articles(self, question: str, passages: list[RetrievedChunk],
+                        covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:
+        """Each retrieved piece of a regulation article that the splitter cut into several passages (第三条 and
+        第三条（续）, each repeating the lead "党员必须履行下列义务：") is replaced by the whole article, once: an
+        enumeration is quoted and counted with all its items (八项, not 七项) and the article is cited once.
+        The whole article keeps the first piece's id and metadata; the repeated lead and the （续） labels are
+        left out of its text. Returns the passages and their coverages (recomputed for merged ones)."""
+        out: list[RetrievedChunk] = []
+        out_covs: list[float] = []
+        seen: dict[str, int] = {}
+        for p, cov in zip(passages, covs):
+            c = p.chunk
+            if c.doc_type == "法规" and c.article and c.n_chunks > 1:
+                pieces = [x for x in self.document_passages(c) if x.article == c.article]
+                if len(pieces) > 1:
+                    c = replace(pieces[0], text=self._joined(pieces))
+                    p = replace(p, chunk=c)
+                    cov = self.evidence(question, [p])[1][0]
+            if c.id in seen:
+                k = seen[c.id]
+                out[k] = replace(out[k], direct=out[k].direct or p.direct)
+                out_covs[k] = max(out_covs[k], cov)
+                continue
+            seen[c.id] = len(out)
+            out.append(p)
+            out_covs.append(cov)
+        return out, out_covs
+
+    @staticmethod
+    def _joined(pieces: list[Chunk]) -> str:
+        """The text of an article from its pieces, in order: a later piece's label (第三条（续）) and the lead it
+        repeats are dropped."""
+        first_line = pieces[0].text.split("\n", 1)[0]
+        lead = re.sub(r"^第[^条]{1,8}条\s*", "", first_line).strip()
+        parts = [pieces[0].text.rstrip()]
+        for piece in pieces[1:]:
+            text = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", piece.text)
+            head, _, rest = text.partition("\n")
+            if lead and head.strip() == lead:
+                text = rest
+            parts.append(text.strip())
+        return "\n".join(x for x in parts if x)
 
     def _with_verdict_passages(self, question: str, passages: list[RetrievedChunk],
                                covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:
@@ -513,7 +640,89 @@ class ExtractiveAnswerer:
                 chosen.append(spans[0])
         if not judgement:
             chosen = self._regulation_decides(passages, candidates, chosen)
+            chosen = self._second_source(question, passages, candidates, chosen)
+        return self._complete(passages, chosen)
+
+    @staticmethod
+    def _second_source(question: str, passages: list[RetrievedChunk], candidates: list[_Sentence],
+                       chosen: list[_Sentence]) -> list[_Sentence]:
+        """A rule stated both in the 党章 and in a 条例 is cited from both: when every quoted regulation sentence
+        comes from one regulation, the best sentence of another regulation joins when it scores at least
+        ``SECOND_SOURCE_SHARE`` of the best sentence and, for a question asking for a number, duration or time,
+        states one (:data:`TIME_SPAN_RE` / a quantity / a point in time, the same test as the direct answer)."""
+        titles = {passages[s.passage].chunk.title for s in chosen if passages[s.passage].chunk.doc_type == "法规"}
+        if len(titles) != 1 or not chosen:
+            return chosen
+        top = max(s.score for s in chosen)
+        kind = question_type(question)
+        for s in candidates:
+            c = passages[s.passage].chunk
+            if c.doc_type != "法规" or c.title in titles or s.score < top * SECOND_SOURCE_SHARE:
+                continue
+            if kind in ("duration", "number", "time", "count") and not direct_answer(question, [s.text], kind=kind):
+                continue
+            return chosen + [s]
         return chosen
+
+    def _complete(self, passages: list[RetrievedChunk], chosen: list[_Sentence]) -> list[_Sentence]:
+        """The chosen sentences made whole: a clause cut at ； is extended to its full sentence (never
+        "…恢复其党员的权利；"), an item of an enumeration brings its whole item line and the enumeration's lead
+        ("党员享有下列权利：" before "（五）…"; marked ``context``, it brings no other item), and a chosen lead
+        ("党员必须履行下列义务：") brings all its items. Returns the sentences, the added ones scored 0."""
+        out: dict[tuple[int, int], _Sentence] = {(s.passage, s.position): s for s in chosen}
+        for p_idx in {s.passage for s in chosen}:
+            text = passages[p_idx].chunk.text
+            segs = _SENTENCE.findall(text)
+            lines, groups, line, group = [], [], 0, 0
+            for seg in segs:
+                if seg == "\n":
+                    line += 1
+                    group += 1
+                    lines.append(line - 1)
+                    groups.append(-1)
+                    continue
+                lines.append(line)
+                groups.append(group)
+                if seg.rstrip().endswith(("。", "！", "？", "!", "?")):
+                    group += 1
+            raw_lines = text.split("\n")
+
+            def add(j: int, context: bool = False) -> None:
+                if (p_idx, j) not in out and segs[j].strip() and segs[j] != "\n":
+                    out[(p_idx, j)] = _Sentence(segs[j].strip(), p_idx, j, 0.0, context=context)
+
+            def line_segments(n: int) -> list[int]:
+                return [j for j in range(len(segs)) if lines[j] == n and segs[j] != "\n"]
+
+            for s in [x for x in out.values() if x.passage == p_idx]:
+                j = s.position
+                if j >= len(segs) or segs[j] == "\n" or s.text != segs[j].strip():
+                    s.whole = s.whole or s.text  # a whole passage quoted (an article asked for by number)
+                    continue
+                s.whole = "".join(segs[k] for k in range(len(segs)) if groups[k] == groups[j]).strip()
+                for k in range(len(segs)):  # the whole sentence
+                    if groups[k] == groups[j]:
+                        add(k, s.context)
+                n = lines[j]
+                if is_item(raw_lines[n]):  # an item: the whole item line, and the enumeration's lead
+                    for k in line_segments(n):
+                        add(k, s.context)
+                    m = n - 1
+                    while m >= 0 and (not raw_lines[m].strip() or is_item(raw_lines[m])):
+                        m -= 1
+                    lead = line_segments(m) if m >= 0 else []
+                    if lead and segs[lead[-1]].rstrip().endswith(("：", ":")):
+                        last = groups[lead[-1]]
+                        for k in lead:
+                            if groups[k] == last:
+                                add(k, context=True)
+                elif segs[j].rstrip().endswith(("：", ":")) and not s.context:  # a lead: all of its items
+                    m = n + 1
+                    while m < len(raw_lines) and (not raw_lines[m].strip() or is_item(raw_lines[m])):
+                        for k in line_segments(m):
+                            add(k)
+                        m += 1
+        return list(out.values())
 
     @staticmethod
     def _regulation_decides(passages: list[RetrievedChunk], candidates: list[_Sentence],

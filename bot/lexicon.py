@@ -3,7 +3,7 @@ otherwise (投票 → 表决权/选举权), and words that only say what kind of
 
 Read by retrieval (keyword search also looks for the regulations' wording) and by answerability (a
 question's word counts as stated when one of its wordings is). Public API: :func:`synonyms`,
-:func:`asking_words`, :func:`expand_synonyms`.
+:func:`asking_words`, :func:`answer_types`, :func:`expand_synonyms`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ def synonyms() -> dict[str, list[str]]:
 def asking_words() -> frozenset[str]:
     """Words that tell the kind of answer asked for (哪天, 几项, 算不算), not its subject (read once)."""
     return frozenset(str(x) for x in _data().get("asking_words") or [])
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> dict[str, str]:
+    """Question word → the kind of answer it asks for (年龄 → ``number``; :func:`bot.direct.question_type`),
+    read once; do not modify the result."""
+    return {str(k): str(v) for k, v in (_data().get("answer_types") or {}).items()}
 
 
 def expand_synonyms(question: str) -> str:

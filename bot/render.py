@@ -61,8 +61,9 @@ def render_markdown(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-#: a quote's lead-in the answerer writes before quoting (``《中国共产党章程》第七条规定：``)
-_LEAD_IN = re.compile(r"^.*?》[^：]{0,20}规定[：:]")
+#: a quote's lead-in the answerer writes before quoting (``《中国共产党章程》第七条规定：``, or after a direct
+#: answer ``依据《中国共产党章程》第七条：``)
+_LEAD_IN = re.compile(r"^.*?》[^：]{0,20}规定[：:]|^依据《[^》]+》[^：]{0,20}[：:]")
 #: the shortest answer sentence that is looked for in a citation's text (characters, punctuation excluded)
 MIN_QUOTE_CHARS = 6
 
@@ -70,7 +71,7 @@ MIN_QUOTE_CHARS = 6
 def quoted_spans(text: str, answer: str) -> list[tuple[int, int]]:
     """Character spans ``[(start, end), …]`` of ``text`` that the answer quotes verbatim: each answer
     sentence (split by :func:`bot.split.split_sentences`, without ``[n]`` markers, its lead-in
-    ``《…》第X条规定：`` and closing punctuation) of at least :data:`MIN_QUOTE_CHARS` characters that
+    ``《…》第X条规定：`` / ``依据《…》第X条：`` and closing punctuation) of at least :data:`MIN_QUOTE_CHARS` characters that
     occurs in ``text``. Overlapping spans are merged; sorted by start."""
     from bot.split import split_sentences
 

@@ -197,6 +197,8 @@ class Answer:
     mode: str = "extractive"
     verified: bool | None = None
     notes: list[str] = field(default_factory=list)
+    #: the short answer the reply opens with ("每五年举行一次。"), a span of the cited text; "" when none
+    direct_answer: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The ``ask --json`` record (contract: answer, grounded, citations[n,title,article,doc_type,source,text])."""
@@ -212,4 +214,6 @@ class Answer:
             out["verified"] = self.verified
         if self.notes:
             out["notes"] = self.notes
+        if self.direct_answer:
+            out["direct_answer"] = self.direct_answer
         return out
