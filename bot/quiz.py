@@ -1060,8 +1060,10 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
     qs.items.sort(key=lambda i: TYPES.index(i.type))
     if len(qs.items) < n:
         faults = "、".join(f"{r}{c}道" for r, c in qs.dropped.most_common(3))
-        why = (f"{scope}相关条文 {qs.articles} 条，每条至多 {per_article} 题，通过质量检查的只有 {len(qs.items)} 道"
-               + (f"（未通过：{faults}）" if faults else "") + "；可放宽每条题数、扩大范围或换个主题。")
+        ceiling = qs.articles * per_article
+        limit = f"，所以最多只能出 {ceiling} 题" if ceiling < n else ""
+        why = (f"{scope}相关条文 {qs.articles} 条，每个条文最多出 {per_article} 题{limit}；通过质量检查的有 {len(qs.items)} 道"
+               + (f"（未通过：{faults}）" if faults else "") + "。可提高每个条文的出题数、扩大范围或换个主题。")
         qs.shortfall = {"asked": n, "made": len(qs.items), "why": why}
     if note:
         qs.notes.append(note)
