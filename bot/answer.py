@@ -37,6 +37,7 @@ from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_
 from bot import lexicon
 from bot.direct import direct_answer, is_item, locate_direct_answer, question_type
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
+from bot.split import join_article_pieces
 
 NOT_FOUND = "知识库中未找到依据。"
 
@@ -488,7 +489,7 @@ class ExtractiveAnswerer:
             if c.doc_type == "法规" and c.article and c.n_chunks > 1:
                 pieces = [x for x in self.document_passages(c) if x.article == c.article]
                 if len(pieces) > 1:
-                    c = replace(pieces[0], text=self._joined(pieces))
+                    c = replace(pieces[0], text=join_article_pieces([x.text for x in pieces]))
                     p = replace(p, chunk=c)
                     cov = self.evidence(question, [p])[1][0]
             if c.id in seen:
@@ -500,21 +501,6 @@ class ExtractiveAnswerer:
             out.append(p)
             out_covs.append(cov)
         return out, out_covs
-
-    @staticmethod
-    def _joined(pieces: list[Chunk]) -> str:
-        """The text of an article from its pieces, in order: a later piece's label (第三条（续）) and the lead it
-        repeats are dropped."""
-        first_line = pieces[0].text.split("\n", 1)[0]
-        lead = re.sub(r"^第[^条]{1,8}条\s*", "", first_line).strip()
-        parts = [pieces[0].text.rstrip()]
-        for piece in pieces[1:]:
-            text = re.sub(r"^第[^条]{1,8}条(（续）)?\s*", "", piece.text)
-            head, _, rest = text.partition("\n")
-            if lead and head.strip() == lead:
-                text = rest
-            parts.append(text.strip())
-        return "\n".join(x for x in parts if x)
 
     def _with_verdict_passages(self, question: str, passages: list[RetrievedChunk],
                                covs: list[float]) -> tuple[list[RetrievedChunk], list[float]]:

@@ -23,7 +23,7 @@ import yaml
 
 from bot.prompts import PROMPTS_DIR
 from bot.schema import Chunk
-from bot.split import split_sentences, strip_article_label
+from bot.split import join_article_pieces, split_sentences, strip_article_label
 
 #: audience suggestions (the audience is free text; these have sentences of their own in the templates)
 AUDIENCES = ("普通党员", "支部党员", "入党积极分子", "青年党员", "党务干部")
@@ -362,15 +362,7 @@ def whole_article(pipeline, chunk: Chunk) -> Chunk:
     pieces = [c for c in pipeline.index.find_article([chunk.title], chunk.article_no) if c.path == chunk.path]
     if len(pieces) <= 1:
         return chunk
-    first = strip_article_label(pieces[0].text).strip()
-    lead = first.split("\n", 1)[0]
-    parts = [first]
-    for c in pieces[1:]:
-        body = strip_article_label(c.text).strip()
-        if body.startswith(lead) and "\n" in body:
-            body = body.split("\n", 1)[1]
-        parts.append(body)
-    return dataclasses.replace(pieces[0], text=f"{chunk.article} " + "\n".join(parts))
+    return dataclasses.replace(pieces[0], text=join_article_pieces([c.text for c in pieces]))
 
 
 def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, float, float]]:

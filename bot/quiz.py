@@ -36,7 +36,7 @@ from bot.quiz_gate import (count_mismatch, in_topic_clause, same_fact, same_kind
                            missing_context, resolve_opening, statement_of, subject_only, too_long,
                            unfinished_sentence)
 from bot.schema import Chunk
-from bot.split import chinese_number, strip_article_label
+from bot.split import chinese_number, join_article_pieces, strip_article_label
 
 ItemType = Literal["单选", "多选", "判断", "填空"]
 TYPES: tuple[str, ...] = ("单选", "多选", "判断", "填空")
@@ -393,14 +393,7 @@ class QuizGenerator:
             for pieces in groups.values():
                 whole = pieces[0]
                 if len(pieces) > 1:
-                    lead = ITEM.split(strip_article_label(whole.text))[0].strip()
-                    text = whole.text
-                    for more in pieces[1:]:
-                        rest = strip_article_label(more.text)
-                        if lead and rest.startswith(lead):
-                            rest = rest[len(lead):]
-                        text += "\n" + rest.strip()
-                    whole = dataclasses.replace(whole, text=text)
+                    whole = dataclasses.replace(whole, text=join_article_pieces([c.text for c in pieces]))
                 for c in pieces:
                     self._whole[c.id] = whole
                 out.append(whole)

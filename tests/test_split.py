@@ -92,3 +92,15 @@ def test_sentences_split_at_chinese_stops_and_lines():
     ]  # the bare item label （一） is too short to embed on its own
     assert split_sentences("重复的句子。重复的句子。") == ["重复的句子。"]
     assert split_sentences("") == []
+
+
+def test_article_pieces_join_back_into_one_article():
+    from bot.split import join_article_pieces
+
+    pieces = ["第三条 支部应当做到下列各项：\n（一）按期换届。\n（二）按时交纳党费。",
+              "第三条（续） 支部应当做到下列各项：\n（三）如实报告情况。"]
+    assert join_article_pieces(pieces) == ("第三条 支部应当做到下列各项：\n（一）按期换届。\n（二）按时交纳党费。\n"
+                                           "（三）如实报告情况。")
+    # a continuation without a repeated lead keeps all its text; a single piece is returned as it is
+    assert join_article_pieces(["第九条 甲乙丙丁。\n戊己。", "第九条（续） 庚辛壬癸。"]) == "第九条 甲乙丙丁。\n戊己。\n庚辛壬癸。"
+    assert join_article_pieces(["第一条 只有一段。 "]) == "第一条 只有一段。"
