@@ -3,10 +3,10 @@
 Run ``python app.py`` (binds ``DANGJIAN_HOST``:``DANGJIAN_PORT``, default 127.0.0.1:7860).
 API: ``gradio_client.Client(url).predict("党员有哪些权利？", api_name="/ask")`` returns the answer
 text followed by its 依据 (citations) as Markdown (and, while the knowledge base is being indexed,
-a note saying so); ``/ingest_status`` returns the indexing state as JSON (:meth:`bot.kb_worker.IngestWorker.status`).
+a note saying so); ``/ingest_status`` returns the indexing state as JSON (:meth:`bot.kb.worker.IngestWorker.status`).
 
 The app serves at once; the knowledge base is indexed behind it by one background worker
-(:mod:`bot.kb_worker`), regulations first.
+(:mod:`bot.kb.worker`), regulations first.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from bot.schema import Answer  # noqa: E402
 from bot.ui.common import admit as _admit, checked as _checked, user_of  # noqa: E402
 from bot.ui.lecture import build_lecture_tab  # noqa: E402
 from bot.ui.quiz import build_quiz_tab  # noqa: E402
-from bot.kb_worker import IngestWorker, fallback_kb_dir  # noqa: E402
+from bot.kb.worker import IngestWorker, fallback_kb_dir  # noqa: E402
 from bot.ui.kb import banner_text, build_kb_tab, status_for  # noqa: E402
 from bot.ui.study import build_branch_tab, build_practice_tab, build_study_api, open_service  # noqa: E402
 
@@ -145,7 +145,7 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
         return worker.with_note(render_markdown(_checked(pipe.ask, message, history=_plain_history(history))))
 
     def chat_ui(message: str, history: list, doc_type: str, groups: list | None, request: gr.Request = None):
-        from bot.kb import role_of
+        from bot.kb.admin import role_of
 
         groups = list(groups or [])
         message = (message or "").strip()
@@ -218,13 +218,13 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
         build_study_api(pipe, study, study_reason, limiter)
 
         def show_admin_tabs(request: gr.Request):
-            from bot.kb import role_of
+            from bot.kb.admin import role_of
 
             admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
             return gr.update(visible=admin), gr.update(visible=admin)
 
         def is_admin(request: gr.Request | None) -> bool:
-            from bot.kb import role_of
+            from bot.kb.admin import role_of
 
             return role_of(pipe.settings, getattr(request, "username", None)) == "admin"
 
@@ -234,7 +234,7 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
 
         def ingest_status(request: gr.Request) -> dict:
             """The indexing state as JSON: running, docs_done, docs_total, chars_done, chars_total, eta_s, …
-            (bot.kb_worker.IngestWorker.status)."""
+            (bot.kb.worker.IngestWorker.status)."""
             return status_for(worker, is_admin(request))
 
         demo.load(show_admin_tabs, None, [kb_tab, branch_tab], api_visibility="private")
@@ -266,8 +266,8 @@ def _is_loopback(host: str) -> bool:
 
 def main() -> None:
     from bot.config import get_settings
-    from bot.embed import EmbedderError
-    from bot.index import KnowledgeIndexError
+    from bot.store.embed import EmbedderError
+    from bot.store.index import KnowledgeIndexError
 
     settings = get_settings()
     source_note = ""
@@ -282,7 +282,7 @@ def main() -> None:
         sys.exit(f"错误：{e}")
     auth = None
     if settings.users:
-        from bot.kb import check_password
+        from bot.kb.admin import check_password
 
         auth = lambda user, password: check_password(settings, user, password)  # noqa: E731
     elif not _is_loopback(settings.host):

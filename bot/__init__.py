@@ -2,8 +2,8 @@
 
 Pipeline, one module per stage, data flowing one way::
 
-    load (bot.load) → split (bot.split) → index (bot.index) → retrieve (bot.retrieve)
-        → answer (bot.answer) → render (bot.cli / app.py)
+    load (bot.ingest.load) → split (bot.ingest.split) → index (bot.store.index) → retrieve (bot.retrieval.hybrid)
+        → answer (bot.answer.extractive) → render (bot.cli / app.py)
 
 Configuration lives in :mod:`bot.config`; shared data types in :mod:`bot.schema`.
 """

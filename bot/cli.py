@@ -44,8 +44,8 @@ def _settings():
 
 
 def _pipeline():
-    from bot.embed import EmbedderError
-    from bot.index import KnowledgeIndexError
+    from bot.store.embed import EmbedderError
+    from bot.store.index import KnowledgeIndexError
     from bot.pipeline import get_pipeline
 
     try:
@@ -213,7 +213,7 @@ def _topic(topic: str, what: str) -> str:
 
 
 def _existing_stems(path: Path) -> list[str]:
-    from bot.quiz import read_bank_stems
+    from bot.quiz.generator import read_bank_stems
 
     try:
         return read_bank_stems(path)
@@ -237,7 +237,7 @@ def quiz(
     per_article: Annotated[int, typer.Option("--per-article", min=1, max=20, help="每条条文至多出几题")] = 2,
 ) -> None:
     """生成党章党规知识竞赛题（单选/多选/判断/填空），每题附答案、解析和出处，并经过校验。"""
-    from bot.quiz import export_docx, export_xlsx, generate_quiz
+    from bot.quiz.generator import export_docx, export_xlsx, generate_quiz
 
     if fmt not in ("json", "xlsx", "docx"):
         _fail("--format 只能是 json、xlsx 或 docx")
@@ -283,8 +283,8 @@ def paper(
     seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子（覆盖蓝图中的 seed）")] = None,
 ) -> None:
     """按蓝图组卷：试卷（卷头、题号、分值、答题卡）与单独的答案解析，均为 docx。"""
-    from bot.paper import build_paper, export_paper, load_blueprint
-    from bot.quiz import export_xlsx
+    from bot.quiz.paper import build_paper, export_paper, load_blueprint
+    from bot.quiz.generator import export_xlsx
 
     try:
         bp = load_blueprint(blueprint)
@@ -318,7 +318,7 @@ def lecture(
     退出码：0 成功；1 参数错误或知识库为空；3 知识库对主题覆盖不足（加 --force 仍输出）。"""
     from dataclasses import asdict
 
-    from bot.lecture import draft_lecture, export_docx, export_pptx
+    from bot.lecture.draft import draft_lecture, export_docx, export_pptx
 
     if fmt not in ("md", "docx", "pptx", "json"):
         _fail("--format 只能是 md、docx、pptx 或 json")
@@ -355,7 +355,7 @@ def lecture(
 @app.command("hash-password")
 def hash_password_cmd() -> None:
     """生成登录密码的 bcrypt 哈希（用于 DANGJIAN_USERS 配置）。密码从标准输入或提示读取。"""
-    from bot.kb import hash_password
+    from bot.kb.admin import hash_password
 
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else typer.prompt("密码", hide_input=True)
     if not password:

@@ -208,7 +208,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the Gradio app binds")
     port: int = Field(7860, description="port of the Gradio app")
 
-    # --- background indexing in the app (issue #21; bot.kb_worker) ------------------------------
+    # --- background indexing in the app (issue #21; bot.kb.worker) ------------------------------
     ingest_on_start: bool = Field(
         True, description="the app indexes kb_dir in its background worker as soon as it serves (incremental: "
         "unchanged documents cost a hash each); off, the index is used as it is")
@@ -234,7 +234,7 @@ class Settings(BaseSettings):
     # --- micro-lectures (issue #20; measured with python -m eval.lecture, eval/README.md "微党课") ----------
     lecture_dense_weight: float = Field(
         0.3, ge=0, description="weight of dense similarity added to an article's key-term coverage when ranking "
-        "regulation articles for a lecture topic (bot.lecture.select_articles)")
+        "regulation articles for a lecture topic (bot.lecture.draft.select_articles)")
     lecture_min_article_coverage: float = Field(
         0.4, ge=0, le=1, description="an article is quoted in a lecture only when it covers at least this share of "
         "the topic's IDF-weighted key terms (the best article is always quoted)")
@@ -251,12 +251,12 @@ class Settings(BaseSettings):
         "covers at least this share of the topic's key terms (eval.lecture: without it 严守党的纪律 quoted 党章 "
         "第三条、第五条、第七条 next to the oath of 第六条)")
     lecture_case_min_relevance: float = Field(
-        0.45, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture."
+        0.45, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture.draft."
         "case_relevance: 0.6 × IDF-weighted coverage of the topic's words in the case title + 0.4 × in its text, words "
         "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课): the one fitting case "
         "scored 0.69, the best unrelated ones 0.40 (a case with none of the topic's words in its title) and below")
 
-    # ---- quiz (issue #19): topic → articles (bot.quiz.QuizGenerator.passages scores every article of
+    # ---- quiz (issue #19): topic → articles (bot.quiz.generator.QuizGenerator.passages scores every article of
     # every indexed regulation). Set by reading generated sets on 党员的权利和义务, 党的纪律处分, 发展党员,
     # 组织生活, 入党介绍人, 党的干部 … and measured in eval.quiz (eval/README.md "出题质量", second round):
     # at 0.55 the 党员的权利和义务 set keeps 8 articles (党章第三、四条, 纪律处分条例第三十条 …); the next ones

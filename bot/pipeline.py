@@ -12,12 +12,12 @@ from pathlib import Path
 
 from collections.abc import Iterator
 
-from bot.answer import ExtractiveAnswerer
+from bot.answer.extractive import ExtractiveAnswerer
 from bot.config import Settings, get_settings
-from bot.generate import GenerativeAnswerer, Turn, heuristic_condense
+from bot.answer.generative import GenerativeAnswerer, Turn, heuristic_condense
 from bot.guard import check_question
-from bot.index import IngestProgress, IngestReport, KnowledgeIndex, ProgressFn
-from bot.retrieve import HybridRetriever
+from bot.store.index import IngestProgress, IngestReport, KnowledgeIndex, ProgressFn
+from bot.retrieval.hybrid import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
 
 
@@ -25,8 +25,8 @@ class Pipeline:
     """load → split → index → retrieve → answer, configured by one :class:`Settings`.
 
     Raises:
-        bot.index.EmbedderMismatchError: the index was built with another embedding model.
-        bot.embed.EmbedderError: the embedding model cannot be loaded.
+        bot.store.index.EmbedderMismatchError: the index was built with another embedding model.
+        bot.store.embed.EmbedderError: the embedding model cannot be loaded.
     """
 
     def __init__(self, settings: Settings | None = None):
@@ -37,7 +37,7 @@ class Pipeline:
         self.generator: GenerativeAnswerer | None = None
         self._headings: dict[tuple[str, int], str] = {}
         if self.settings.llm_enabled:
-            from bot.prompts import validate_all
+            from bot.llm.prompts import validate_all
 
             validate_all()  # a broken template is a start-up error, not a mid-chat one
             self.generator = GenerativeAnswerer(self.retriever, self.answerer, self.settings)
@@ -61,7 +61,7 @@ class Pipeline:
 
     def ask(self, question: str, doc_type: str | None = None, history: list[Turn] | None = None) -> Answer:
         """Grounded answer with citations: generative and verified when an LLM is configured
-        (:mod:`bot.generate`), else extractive (:mod:`bot.answer`). ``history`` (chat turns) lets a
+        (:mod:`bot.answer.generative`), else extractive (:mod:`bot.answer.extractive`). ``history`` (chat turns) lets a
         follow-up question be resolved against earlier ones.
 
         Raises:
@@ -110,7 +110,7 @@ class Pipeline:
     def article_heading(self, title: str, article: str | None) -> str:
         """The heading (chapter path, e.g. ``第一章 党员``) of ``article`` (``第七条``) in the regulation
         ``title`` — its current version when several are indexed; "" when unknown."""
-        from bot.split import chinese_number
+        from bot.text.zh import chinese_number
 
         m = re.fullmatch(r"第(.+)条", (article or "").strip())
         if not m:

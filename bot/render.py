@@ -70,10 +70,10 @@ MIN_QUOTE_CHARS = 6
 
 def quoted_spans(text: str, answer: str) -> list[tuple[int, int]]:
     """Character spans ``[(start, end), …]`` of ``text`` that the answer quotes verbatim: each answer
-    sentence (split by :func:`bot.split.split_sentences`, without ``[n]`` markers, its lead-in
+    sentence (split by :func:`bot.text.zh.split_sentences`, without ``[n]`` markers, its lead-in
     ``《…》第X条规定：`` / ``依据《…》第X条：`` and closing punctuation) of at least :data:`MIN_QUOTE_CHARS` characters that
     occurs in ``text``. Overlapping spans are merged; sorted by start."""
-    from bot.split import split_sentences
+    from bot.text.zh import split_sentences
 
     plain = re.sub(r"\[\d{1,3}\]", "", answer or "")
     spans = []

@@ -55,7 +55,7 @@ class Chunk:
         article: article label such as ``第七条`` or None.
         article_no: article number (7) or None.
         index: position of the chunk in the document (0-based); n_chunks: chunks in the document.
-        doc_hash: the document version's hash: its file's content and the splitter version (:func:`bot.split.document_hash`).
+        doc_hash: the document version's hash: its file's content and the splitter version (:func:`bot.ingest.split.document_hash`).
     """
 
     id: str

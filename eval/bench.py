@@ -104,7 +104,7 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
     synthetic sentence embeddings as the real chunks have on average, then rebuild BM25."""
     from tqdm import tqdm
 
-    from bot.index import sentence_id
+    from bot.store.index import sentence_id
 
     rng = np.random.default_rng(seed)
     idx = pipe.index

@@ -60,7 +60,7 @@ def corpus_text(corpus: Path) -> str:
 
 
 def measure(lec, corpus_norm: str, expected) -> dict:
-    from bot.lecture import _sentences
+    from bot.lecture.draft import _sentences
 
     script = "\n".join(p for s in lec.sections for p in s.paragraphs)
     quoted, cut = [], 0
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=8)
     args = ap.parse_args(argv)
     from bot.config import Settings
-    from bot.lecture import draft_lecture
+    from bot.lecture.draft import draft_lecture
     from bot.pipeline import Pipeline
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))

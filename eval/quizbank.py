@@ -6,7 +6,7 @@ option scoring, and reports accuracy against the 25% chance baseline of four opt
 
 Option scoring: for each option, the stem with its blank filled by the option (or stem + option when
 there is no blank) is the query; the top passages are retrieved; the option's score is the best
-IDF-weighted coverage of the filled statement's key terms in one passage (:func:`bot.answer.coverage`)
+IDF-weighted coverage of the filled statement's key terms in one passage (:func:`bot.answer.extractive.coverage`)
 plus half the share of the filled blank's local context that the passage holds word for word
 (:func:`local_match`), ties broken by the fused retrieval score. The passage that decided each answer is printed with it.
 """
@@ -64,7 +64,7 @@ def local_match(window: str, passage: str, n: int = 4) -> float:
 
 def score_item(pipe, item: dict, k: int = 3):
     """(chosen letter, {letter: score}, deciding passage) for one item."""
-    from bot.answer import coverage, key_terms
+    from bot.answer.extractive import coverage, key_terms
 
     stem = item["question"].replace("\u00a0", " ")
     blank = BLANK.search(stem)

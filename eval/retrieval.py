@@ -61,7 +61,7 @@ def _hit(chunk) -> Hit:
 
 
 def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
-    from bot.retrieve import keyword_query, normalize_query
+    from bot.retrieval.hybrid import keyword_query, normalize_query
 
     idx = pipe.index
 
@@ -99,7 +99,7 @@ class NaiveLangChain:
         self.client = chromadb.PersistentClient(path=str(directory), settings=ChromaSettings(anonymized_telemetry=False))
         files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix in (".md", ".txt") and p.name != "MANIFEST.md")
         fp = hashlib.sha1("".join(f"{p}:{p.stat().st_size}" for p in files).encode()).hexdigest()
-        from bot.embed import ChromaEmbeddingAdapter
+        from bot.store.embed import ChromaEmbeddingAdapter
 
         ef = ChromaEmbeddingAdapter(embeddings=embeddings)
         col = self.client.get_or_create_collection("naive", embedding_function=ef, metadata={"hnsw:space": "cosine"})

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from gradio_client import Client
 
-    from bot import kb
+    from bot.kb import admin as kb
 
     tmp = Path(tempfile.mkdtemp(prefix="dj-study-load-"))
     data = tmp / "data"

@@ -109,9 +109,18 @@ def regulations_built(regulations_kb, tmp_path_factory):
     from bot.config import Settings
     from bot.pipeline import Pipeline
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("index-regulations"), kb_dir=regulations_kb)
+    data = tmp_path_factory.mktemp("index-regulations")
+    # DANGJIAN_TEST_INDEX_CACHE (opt-in, for local runs): keep this index there and start from a copy of
+    # it next time; the ingest below still runs and re-indexes whatever differs. CI never sets it.
+    cache = os.environ.get("DANGJIAN_TEST_INDEX_CACHE")
+    cached = Path(cache) / "regulations" if cache else None
+    if cached and cached.is_dir():
+        shutil.copytree(cached, data, dirs_exist_ok=True)
+    settings = Settings(data_dir=data, kb_dir=regulations_kb)
     pipe = Pipeline(settings)
     pipe.ingest(regulations_kb, show_progress=False)
+    if cached and not cached.is_dir():
+        shutil.copytree(data, cached)
     return pipe
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.answer import NOT_FOUND, key_terms
-from bot.retrieve import normalize_query, parse_article_refs
+from bot.answer.extractive import NOT_FOUND, key_terms
+from bot.retrieval.hybrid import normalize_query, parse_article_refs
 
 
 def test_probation_period(pipeline):
@@ -112,7 +112,7 @@ def test_sentence_search_ranks_a_passage_by_its_best_sentence(pipeline):
     KnowledgeIndex.embedding_mean) and scored with that sentence's raw cosine."""
     import numpy as np
 
-    from bot.split import split_sentences
+    from bot.text.zh import split_sentences
 
     idx = pipeline.index
     q = "公民的住宅可以被随便搜查吗"
@@ -156,7 +156,7 @@ def test_near_identical_passages_are_kept_once(tmp_path):
 
 
 def test_abbreviations_expanded_for_keyword_search():
-    from bot.retrieve import expand_abbreviations, keyword_query
+    from bot.retrieval.hybrid import expand_abbreviations, keyword_query
 
     assert "纪律检查委员会" in keyword_query("纪委受谁领导？")
     assert "人民代表大会" in expand_abbreviations("全国人大代表怎么选出来")
@@ -172,7 +172,7 @@ def test_abbreviations_expanded_for_keyword_search():
 def test_abbreviated_body_finds_its_article(pipeline, q, article):
     """The 党章 names the 地区委员会 and 党的地方各级委员会, never 地委 or 市委: keyword search finds the
     article only through the expansion."""
-    from bot.retrieve import QUESTION_RE, expand_aliases, keyword_query
+    from bot.retrieval.hybrid import QUESTION_RE, expand_aliases, keyword_query
 
     idx = pipeline.index
 
@@ -196,7 +196,7 @@ def test_case_answer_quotes_the_endorsed_view_not_the_rejected_ones(pipeline):
 
 
 def test_opinion_and_endorsement_patterns():
-    from bot.answer import ENDORSE_RE, OPINION_RE, VERDICT_RE
+    from bot.answer.extractive import ENDORSE_RE, OPINION_RE, VERDICT_RE
 
     assert OPINION_RE.search("第二种意见认为：何某构成违反政治规矩错误。").group(1) == "二"
     assert OPINION_RE.search("关于定性，存在两种不同意见：第一种意见认为，李某构成职务侵占违纪；").group(1) == "一"
@@ -226,7 +226,7 @@ def test_section_headings_are_not_quoted_as_answers(pipeline):
 
 
 def test_bibliography_entries_are_not_answer_sentences():
-    from bot.answer import _NUMBERED_HEADING, _REFERENCE
+    from bot.answer.extractive import _NUMBERED_HEADING, _REFERENCE
 
     assert _REFERENCE.search("- [1] 刘某. 新时代国有企业基层党建工作创新研究[J]. 人力资源管理, 2018(4): 1.")
     assert _NUMBERED_HEADING.match("4.2 工作机制僵化与创新活力不足的问题。")
@@ -242,7 +242,7 @@ def test_abbreviation_in_the_question_does_not_cause_a_refusal(pipeline):
 
 
 def test_judgement_question_gets_the_cases_verdict_even_from_an_unretrieved_passage(pipeline):
-    from bot.answer import VERDICT_RE
+    from bot.answer.extractive import VERDICT_RE
 
     q = "人前讲廉洁、人后收钱的两面人，构成什么违纪？"
     retrieved = pipeline.retrieve(q)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bot.direct import direct_answer, question_type
+from bot.answer.direct import direct_answer, question_type
 
 ITEM = re.compile(r"^(?:依据)?(?:《[^》]+》第[^：]+条(?:规定)?：)?\s*（[一二三四五六七八九十]+）")
 

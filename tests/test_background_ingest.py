@@ -118,7 +118,7 @@ def test_failed_job_is_reported_and_the_app_keeps_serving(tmp_path):
 
 
 def test_fallback_to_the_corpus_beside_an_empty_knowledge_base(tmp_path):
-    from bot.kb_worker import fallback_kb_dir
+    from bot.kb.worker import fallback_kb_dir
 
     kb, corpus = tmp_path / "repo" / "knowledge_base", tmp_path / "shared" / "corpus"
     kb.mkdir(parents=True)
@@ -147,7 +147,7 @@ def test_regulations_are_searchable_while_the_rest_is_indexed(tmp_path):
     import threading
 
     from bot.config import Settings
-    from bot.index import IngestProgress
+    from bot.store.index import IngestProgress
     from bot.pipeline import Pipeline
 
     kb = tmp_path / "kb"

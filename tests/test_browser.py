@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import kb
+from bot.kb import admin as kb
 from conftest import REPO, launch_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

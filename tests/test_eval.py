@@ -81,7 +81,7 @@ def test_question_set_labels_hold_on_the_corpus(corpus, name):
     """Every evidence phrase of the dev and blind sets occurs in its gold document. Phrases that other documents
     repeat (cases quote the 党章) are still unambiguous, because a hit is relevant only when it comes
     from the gold document (:func:`eval.common.evidence_relevant`)."""
-    from bot.load import iter_files, load_document
+    from bot.ingest.load import iter_files, load_document
     from eval.common import Hit, evidence_relevant
 
     texts, titles = {}, {}
@@ -123,7 +123,7 @@ def test_option_scoring_reads_the_blank_in_context(corpus):
 def test_near_domain_questions_are_unanswerable_from_the_corpus(corpus):
     """The near-domain set (eval/data/near_domain.jsonl: in-Party questions whose asked detail no indexed text
     states) stays unanswerable: none of each question's ``absent`` terms occurs in any document of the corpus."""
-    from bot.load import iter_files, load_document
+    from bot.ingest.load import iter_files, load_document
     from eval.common import load_jsonl
 
     text = "\n".join(norm(load_document(f, corpus).text) for f in iter_files(corpus))

@@ -131,7 +131,7 @@ def test_zip_bomb_and_oversized_pdfs_are_refused_at_once_and_quarantined(tmp_pat
     (kb / "keep.md").write_text("# 党费\n\n党员应当按月交纳党费。\n", encoding="utf-8")
     text_pdf(kb / "short.pdf", pages=2)
     pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, max_document_chars=20_000, max_pdf_pages=1000))
-    assert pipe.ingest(kb, show_progress=False).added == 2  # a PDF within the limits is read (by python -m bot.parse)
+    assert pipe.ingest(kb, show_progress=False).added == 2  # a PDF within the limits is read (by python -m bot.ingest.parse)
     bomb = zip_bomb(kb / "bomb.docx")
     assert bomb.stat().st_size < 1_000_000
     text_pdf(kb / "many-pages.pdf", pages=1500)  # over max_pdf_pages
@@ -168,7 +168,7 @@ def test_files_outside_the_knowledge_base_are_reported_but_never_moved(tmp_path)
 
 
 def test_admin_operations_take_only_indexed_documents(tmp_path):
-    from bot import kb as kb_admin
+    from bot.kb import admin as kb_admin
 
     kb = tmp_path / "kb"
     (kb / "regulations").mkdir(parents=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.index import EmbedderMismatchError, KnowledgeIndex, tokenize
+from bot.store.index import EmbedderMismatchError, KnowledgeIndex, tokenize
 from bot.pipeline import Pipeline
 from conftest import CASE_TITLES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 
@@ -54,7 +54,7 @@ def _sentence_chunk_ids(pipe) -> list[str]:
 
 
 def test_sentence_embeddings_follow_their_document(small):
-    from bot.split import split_sentences
+    from bot.text.zh import split_sentences
 
     pipe, kb = small
     chunks = pipe.index.get(pipe.index._all([])["ids"])
@@ -90,15 +90,15 @@ def test_index_without_sentence_embeddings_is_upgraded_in_place(tmp_path, corpus
 
 
 def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
-    import bot.split
+    import bot.ingest.split
 
     pipe, kb = small
     (kb / "notes.txt").write_text("党支部要定期召开组织生活会，开展批评和自我批评。" * 30, encoding="utf-8")
     pipe.ingest(kb, show_progress=False)
     before = set(pipe.index._all([])["ids"])
     n_notes = pipe.index.manifest()["notes.txt"]["n_chunks"]
-    monkeypatch.setattr(bot.split, "SPLITTER_VERSION", bot.split.SPLITTER_VERSION + 1)
-    monkeypatch.setattr(bot.split, "CHUNK_SIZE", 200)
+    monkeypatch.setattr(bot.ingest.split, "SPLITTER_VERSION", bot.ingest.split.SPLITTER_VERSION + 1)
+    monkeypatch.setattr(bot.ingest.split, "CHUNK_SIZE", 200)
     report = pipe.ingest(kb, show_progress=False)
     assert (report.updated, report.unchanged, report.added, report.removed) == (2, 0, 0, 0)
     now = set(pipe.index._all([])["ids"])
@@ -111,7 +111,7 @@ def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
 def test_edited_document_reuses_the_vectors_of_unchanged_chunks(small, corpus):
     import numpy as np
 
-    from bot.split import split_sentences
+    from bot.text.zh import split_sentences
     from conftest import CASES
 
     pipe, kb = small
@@ -357,7 +357,7 @@ def test_pooled_passage_vectors_halve_the_embedding_and_stay_close_to_whole_embe
 
 
 def test_pool_vectors_is_a_weighted_normalised_mean():
-    from bot.embed import pool_vectors
+    from bot.store.embed import pool_vectors
 
     assert pool_vectors([(1.0, [1.0, 0.0]), (1.0, [0.0, 1.0])]) == pytest.approx([2 ** -0.5, 2 ** -0.5])
     assert pool_vectors([(3.0, [1.0, 0.0]), (1.0, [0.0, 1.0])]) == pytest.approx([0.9486833, 0.3162278])

@@ -1,4 +1,4 @@
-"""Knowledge-base management: roles, uploads, deletes, status, audit log — through bot.kb and the
+"""Knowledge-base management: roles, uploads, deletes, status, audit log — through bot.kb.admin and the
 real app over HTTP with login."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot import kb
+from bot.kb import admin as kb
 from bot.config import Settings
 from bot.pipeline import Pipeline
 from conftest import REPO, launch_app

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.lecture import SECTION_SHARES, draft_lecture
+from bot.lecture.draft import SECTION_SHARES, draft_lecture
 from conftest import CASES, CORPUS, PARTY_CONSTITUTION, STATE_CONSTITUTION, run_cli
 
 RATE = 220
@@ -159,7 +159,7 @@ def test_sections_fit_their_time(pipeline):
 def test_audiences_read_differently(pipeline):
     import yaml
 
-    from bot.prompts import PROMPTS_DIR
+    from bot.llm.prompts import PROMPTS_DIR
 
     templates = yaml.safe_load((PROMPTS_DIR / "lecture_templates.yaml").read_text(encoding="utf-8"))["开场导入"]
     presets = ("入党积极分子", "党务干部", "青年党员", "普通党员", "支部党员")

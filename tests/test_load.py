@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.load import LoadError, doc_type_for, iter_files, load_document
+from bot.ingest.load import LoadError, doc_type_for, iter_files, load_document
 from conftest import CASES, PARTY_CONSTITUTION, SEEDS, STATE_CONSTITUTION, require_corpus
 
 

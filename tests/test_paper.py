@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.paper import load_blueprint
+from bot.quiz.paper import load_blueprint
 from conftest import run_cli
 
 BLUEPRINT = """\

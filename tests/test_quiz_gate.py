@@ -1,6 +1,6 @@
 """Quality gate (issue #19) on literal examples: pure functions, no index."""
 
-from bot.quiz_gate import (balanced, count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch,
+from bot.quiz.check import (balanced, count_mismatch, dangling_opening, fact_key, fragment_option, kind_mismatch,
                            kind_of, leaks_key, resolve_opening, stated_count)
 
 
@@ -64,7 +64,7 @@ def test_same_fact_keys():
 
 
 def test_article_ranges():
-    from bot.quiz import parse_articles
+    from bot.quiz.generator import parse_articles
 
     assert parse_articles("第八条-第十四条") == set(range(8, 15))
     assert parse_articles("8-10") == {8, 9, 10}
@@ -79,14 +79,14 @@ def test_article_ranges():
 
 
 def test_numbers_are_whole_elements():
-    from bot.quiz import NUMBER
+    from bot.quiz.generator import NUMBER
 
     found = [m.group(0) for m in NUMBER.finditer("受到严重警告处分一年半内不得提升职务，预备期为一年，察看期二年。")]
     assert found == ["一年", "二年"]  # "一年半" is not cut into "一年" + "半"
 
 
 def test_stems_without_context():
-    from bot.quiz_gate import missing_context
+    from bot.quiz.check import missing_context
 
     assert missing_context("根据《某条例》第六条，（二）查阅材料应当（  ），一般均为党员；") == "题干缺少上下文"
     assert missing_context("根据《某条例》第九条，判断：情节严重的，给予撤销党内职务处分。") == "题干缺少上下文"
@@ -109,7 +109,7 @@ def test_paraphrased_number_leaks():
 
 
 def test_overlong_and_unfinished_stems():
-    from bot.quiz_gate import too_long, unfinished_sentence
+    from bot.quiz.check import too_long, unfinished_sentence
 
     long_stem = "根据《某细则》第十条，" + "对入党积极分子进行马克思列宁主义教育，" * 6 + "使他们懂得党的性质、纲领、宗旨、（  ）。"
     assert too_long(long_stem) == "题干过长"
@@ -121,7 +121,7 @@ def test_overlong_and_unfinished_stems():
 
 
 def test_a_subject_is_not_an_option():
-    from bot.quiz_gate import subject_only
+    from bot.quiz.check import subject_only
 
     # 党章第十条（三）: its first clause is who the item is about, not a principle
     assert subject_only("党的最高领导机关", "，是党的全国代表大会和它所产生的中央委员会") == "选项是残句"
@@ -137,7 +137,7 @@ def test_locative_and_temporal_clauses_are_not_options():
 
 
 def test_back_references_and_long_quoted_leads():
-    from bot.quiz_gate import missing_context, too_long
+    from bot.quiz.check import missing_context, too_long
 
     assert missing_context("根据《某条例》第五十七条，对以提供场地等方式支持上述活动者，给予警告处分。") == "题干缺少上下文"
     assert missing_context("根据《某条例》第十一条，依照前款规定受到严重警告处分的，（  ）内不得提拔。") == "题干缺少上下文"
@@ -147,7 +147,7 @@ def test_back_references_and_long_quoted_leads():
 
 
 def test_one_fact_in_two_regulations():
-    from bot.quiz_gate import same_fact
+    from bot.quiz.check import same_fact
 
     assert same_fact("要有两名正式党员作介绍人", "发展对象应当有两名正式党员作入党介绍人")
     assert same_fact("可以延长预备期，但不能超过一年", "可以延长一次预备期，延长时间不能少于半年，最长不超过一年")
@@ -156,7 +156,7 @@ def test_one_fact_in_two_regulations():
 
 
 def test_distractor_lists_name_the_same_kind():
-    from bot.quiz_gate import list_suffix, same_kind_list
+    from bot.quiz.check import list_suffix, same_kind_list
 
     materials = ["履历类材料", "自传和思想类材料", "考核鉴定类材料", "学历学位类材料", "政审类材料"]
     principles = ["党管干部、党管人才", "依规依法、全面从严", "分级负责、集中管理", "真实准确、完整规范"]
@@ -170,7 +170,7 @@ def test_distractor_lists_name_the_same_kind():
 
 
 def missing_context_of(statement: str) -> bool:
-    from bot.quiz_gate import missing_context
+    from bot.quiz.check import missing_context
 
     return missing_context("根据《某条例》第十九条，" + statement) == "题干缺少上下文"
 
@@ -190,7 +190,7 @@ def test_consequences_and_lists_not_shown_are_context():
 
 
 def test_what_a_rule_is_about_is_not_flipped():
-    from bot.quiz_gate import in_topic_clause
+    from bot.quiz.check import in_topic_clause
 
     s = "对于应当受到撤销党内职务处分，但是本人没有担任党内职务的，应当给予其严重警告处分。"
     assert in_topic_clause(s, s.index("应当"))  # inside 对于…的

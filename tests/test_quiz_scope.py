@@ -10,9 +10,9 @@ import json
 import re
 from collections import Counter
 
-from bot.quiz import generate_quiz, norm
-from bot.quiz_gate import balanced
-from bot.split import chinese_number
+from bot.quiz.generator import generate_quiz, norm
+from bot.quiz.check import balanced
+from bot.text.zh import chinese_number
 from conftest import CORPUS, run_cli
 
 DISCIPLINE = "中国共产党纪律处分条例"

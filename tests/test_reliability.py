@@ -94,8 +94,8 @@ def test_kill_9_mid_ingest_then_rerun_is_consistent(tmp_path):
     pipe_probe = Pipeline(Settings(data_dir=data))
     report = pipe_probe.ingest(kb, show_progress=False)
     assert report.failed == []
-    from bot.load import load_document
-    from bot.split import split_document
+    from bot.ingest.load import load_document
+    from bot.ingest.split import split_document
 
     expected = {c.id for f in sorted(kb.iterdir()) for c in split_document(load_document(f, kb))}
     got = pipe_probe.index._all(["metadatas"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.load import load_document
+from bot.ingest.load import load_document
 from bot.schema import Document
-from bot.split import CHUNK_SIZE, chinese_number, split_document, split_sentences
+from bot.ingest.split import CHUNK_SIZE, split_document
+from bot.text.zh import chinese_number, split_sentences
 from conftest import CASES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 
 
@@ -95,7 +96,7 @@ def test_sentences_split_at_chinese_stops_and_lines():
 
 
 def test_article_pieces_join_back_into_one_article():
-    from bot.split import join_article_pieces
+    from bot.text.refs import join_article_pieces
 
     pieces = ["第三条 支部应当做到下列各项：\n（一）按期换届。\n（二）按时交纳党费。",
               "第三条（续） 支部应当做到下列各项：\n（三）如实报告情况。"]

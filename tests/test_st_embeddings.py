@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.embed import EmbedderError, SentenceTransformerEmbeddings
-from bot.index import EmbedderMismatchError, KnowledgeIndex
+from bot.store.embed import EmbedderError, SentenceTransformerEmbeddings
+from bot.store.index import EmbedderMismatchError, KnowledgeIndex
 from bot.pipeline import Pipeline
 
 
@@ -83,7 +83,7 @@ def test_cross_encoder_reranker_on_tiny_model(tmp_path, tiny_model):
 
 
 def test_unknown_reranker_is_a_clear_error(tmp_path):
-    from bot.rerank import CrossEncoderReranker, RerankerError
+    from bot.retrieval.rerank import CrossEncoderReranker, RerankerError
 
     with pytest.raises(RerankerError, match="无法加载重排序模型"):
         CrossEncoderReranker(str(tmp_path / "none"))

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import kb
+from bot.kb import admin as kb
 from conftest import launch_app
 
 MEMBERS = [f"m{i:02d}" for i in range(1, 21)]

@@ -94,15 +94,15 @@ class ItemRecord:
 
     @classmethod
     def from_quiz_item(cls, item, chapter: str = "") -> "ItemRecord":
-        """From a :class:`bot.quiz.QuizItem`; ``chapter``: the heading of its article (e.g. ``第一章 党员``)."""
+        """From a :class:`bot.quiz.generator.QuizItem`; ``chapter``: the heading of its article (e.g. ``第一章 党员``)."""
         return cls(key=content_key(item.type, item.stem, item.options, item.answer), type=item.type, stem=item.stem,
                    options=dict(item.options), answer=item.answer, explanation=item.explanation,
                    source_title=item.source.title, source_article=item.source.article or "",
                    source_quote=item.source.quote, source_chapter=chapter, difficulty=item.difficulty)
 
     def to_quiz_item(self):
-        """As a :class:`bot.quiz.QuizItem` (id = the content key), for grading and display."""
-        from bot.quiz import QuizItem
+        """As a :class:`bot.quiz.generator.QuizItem` (id = the content key), for grading and display."""
+        from bot.quiz.generator import QuizItem
 
         return QuizItem.model_validate({
             "id": self.key, "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
@@ -477,14 +477,14 @@ def _aware(at: datetime) -> datetime:
 
 def _article_no(label: str) -> int:
     """The number of an article label (``第二十五条`` → 25; 0 when there is none), for sorting."""
-    from bot.split import chinese_number
+    from bot.text.zh import chinese_number
 
     m = re.search(rf"第([{_CN}\d]+)条", label or "")
     return chinese_number(m.group(1)) if m else 0
 
 
 def _chapter_no(heading: str) -> int:
-    from bot.split import chinese_number
+    from bot.text.zh import chinese_number
 
     m = re.search(rf"第([{_CN}\d]+)章", heading or "")
     return chinese_number(m.group(1)) if m else 0

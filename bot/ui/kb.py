@@ -1,7 +1,7 @@
 """Tab 知识库（管理员） and the banner above every tab: indexing progress, a failed job, or the empty state.
 
 Every change to the knowledge base (upload, delete, status, re-index) is a job of the app's one
-background worker (:class:`bot.kb_worker.IngestWorker`): a handler queues it, waits up to
+background worker (:class:`bot.kb.worker.IngestWorker`): a handler queues it, waits up to
 ``settings.kb_job_wait_s`` for it, and answers with its result, or says it is queued; the tab's
 job list (refreshed by a ``gr.Timer``) shows every job's state and result.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.kb_worker import IngestWorker, Job
+from bot.kb.worker import IngestWorker, Job
 from bot.render import inert_markdown
 from bot.ui.common import checked
 
@@ -95,10 +95,10 @@ def jobs_markdown(worker: IngestWorker) -> str:
 
 def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> None:
     """Tab 知识库 (admins): list, upload, delete, status, re-index, retrieval test, and the job list.
-    Every handler checks the caller's role; every change is audited (bot.kb) and runs in ``worker``;
+    Every handler checks the caller's role; every change is audited (bot.kb.admin) and runs in ``worker``;
     ``timer`` (default: a new one of ``settings.status_refresh_s``) refreshes the job list, and the
     document list when a job has finished."""
-    from bot import kb
+    from bot.kb import admin as kb
     from bot.schema import STATUSES
 
     gr.Markdown("上传、删除文档，设置版本状态，重新索引，测试检索。改动在后台依次执行（见下方“索引任务”），完成后即时生效，"

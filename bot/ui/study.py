@@ -143,7 +143,7 @@ def _parse_day(text: str, what: str) -> date:
 
 def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLimiter) -> None:
     """Register the study API endpoints (inside a ``gr.Blocks`` context)."""
-    from bot.kb import role_of
+    from bot.kb.admin import role_of
 
     def service() -> StudyService:
         if svc is None:
@@ -423,7 +423,7 @@ def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: Rat
 def build_branch_tab(pipe, svc: StudyService | None, reason: str) -> None:
     """Tab 支部学习情况 (admins): per member and regulation, answers and accuracy over a period, a
     chart of each member's accuracy, and the xlsx download. The role is checked in every handler."""
-    from bot.kb import role_of
+    from bot.kb.admin import role_of
 
     gr.Markdown("按党员和法规统计一段时间内的练习题数和正确率；没有练习的党员也列出来。可下载 Excel。")
     def today() -> date:

@@ -9,7 +9,7 @@ Public API:
       knowledge-base root, so a moved or copied knowledge base keeps its index) and back.
     * :class:`LoadLimits` — the bounds a file must stay within (size, text, pages, zip expansion,
       parser memory and time); .docx/.pdf/.html files are parsed in a separate process under them
-      (:func:`parse_isolated`, :mod:`bot.parse`).
+      (:func:`parse_isolated`, :mod:`bot.ingest.parse`).
 """
 
 from __future__ import annotations
@@ -314,7 +314,7 @@ def _read_html(data: bytes, path: Path, limits: LoadLimits) -> str:
 
 
 def parse_file(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
-    """Raw text of a .pdf/.docx/.html file; runs in the parser process (:mod:`bot.parse`).
+    """Raw text of a .pdf/.docx/.html file; runs in the parser process (:mod:`bot.ingest.parse`).
 
     Raises:
         LoadError: the file is refused or broken."""
@@ -326,7 +326,7 @@ def parse_file(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
 
 
 def parse_isolated(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> str:
-    """Parse a binary or markup file in a separate process, ``python -m bot.parse``, whose address space
+    """Parse a binary or markup file in a separate process, ``python -m bot.ingest.parse``, whose address space
     is capped at ``limits.memory_mb`` and which is killed after ``limits.timeout_s`` seconds: a file that
     needs more memory or time fails alone instead of taking the app down. One short-lived process per
     file (about 0.3 s to start, small next to embedding); a fresh interpreter, so it works from any
@@ -341,7 +341,7 @@ def parse_isolated(suffix: str, path: Path, data: bytes, limits: LoadLimits) -> 
 
     request = json.dumps({"suffix": suffix, "path": str(path), "limits": limits.__dict__}).encode("utf-8")
     try:
-        done = subprocess.run([sys.executable, "-m", "bot.parse"], input=request + b"\n" + data,
+        done = subprocess.run([sys.executable, "-m", "bot.ingest.parse"], input=request + b"\n" + data,
                               capture_output=True, timeout=limits.timeout_s)
     except subprocess.TimeoutExpired:
         raise LoadError(path, f"文件解析超时（超过 {limits.timeout_s:g} 秒），疑似异常文件，不予索引") from None

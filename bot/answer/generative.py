@@ -2,9 +2,9 @@
 Xinference, DeepSeek, DashScope …) via LangChain's ``ChatOpenAI`` with ``base_url``.
 
 The extractive answerer stays the default and the fallback: when no endpoint is configured, when
-the evidence is too weak (same grounding check as :mod:`bot.answer`), or when the endpoint fails
+the evidence is too weak (same grounding check as :mod:`bot.answer.extractive`), or when the endpoint fails
 (connection refused, timeout, HTTP error, malformed stream), the answer is the extractive one with a
-note saying why. Every generated answer goes through :func:`bot.verify.verify_citations`.
+note saying why. Every generated answer goes through :func:`bot.answer.verify.verify_citations`.
 
 Retries with exponential backoff and timeouts are the openai client's (``max_retries``, ``timeout``);
 the API key is a ``SecretStr`` and is never logged.
@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles, unstated_words
+from bot.answer.extractive import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles, unstated_words
 from bot.config import Settings
-from bot.prompts import render
-from bot.retrieve import HybridRetriever
+from bot.llm.prompts import render
+from bot.retrieval.hybrid import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
-from bot.verify import verify_citations
+from bot.answer.verify import verify_citations
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.retrieve import REGULATION_ALIASES, resolve_titles
+from bot.retrieval.hybrid import REGULATION_ALIASES, resolve_titles
 from bot.schema import Citation, RetrievedChunk
-from bot.split import chinese_number
+from bot.text.zh import chinese_number
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _NUM = r"[0-9一二三四五六七八九十百零〇两]+"

@@ -36,8 +36,8 @@ import re
 
 import cn2an
 
-from bot import lexicon
-from bot.split import strip_article_label
+from bot.text import lexicon
+from bot.text.refs import strip_article_label
 
 _NUMERAL = r"[一二三四五六七八九十百千两零〇\d]"
 

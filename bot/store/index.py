@@ -10,7 +10,7 @@ never a document missing; a partly written version is detected by its chunk coun
 the next run.
 
 A second collection, ``<collection>_sentences``, holds one embedding per sentence of every chunk
-(:func:`bot.split.split_sentences`), so a passage can be found by its best-matching sentence. A
+(:func:`bot.text.zh.split_sentences`), so a passage can be found by its best-matching sentence. A
 document's sentences are written before its chunks, and its chunks record that they have them
 (metadata ``sentences = 1``): an index built without sentence embeddings (an older version, or
 ``sentence_weight = 0``) gets them on the next ingest, without re-embedding any chunk.
@@ -39,10 +39,11 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
-from bot.embed import ChromaEmbeddingAdapter, get_embeddings, pool_vectors
-from bot.load import LoadError, LoadLimits, content_hash, document_key, inside, iter_files, key_path, load_document
+from bot.store.embed import ChromaEmbeddingAdapter, get_embeddings, pool_vectors
+from bot.ingest.load import LoadError, LoadLimits, content_hash, document_key, inside, iter_files, key_path, load_document
 from bot.schema import Chunk
-from bot.split import document_hash, split_document, split_sentences
+from bot.ingest.split import document_hash, split_document
+from bot.text.zh import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ class IngestReport:
 @dataclass
 class IngestProgress:
     """Live counters of one ingest run, written by the ingesting thread and read by others (the app's
-    progress banner, :mod:`bot.kb_worker`). Counts are documents new or changed in this run (unchanged
+    progress banner, :mod:`bot.kb.worker`). Counts are documents new or changed in this run (unchanged
     ones are searchable already); characters are those the embedder processes
     (:meth:`KnowledgeIndex.ingest` counts passages and, when enabled, their sentences).
 
@@ -278,7 +279,7 @@ class IngestProgress:
 
     def checkpoint(self) -> None:
         """Called after each document is written (and the keyword index refreshed when due). Does
-        nothing here; :mod:`bot.kb_worker` may pause in it (``settings.ingest_throttle_s``, tests only)."""
+        nothing here; :mod:`bot.kb.worker` may pause in it (``settings.ingest_throttle_s``, tests only)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ class KnowledgeIndex:
     def migrate_keys(self) -> int:
         """Re-key documents indexed by an absolute path inside the knowledge base (indexes built before
         keys were relative, or by a run with another ``kb_dir``) to their key relative to
-        ``settings.kb_dir`` (:func:`bot.load.document_key`). Only metadata changes: every vector and
+        ``settings.kb_dir`` (:func:`bot.ingest.load.document_key`). Only metadata changes: every vector and
         chunk id stays, nothing is embedded. Called on open; returns the number
         of documents re-keyed. The collection remembers the root it was checked against (metadata
         ``keys_root``, cleared when a document outside the knowledge base is written), so an open with the
@@ -815,7 +816,7 @@ class KnowledgeIndex:
         Returns the new place, or None when the file was left where it is."""
         import shutil
 
-        from bot.load import sidecar_path
+        from bot.ingest.load import sidecar_path
 
         import stat
 
@@ -968,7 +969,7 @@ class KnowledgeIndex:
         self, chunks: list[Chunk], sentences: dict[str, list[tuple[str, list[float]]]], known: dict[str, list[float]]
     ) -> tuple[list[list[float]], int]:
         """Passage vectors pooled from their sentences' vectors and their heading path's vector
-        (:func:`bot.embed.pool_vectors`, weights = characters; the heading's × ``pooled_heading_weight``).
+        (:func:`bot.store.embed.pool_vectors`, weights = characters; the heading's × ``pooled_heading_weight``).
         A passage whose ``embed_text`` has a vector in ``known`` keeps it; one without sentences
         (all shorter than the sentence minimum) is embedded whole. Returns (vectors, characters embedded)."""
         weight = self.settings.pooled_heading_weight

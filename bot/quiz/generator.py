@@ -32,11 +32,12 @@ from typing import Literal
 import cn2an
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz_gate import (count_mismatch, in_topic_clause, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
+from bot.quiz.check import (count_mismatch, in_topic_clause, same_fact, same_kind_list, dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key,
                            missing_context, resolve_opening, statement_of, subject_only, too_long,
                            unfinished_sentence)
 from bot.schema import Chunk
-from bot.split import chinese_number, join_article_pieces, strip_article_label
+from bot.text.zh import chinese_number
+from bot.text.refs import join_article_pieces, strip_article_label
 
 ItemType = Literal["单选", "多选", "判断", "填空"]
 TYPES: tuple[str, ...] = ("单选", "多选", "判断", "填空")
@@ -425,8 +426,8 @@ class QuizGenerator:
         finds articles about the topic that do not repeat its words (三会一课 for 组织生活). An article
         whose regulation title or chapter heading holds all the topic's terms is kept down to
         :data:`HOME_KEEP` × the best score."""
-        from bot.answer import coverage, key_terms
-        from bot.retrieve import normalize_query
+        from bot.answer.extractive import coverage, key_terms
+        from bot.retrieval.hybrid import normalize_query
 
         terms = key_terms(topic)
         if not terms:
@@ -763,7 +764,7 @@ class QuizGenerator:
         return out
 
     def gate(self, item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
-        """The issue-#19 quality gate (:mod:`bot.quiz_gate`) on one item; may rewrite a stem whose
+        """The issue-#19 quality gate (:mod:`bot.quiz.check`) on one item; may rewrite a stem whose
         statement opens with a pronoun using the article's subject. Returns the drop reason or None."""
         opts = list(item.options.values())
         if item.type in ("单选", "多选"):
@@ -808,7 +809,7 @@ class QuizGenerator:
         """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
         passages as in :meth:`passages` (``k``, ``keep``) unless ``chunks`` is given; ``more``: further
         passages used only when the first ones do not give enough items. At most ``per_article``
-        items from one article; no two items on one fact (:func:`bot.quiz_gate.fact_key`); every
+        items from one article; no two items on one fact (:func:`bot.quiz.check.fact_key`); every
         candidate through :func:`check_item` and :meth:`gate`. When a type runs short, the other
         requested types fill up to the total."""
         self._precounted = Counter()
@@ -889,7 +890,7 @@ def article_subject(chunk: Chunk) -> str | None:
 
 
 def item_facts(item: QuizItem, body: str | None) -> set:
-    """The facts an item tests (see :func:`bot.quiz_gate.fact_key`): its source sentence as a whole
+    """The facts an item tests (see :func:`bot.quiz.check.fact_key`): its source sentence as a whole
     (a set keeps one item per sentence), or its list when it is made from an enumeration (one item
     per list: two 多选 on 第四十一条's five 处分 answer each other); and the element it masks or
     changes. A 判断 tests its whole source sentence (so the true and false versions of one
@@ -922,7 +923,7 @@ def _item_facts(item: QuizItem, body: str | None, q: str) -> set:
 def fact_text(item: QuizItem, body: str | None) -> str | None:
     """The source words an item asks about, with the key in place: for a masked item the ten
     characters either side of the key, for a 判断 its source sentence; None for list items (their
-    list is their fact). Compared across articles and regulations with :func:`bot.quiz_gate.same_fact`."""
+    list is their fact). Compared across articles and regulations with :func:`bot.quiz.check.same_fact`."""
     if any(t.startswith(ENUM_TAG) for t in item.tags) or "列举归属" in item.tags:
         return None
     if item.type == "判断":
@@ -1011,7 +1012,7 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
     if not topic.strip() and not source:
         raise ValueError("请给出出题主题")
     if pipeline.index.count() == 0:
-        from bot.kb import empty_message
+        from bot.kb.admin import empty_message
 
         raise ValueError(empty_message("出题"))
     if articles and not source:
@@ -1022,7 +1023,7 @@ def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = N
         raise ValueError(f"未知题型：{'、'.join(bad)}（可选：单选、多选、判断、填空）")
     note = None
     if not source and (use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None)):
-        from bot.generate import LLMError, describe_error
+        from bot.answer.generative import LLMError, describe_error
 
         try:
             qs = generate_quiz_llm(pipeline, topic, n, types, difficulty, existing)
@@ -1199,14 +1200,14 @@ def generate_quiz_llm(pipeline, topic: str, n: int = 12, types: list[str] | None
     pydantic (one retry on invalid JSON), then put through the same checks as offline items.
 
     Raises:
-        bot.generate.LLMError: the model returned invalid JSON twice.
+        bot.answer.generative.LLMError: the model returned invalid JSON twice.
         openai.OpenAIError: the endpoint failed (callers fall back to the offline generator).
     """
     from langchain_core.messages import AIMessage, HumanMessage
     from pydantic import ValidationError
 
-    from bot.generate import LLMError, make_chat_model
-    from bot.prompts import render
+    from bot.answer.generative import LLMError, make_chat_model
+    from bot.llm.prompts import render
 
     types = types or list(TYPES)
     gen = QuizGenerator(pipeline)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import cn2an
 
 from bot.config import Settings
-from bot.index import KnowledgeIndex
-from bot.lexicon import expand_synonyms
+from bot.store.index import KnowledgeIndex
+from bot.text.lexicon import expand_synonyms
 from bot.schema import Chunk, RetrievedChunk
-from bot.split import chinese_number
+from bot.text.zh import chinese_number
 
 #: Common short names → full titles of regulations (the first title found in the index is used).
 REGULATION_ALIASES: dict[str, list[str]] = {
@@ -124,7 +124,7 @@ def expand_abbreviations(question: str) -> str:
 def keyword_query(question: str) -> str:
     """The question for keyword search: interrogatives removed (they only add noise bigrams such
     as 哪些), short names expanded (党章 → 中国共产党章程, 纪委 → 纪律检查委员会), colloquial words given the
-    regulations' wording (投票 → 表决权 选举权, :func:`bot.lexicon.expand_synonyms`)."""
+    regulations' wording (投票 → 表决权 选举权, :func:`bot.text.lexicon.expand_synonyms`)."""
     return expand_synonyms(expand_abbreviations(expand_aliases(QUESTION_RE.sub(" ", question))))
 
 
@@ -256,7 +256,7 @@ class HybridRetriever:
     SIGIR 2009, who use k = 60; here k = ``settings.rrf_k``, 10 by measurement), over three rankings: passage embeddings, BM25, and sentence
     embeddings (each passage ranked by its best sentence), plus the regulation prior. Both embedding
     rankings order by cosine after the corpus's mean embedding is subtracted
-    (:meth:`bot.index.KnowledgeIndex.embedding_mean`, ``settings.centering``). Passages named
+    (:meth:`bot.store.index.KnowledgeIndex.embedding_mean`, ``settings.centering``). Passages named
     by an article reference in the question are fetched directly and ranked first. Identical and
     near-identical passages (character 3-gram Jaccard ≥ ``settings.near_duplicate``) are kept once.
     """
@@ -383,7 +383,7 @@ class HybridRetriever:
                                bm25_score=bm25_scores.get(cid), sentence_score=sentence_scores.get(cid))
             )
         if self.settings.reranker_model:
-            from bot.rerank import get_reranker
+            from bot.retrieval.rerank import get_reranker
 
             rest = [r for r in results if not r.direct]
             results = [r for r in results if r.direct] + get_reranker(self.settings.reranker_model).rerank(q, rest, final_k)

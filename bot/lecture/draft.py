@@ -21,9 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.prompts import PROMPTS_DIR
+from bot.llm.prompts import PROMPTS_DIR
 from bot.schema import Chunk
-from bot.split import join_article_pieces, split_sentences, strip_article_label
+from bot.text.zh import split_sentences
+from bot.text.refs import join_article_pieces, strip_article_label
 
 #: audience suggestions (the audience is free text; these have sentences of their own in the templates)
 AUDIENCES = ("普通党员", "支部党员", "入党积极分子", "青年党员", "党务干部")
@@ -188,7 +189,7 @@ _ANALYSIS = re.compile(r"(?:存在|有|形成)(?:两|三|四|几|不同)种?(?:�
 
 
 def _sentences(text: str) -> list[str]:
-    """Whole sentences of ``text`` (:func:`bot.split.split_sentences`, whose pieces end at 。！？； or a
+    """Whole sentences of ``text`` (:func:`bot.text.zh.split_sentences`, whose pieces end at 。！？； or a
     line break, joined back until a sentence ends at 。！？): a list introduced by ：is one sentence with
     its items, so no quote ends in ：or starts in the middle of a list."""
     out: list[str] = []
@@ -284,7 +285,7 @@ def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStor
     the conclusion the article endorses (for 第一种意见/第二种意见… articles only the view it endorses,
     笔者赞同第X种意见, with its "第X种意见认为" lead removed; views it rejects are never used), and the
     sentences citing the rule it turned on (《…》第…条)."""
-    from bot.answer import ENDORSE_RE, OPINION_RE, VERDICT_RE
+    from bot.answer.extractive import ENDORSE_RE, OPINION_RE, VERDICT_RE
 
     endorsed = {m.group(1) for m in ENDORSE_RE.finditer(text)}
     lines = [ln.strip() for ln in text.split("\n") if ln.strip() and ln.strip().lstrip("# ") != title]
@@ -353,7 +354,7 @@ def _document_text(pipeline, chunk: Chunk) -> str:
 
 def whole_article(pipeline, chunk: Chunk) -> Chunk:
     """``chunk`` with the text of its whole article: a long article is indexed in pieces (第X条（续）) whose
-    list pieces repeat the article's lead sentence (bot.split); quoting one piece would start mid-list or
+    list pieces repeat the article's lead sentence (bot.ingest.split); quoting one piece would start mid-list or
     join the lead to a later item. The pieces are joined back, each repeated lead once."""
     import dataclasses
 
@@ -370,7 +371,7 @@ def select_articles(pipeline, topic: str, k: int = 12) -> list[tuple[Chunk, floa
     (chunk, relevance, key-term coverage): relevance = coverage of the topic's IDF-weighted key terms in
     the article (and its chapter heading) + ``lecture_dense_weight`` × dense similarity. One article
     per (regulation, article number): the same article of two editions (党章 2017/2022) is quoted once."""
-    from bot.answer import coverage, key_terms
+    from bot.answer.extractive import coverage, key_terms
 
     s = pipeline.settings
     terms = key_terms(topic)
@@ -395,9 +396,9 @@ def template_families(path: Path | None = None) -> dict:
 
 
 def topic_words(topic: str, families: dict) -> list[str]:
-    """The words a topic is about: jieba content words (:func:`bot.answer.content_words`) plus the
+    """The words a topic is about: jieba content words (:func:`bot.answer.extractive.content_words`) plus the
     family keywords of the templates it contains (三会一课, 两面人: words jieba splits apart)."""
-    from bot.answer import content_words
+    from bot.answer.extractive import content_words
 
     words = content_words(topic)
     for spec in families.values():
@@ -487,12 +488,12 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
     if minutes <= 0 or rate <= 0:
         raise ValueError("时长和语速必须大于 0")
     if pipeline.index.count() == 0:
-        from bot.kb import empty_message
+        from bot.kb.admin import empty_message
 
         raise ValueError(empty_message("起草微党课"))
     fallback_note = None
     if use_llm or (use_llm is None and getattr(pipeline, "generator", None) is not None):
-        from bot.generate import LLMError, describe_error
+        from bot.answer.generative import LLMError, describe_error
 
         try:
             return draft_lecture_llm(pipeline, topic, minutes, audience, rate)
@@ -507,7 +508,7 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
 
 
 def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: int, templates: Path | None) -> Lecture:
-    from bot.answer import coverage, key_terms
+    from bot.answer.extractive import coverage, key_terms
 
     st = pipeline.settings
     tpl = _Templates(topic, audience, templates or PROMPTS_DIR / "lecture_templates.yaml")
@@ -669,7 +670,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
         discussion.append(qs_tpl[1].format(case_title=case_chunk.title))
     discussion.append(qs_tpl[2].format(topic=topic))
     try:
-        from bot.quiz import generate_quiz
+        from bot.quiz.generator import generate_quiz
 
         qz = generate_quiz(pipeline, topic, n=1, types=["填空"], use_llm=False)
         if qz.items and cov_level != "不足":
@@ -691,10 +692,10 @@ _QUOTED = re.compile(r"“((?:[^“”]|“[^“”]*”){6,})”\s*\[(\d{1,3})\
 
 def check_generated(text: str, passages, pipeline, total_chars: int) -> tuple[list[str], list]:
     """Problems of a generated lecture (Chinese), and its verified citations: every [n] names a
-    given passage, every 第X条 exists and is in the cited passage (:func:`bot.verify.verify_citations`),
+    given passage, every 第X条 exists and is in the cited passage (:func:`bot.answer.verify.verify_citations`),
     every quotation “…”[n] is verbatim in passage n, all five sections are present, and the spoken
     length is within ±10% of ``total_chars``."""
-    from bot.verify import verify_citations
+    from bot.answer.verify import verify_citations
 
     index = pipeline.index
     v = verify_citations(text, passages, lambda titles, n: bool(index.find_article(titles, n)),
@@ -717,11 +718,11 @@ def check_generated(text: str, passages, pipeline, total_chars: int) -> tuple[li
 
 def draft_lecture_llm(pipeline, topic: str, minutes: float, audience: str, rate: int) -> Lecture:
     """Draft with the configured LLM from retrieved articles and cases; checked with
-    :func:`check_generated`, one repair round; raises :class:`bot.generate.LLMError` if it still fails."""
+    :func:`check_generated`, one repair round; raises :class:`bot.answer.generative.LLMError` if it still fails."""
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from bot.generate import LLMError, make_chat_model
-    from bot.prompts import render
+    from bot.answer.generative import LLMError, make_chat_model
+    from bot.llm.prompts import render
     from bot.schema import RetrievedChunk
 
     ranked = select_articles(pipeline, topic)

@@ -9,7 +9,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 #: template name → the variables it must use (exactly).
 REQUIRED: dict[str, set[str]] = {

@@ -4,7 +4,7 @@ while the app keeps serving.
 
 A job that raises is logged and marked failed (its error is shown on the banner and the 知识库
 tab); the worker goes on with the next job, the app is never stopped. Ingest jobs write
-regulations first and report live counters (:class:`bot.index.IngestProgress`): documents and
+regulations first and report live counters (:class:`bot.store.index.IngestProgress`): documents and
 characters done, an estimate of the time left, and how many documents keyword search covers.
 
 Public API: :class:`IngestWorker` (``submit``, ``submit_ingest``, ``status``, ``note``, ``jobs``),
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.index import IngestProgress, IngestReport
+from bot.store.index import IngestProgress, IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def fallback_kb_dir(kb_dir: Path, fallback: str | Path | None, default: Path = P
     development corpus beside a checkout) when ``kb_dir`` is the default folder ``default`` (both
     resolved against the working directory), holds no supported document (a README is not one), and
     ``fallback`` is a folder that does; else None. A knowledge base named explicitly is never replaced."""
-    from bot.load import iter_files
+    from bot.ingest.load import iter_files
 
     if not fallback or Path(kb_dir).resolve() != Path(default).resolve():
         return None
@@ -64,7 +64,7 @@ class _Throttled(IngestProgress):
 @dataclass
 class Job:
     """One knowledge-base job. ``state``: 排队中 → 进行中 → 已完成 | 失败. ``result`` is what the job
-    function returned (an :class:`bot.index.IngestReport` for ingest jobs), ``error`` the Chinese
+    function returned (an :class:`bot.store.index.IngestReport` for ingest jobs), ``error`` the Chinese
     message of the exception it raised. Times are ``time.time()`` seconds."""
 
     id: int
@@ -136,7 +136,7 @@ class IngestWorker:
 
     def submit_ingest(self, root: Path | None = None, label: str | None = None, show_progress: bool = False) -> Job:
         """Queue an incremental ingest of ``root`` (default: the knowledge base folder); its result is
-        the :class:`bot.index.IngestReport`."""
+        the :class:`bot.store.index.IngestReport`."""
         root = Path(root or self.settings.kb_dir)
 
         def run(progress: IngestProgress) -> IngestReport:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.split import chinese_number
+from bot.text.zh import chinese_number
 
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"), ("‘", "’"))
 #: an option ending like this is a cut-off clause, not a unit ("在党组织讨论决定…时", "党的")

@@ -40,7 +40,7 @@ def asking_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def answer_types() -> dict[str, str]:
-    """Question word → the kind of answer it asks for (年龄 → ``number``; :func:`bot.direct.question_type`),
+    """Question word → the kind of answer it asks for (年龄 → ``number``; :func:`bot.answer.direct.question_type`),
     read once; do not modify the result."""
     return {str(k): str(v) for k, v in (_data().get("answer_types") or {}).items()}
 

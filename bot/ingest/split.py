@@ -15,10 +15,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-import cn2an
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.schema import Chunk, Document
+from bot.text.refs import NUMERAL as _NUM
+from bot.text.zh import chinese_number
 
 CHUNK_SIZE = 400  # characters; the issue asks for about 300–500
 CHUNK_OVERLAP = 60
@@ -27,9 +28,8 @@ PARAGRAPH_TARGET = 350  # preamble/总纲 paragraphs are packed up to this many 
 # Bump when a change to this module would split an unchanged file differently: the version is part
 # of every chunk's ``doc_hash`` (see :func:`document_hash`), so the next ingest re-splits and
 # re-embeds documents indexed by an older splitter instead of keeping stale chunks.
-SPLITTER_VERSION = 3  # 2: illustration credit lines dropped at load time (bot.load.clean_text); 3: HTML markup removed there
+SPLITTER_VERSION = 3  # 2: illustration credit lines dropped at load time (bot.ingest.load.clean_text); 3: HTML markup removed there
 
-_NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 _HEADING_PREFIX = r"^(?:#{1,6}\s*)?"
 RE_PART = re.compile(_HEADING_PREFIX + rf"(第{_NUM}编)[\s ]*(.{{0,40}})$")
 RE_CHAPTER = re.compile(_HEADING_PREFIX + rf"(第{_NUM}章)[\s ]*(.{{0,40}})$")
@@ -41,15 +41,9 @@ RE_ITEM = re.compile(r"(?=（[一二三四五六七八九十]+）)")
 SENTENCE_SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "，", " ", ""]
 
 
-def chinese_number(text: str) -> int:
-    """'一百四十三' / '143' → 143 (via the ``cn2an`` library). Raises ValueError if not a number."""
-    text = text.replace("两", "二").replace("〇", "零")
-    return int(cn2an.cn2an(text, "smart"))
-
-
 def document_hash(file_hash: str) -> str:
     """The hash an indexed document version is known by (64 hex digits): the file's content hash
-    (:func:`bot.load.content_hash`) combined with ``SPLITTER_VERSION`` by sha256. Equal hashes mean
+    (:func:`bot.ingest.load.content_hash`) combined with ``SPLITTER_VERSION`` by sha256. Equal hashes mean
     the same file split the same way, so the index can skip it. Version 1 is the file hash itself,
     so indexes built before the version existed stay valid."""
     if SPLITTER_VERSION == 1:
@@ -282,52 +276,3 @@ def _split_general(text: str, title: str) -> list[_Piece]:
     if carry:
         out.append(_Piece(carry, ""))
     return out
-
-
-#: the label that opens an article's passage: 第七条, 第一百二十二条, or 第七条（续） on a later piece
-ARTICLE_LABEL = re.compile(r"^第[^条]{1,8}条(（续）)?\s*")
-
-
-def strip_article_label(text: str) -> str:
-    """``text`` without its leading article label (``第七条 预备党员…`` → ``预备党员…``; see
-    :data:`ARTICLE_LABEL`); text without a label is returned as it is."""
-    return ARTICLE_LABEL.sub("", text)
-
-
-def join_article_pieces(texts: list[str]) -> str:
-    """The text of one regulation article from the passages :func:`split_document` cut it into, given in
-    order (``第三条 党员必须履行下列义务：\n（一）…`` then ``第三条（续） 党员必须履行下列义务：\n（八）…``): the
-    first passage as it is, then each later one without its label and without the lead line it repeats.
-    One text, so a list is quoted and counted whole (党章第三条 lists eight duties, its first piece seven).
-
-    Args:
-        texts: the pieces' texts, at least one.
-    Returns:
-        The joined text, pieces separated by a line break.
-    """
-    first = texts[0].rstrip()
-    lead = strip_article_label(first).split("\n", 1)[0].strip()
-    parts = [first]
-    for text in texts[1:]:
-        body = strip_article_label(text)
-        head, newline, rest = body.partition("\n")
-        if lead and newline and head.strip() == lead:
-            body = rest
-        parts.append(body.strip())
-    return "\n".join(p for p in parts if p)
-
-
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
-MIN_SENTENCE_CHARS = 4
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a chunk for the sentence-level embeddings: split after 。！？； (and their
-    ASCII forms) and at line breaks; pieces shorter than ``MIN_SENTENCE_CHARS`` characters
-    (item labels, stray punctuation) are dropped. Order is kept, duplicates are kept once.
-
-    Example: ``split_sentences("预备期为一年。预备期从支部大会通过之日算起。")`` →
-    ``['预备期为一年。', '预备期从支部大会通过之日算起。']``.
-    """
-    out = (s.strip() for s in _SENTENCE.findall(text))
-    return list(dict.fromkeys(s for s in out if len(s) >= MIN_SENTENCE_CHARS))

@@ -1,6 +1,6 @@
 """Answer stage (default, no LLM): a grounded extractive answer with numbered citations.
 
-1. Retrieve the top passages (:class:`~bot.retrieve.HybridRetriever`).
+1. Retrieve the top passages (:class:`~bot.retrieval.hybrid.HybridRetriever`).
 2. Grounding check: the *coverage* of the best passage — the IDF-weighted share of the
    question's key terms (CJK character bigrams and Latin words, question words removed) that occur
    in it. Below ``settings.min_coverage`` the answer is 知识库中未找到依据 with no citations; a
@@ -32,12 +32,12 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from bot.retrieve import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
+from bot.retrieval.hybrid import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
                           HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
-from bot import lexicon
-from bot.direct import direct_answer, is_item, locate_direct_answer, question_type
+from bot.text import lexicon
+from bot.answer.direct import direct_answer, is_item, locate_direct_answer, question_type
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
-from bot.split import join_article_pieces
+from bot.text.refs import join_article_pieces
 
 NOT_FOUND = "知识库中未找到依据。"
 
@@ -286,7 +286,7 @@ class ExtractiveAnswerer:
         """(best coverage, coverage of each passage, the question form they were computed for).
 
         Below ``min_coverage`` the question is tried again with its abbreviations spelled out
-        (纪委 → 纪律检查委员会, :func:`bot.retrieve.expand_abbreviations`) and the better one is kept:
+        (纪委 → 纪律检查委员会, :func:`bot.retrieval.hybrid.expand_abbreviations`) and the better one is kept:
         the 党章 never writes 纪委 or 地委, so 纪委受谁领导 covered little of 第四十五条 and was refused.
         The answer's sentences are then chosen with the same form (else 地委是什么机构 found its
         grounds in 第二十九条 and quoted a 居民委员会 sentence that shares 委员会)."""
@@ -302,9 +302,9 @@ class ExtractiveAnswerer:
     def occurs(self, text: str) -> bool:
         """Whether ``text`` occurs in the knowledge base: every character bigram (and Latin word) of it is
         held by some indexed chunk (the BM25 vocabulary, exact for a two-character word), and a longer text
-        is found verbatim in one (:meth:`bot.index.KnowledgeIndex.contains`: 高中生 has both bigrams
+        is found verbatim in one (:meth:`bot.store.index.KnowledgeIndex.contains`: 高中生 has both bigrams
         somewhere, but no chunk says 高中生)."""
-        from bot.index import tokenize
+        from bot.store.index import tokenize
 
         tokens = [t for t in tokenize(text) if len(t) >= 2 or t.isascii()]
         if not tokens:
@@ -416,7 +416,7 @@ class ExtractiveAnswerer:
     def _direct(self, question: str, terms_of: str, kind: str | None, chosen: list[_Sentence],
                 order: list[int], bodies: list[str]) -> tuple[str, int | None]:
         """(the direct answer, the index of the passage it comes from; None when there is none), by
-        :func:`bot.direct.locate_direct_answer` on the quoted evidence: a count or list from the quoted passages
+        :func:`bot.answer.direct.locate_direct_answer` on the quoted evidence: a count or list from the quoted passages
         (``bodies``, in citation ``order``: their enumerations), any other kind only from a quoted sentence
         covering at least ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key
         terms (a duration stated next to another subject is no answer), best first; a yes/no only from a

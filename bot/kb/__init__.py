@@ -1,0 +1,2 @@
+"""Knowledge-base administration: upload, delete, status, accounts (``admin``) and the background
+ingest worker (``worker``)."""

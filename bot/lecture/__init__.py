@@ -1,0 +1,1 @@
+"""Micro-lecture drafts (``draft``)."""

@@ -1,0 +1,1 @@
+"""LLM support: prompt files (``prompts``)."""

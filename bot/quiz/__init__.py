@@ -1,0 +1,1 @@
+"""Quiz: item generation (``generator``), the quality gate (``check``) and papers (``paper``)."""
