@@ -42,6 +42,15 @@ class Pipeline:
             validate_all()  # a broken template is a start-up error, not a mid-chat one
             self.generator = GenerativeAnswerer(self.retriever, self.answerer, self.settings)
 
+    @property
+    def has_llm(self) -> bool:
+        """True when an OpenAI-compatible chat model is configured (quiz and lecture then use it)."""
+        return self.generator is not None
+
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """IDF weight of each term over the indexed chunks (see :class:`bot.ports.TermWeights`)."""
+        return self.answerer.weights(terms)
+
     def ingest(self, path: Path | None = None, progress: ProgressFn | None = None, show_progress: bool = True,
                tracker: IngestProgress | None = None) -> IngestReport:
         """Index ``path`` (default: the knowledge base folder) incrementally; see :meth:`KnowledgeIndex.ingest`."""

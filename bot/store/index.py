@@ -31,7 +31,7 @@ import shutil
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -421,6 +421,21 @@ class KnowledgeIndex:
                 val = got[k]
                 out[k] += list(val) if val is not None else []
         return out
+
+    def iter_chunks(self, doc_type: str | None = None, path: str | None = None) -> Iterator[Chunk]:
+        """Every indexed chunk (text and metadata, no vectors), optionally only those of one doc type
+        (法规/案例/资料) or one indexed ``path``; read in pages of 5,000, order as stored. The public reader
+        for quiz, lecture and eval (they never touch the Chroma collection)."""
+        where = {k: v for k, v in (("doc_type", doc_type), ("path", path)) if v is not None}
+        clause = None if not where else where if len(where) == 1 else {"$and": [{k: v} for k, v in where.items()]}
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(where=clause, include=["documents", "metadatas"], limit=page, offset=offset)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
+                yield Chunk.from_metadata(i, d, m)
+            if len(got["ids"]) < page:
+                return
+            offset += page
 
     def contains(self, text: str) -> bool:
         """Whether some indexed chunk holds ``text`` verbatim (Chroma's full-text ``$contains`` filter, about
