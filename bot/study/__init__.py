@@ -7,8 +7,8 @@ Public API: :class:`StudyStore` (the record), :class:`StudyService` (sets and an
 
 from bot.study.export import BRANCH_COLUMNS, branch_xlsx
 from bot.study.practice import MODES, Feedback, PracticeSet, StudyService, answer_text, check_response
-from bot.study.store import (BookEntry, BranchRow, ItemRecord, ProgressRow, StudyStore, StudyStoreError, WeakArticle,
-                             content_key, database_url, migrate)
+from bot.study.records import BookEntry, BranchRow, ItemRecord, ProgressRow, WeakArticle, content_key
+from bot.study.store import StudyStore, StudyStoreError, database_url, migrate
 
 __all__ = ["BRANCH_COLUMNS", "BookEntry", "BranchRow", "Feedback", "ItemRecord", "MODES", "PracticeSet",
            "ProgressRow", "StudyService", "StudyStore", "StudyStoreError", "WeakArticle", "answer_text",

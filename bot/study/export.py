@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.study.store import BranchRow
+from bot.study.records import BranchRow
 
 BRANCH_COLUMNS = ["党员", "法规", "答题数", "答对数", "正确率", "练习题目数", "练习天数"]
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.guard import InputRejected
-from bot.study.store import ItemRecord, StudyStore
+from bot.study.records import ItemRecord
+from bot.study.store import StudyStore
 
 MODES = ("练习", "每日一练", "重练错题")
 #: longest accepted 填空 response (characters); blanks are words or short phrases
