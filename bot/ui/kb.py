@@ -98,21 +98,21 @@ def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> N
     Every handler checks the caller's role; every change is audited (bot.kb.admin) and runs in ``worker``;
     ``timer`` (default: a new one of ``settings.status_refresh_s``) refreshes the job list, and the
     document list when a job has finished."""
-    from bot.kb import admin as kb
+    from bot.kb.admin import PermissionDenied
     from bot.schema import STATUSES
 
     gr.Markdown("上传、删除文档，设置版本状态，重新索引，测试检索。改动在后台依次执行（见下方“索引任务”），完成后即时生效，"
                 "并记录在审计日志中。只有管理员可以修改知识库。")
 
     def rows():
-        docs = kb.list_documents(pipe)
+        docs = pipe.admin.documents()
         return [[d["title"], d["doc_type"], d["version"], d["status"], d["chunks"], d["source"]] for d in docs], \
             gr.update(choices=[(f"{d['title']}（{d['source']}）", d["path"]) for d in docs])
 
     def guard(request: gr.Request | None, action: str):
         try:
-            kb.require_admin(pipe.settings, getattr(request, "username", None), action)
-        except kb.PermissionDenied as e:
+            pipe.admin.require_admin(getattr(request, "username", None), action)
+        except PermissionDenied as e:
             raise gr.Error(str(e))
         return getattr(request, "username", None)
 
@@ -164,14 +164,14 @@ def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> N
         if too_big:
             raise gr.Error(f"文件过大（上限 {pipe.settings.max_upload_mb:g} MB）：{'、'.join(too_big)}")
         try:
-            target, written = kb.save_uploads(pipe, [Path(p) for p in paths], dtype, user)
+            target, written = pipe.admin.save_uploads([Path(p) for p in paths], dtype, user)
         except ValueError as e:
             raise gr.Error(str(e))
         finally:
             for p in paths:  # the copy in Gradio's cache is not needed once the file is in the knowledge base
                 Path(p).unlink(missing_ok=True)
         job = worker.submit(f"上传 {'、'.join(p.name for p in written)}",
-                            lambda progress: kb.index_uploads(pipe, target, written, user, tracker=progress))
+                            lambda progress: pipe.admin.index_uploads(target, written, user, tracker=progress))
         return (outcome(job, report_text), *rows())
 
     def do_delete(path, request: gr.Request = None):
@@ -179,10 +179,10 @@ def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> N
         if not path:
             raise gr.Error("请先选择文档")
         try:
-            kb.indexed_document(pipe, path)
+            pipe.admin.indexed_document(path)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        job = worker.submit(f"删除 {path}", lambda _: kb.delete(pipe, path, user))
+        job = worker.submit(f"删除 {path}", lambda _: pipe.admin.delete(path, user))
         return (outcome(job, lambda n: f"已删除 {n} 个片段。"), *rows())
 
     def do_status(path, status, request: gr.Request = None):
@@ -192,15 +192,15 @@ def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> N
         if status not in STATUSES:
             raise gr.Error(f"状态只能是：{'、'.join(STATUSES)}")
         try:
-            kb.indexed_document(pipe, path)
+            pipe.admin.indexed_document(path)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        job = worker.submit(f"设为“{status}”：{path}", lambda _: kb.set_status(pipe, path, status, user))
+        job = worker.submit(f"设为“{status}”：{path}", lambda _: pipe.admin.set_status(path, status, user))
         return (outcome(job, lambda _: f"已设为“{status}”。"), *rows())
 
     def do_reindex(request: gr.Request = None):
         user = guard(request, "重新索引")
-        job = worker.submit("全部重新索引", lambda progress: kb.reindex(pipe, user, tracker=progress))
+        job = worker.submit("全部重新索引", lambda progress: pipe.admin.reindex(user, tracker=progress))
         return (outcome(job, lambda report: report.summary().replace("\n", "  \n")), *rows())
 
     def do_test(q):
@@ -210,7 +210,7 @@ def build_kb_tab(pipe, worker: IngestWorker, timer: gr.Timer | None = None) -> N
 
     def tick(shown: int, request: gr.Request = None):
         """The job list; the document list too when a job has finished since it was last drawn."""
-        if kb.role_of(pipe.settings, getattr(request, "username", None)) != "admin":
+        if pipe.admin.role(getattr(request, "username", None)) != "admin":
             return gr.update(), gr.update(), gr.update(), shown
         finished = sum(j.state in ("已完成", "失败") for j in worker.jobs())
         if finished == shown:
