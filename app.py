@@ -30,7 +30,9 @@ from bot.ui.ask import (  # noqa: E402,F401  (chat_reply, sources_markdown, sour
 from bot.ui.kb import banner_text, build_kb_tab, status_for  # noqa: E402
 from bot.ui.lecture import build_lecture_tab  # noqa: E402
 from bot.ui.quiz import build_quiz_tab  # noqa: E402
-from bot.ui.study import build_branch_tab, build_practice_tab, build_study_api, open_service  # noqa: E402
+from bot.ui.branch import build_branch_tab  # noqa: E402
+from bot.ui.practice import build_practice_tab  # noqa: E402
+from bot.ui.study import build_study_api, open_service  # noqa: E402
 
 
 def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = None) -> gr.Blocks:
