@@ -279,15 +279,17 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""
-        return bool(self.llm_base_url and self.llm_model)
+        return self.llm.enabled
 
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        """``<data_dir>/chroma``: the embedded Chroma database."""
+        return self.store.chroma_dir
 
     @property
     def bm25_dir(self) -> Path:
-        return self.data_dir / "bm25"
+        """``<data_dir>/bm25``: the keyword index."""
+        return self.store.bm25_dir
 
     # --- typed read-only groups (bot.config_groups): which field belongs where; same names and values
     @property

@@ -72,10 +72,12 @@ class StoreSettings:
 
     @property
     def chroma_dir(self) -> Path:
+        """``<data_dir>/chroma``: the embedded Chroma database (also ``Settings.chroma_dir``)."""
         return self.data_dir / "chroma"
 
     @property
     def bm25_dir(self) -> Path:
+        """``<data_dir>/bm25``: the keyword index (also ``Settings.bm25_dir``)."""
         return self.data_dir / "bm25"
 
 
