@@ -22,103 +22,17 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr  # noqa: E402
 
-from bot.render import (  # noqa: E402
-    answer_notice, citation_cards, escape_html, inert_markdown, link_markers, render_markdown)
-from bot.guard import InputRejected, RateLimiter, check_question  # noqa: E402
+from bot.guard import RateLimiter  # noqa: E402
 from bot.pipeline import Pipeline, get_pipeline  # noqa: E402
-from bot.schema import Answer  # noqa: E402
-from bot.ui.common import admit as _admit, checked as _checked, user_of  # noqa: E402
+from bot.kb.worker import IngestWorker, fallback_kb_dir  # noqa: E402
+from bot.ui.ask import (  # noqa: E402,F401  (chat_reply, sources_markdown, sources_panel: the app's public helpers)
+    CARD_CSS, CARD_JS, build_ask_api, build_ask_tab, chat_reply, sources_markdown, sources_panel)
+from bot.ui.kb import banner_text, build_kb_tab, status_for  # noqa: E402
 from bot.ui.lecture import build_lecture_tab  # noqa: E402
 from bot.ui.quiz import build_quiz_tab  # noqa: E402
-from bot.kb.worker import IngestWorker, fallback_kb_dir  # noqa: E402
-from bot.ui.kb import banner_text, build_kb_tab, status_for  # noqa: E402
-from bot.ui.study import build_branch_tab, build_practice_tab, build_study_api, open_service  # noqa: E402
-
-DOC_TYPES = ["全部", "法规", "案例", "讲稿", "资料"]
-EXAMPLES = ["预备党员的预备期是多长时间？", "党员有哪些权利？", "违纪后下落不明的党员怎么处理？", "党章第十条是怎么规定的？"]
-
-
-_safe = inert_markdown
-
-
-PANEL_EMPTY = "_提问后，这里显示回答所引用的原文：点回答中的 [n] 打开对应的原文，引用的句子用黄色标出。_"
-#: citation cards (bot.render.citation_cards): a card, its highlighted quote, status and file name
-CARD_CSS = """
-.cite-card{border:1px solid #e8cfc6;border-radius:8px;padding:6px 10px;margin:6px 0;background:#fffaf8}
-.cite-card summary{cursor:pointer;line-height:1.6}
-.cite-card mark{background:#ffe08a;padding:0 1px}
-.cite-text{margin-top:6px;line-height:1.7}
-.cite-status-current{color:#1e7b34;font-size:12px}.cite-status-old{color:#999;font-size:12px}
-.cite-file{color:#888;font-size:12px;margin-top:4px}
-.cite-flash{outline:2px solid #c0392b}
-.cite-turn{margin-top:10px;color:#555}
-"""
-#: a click on [n] in an answer opens its card (and the folded group holding it) and scrolls to it
-CARD_JS = """
-<script>
-document.addEventListener('click', (e) => {
-  const a = e.target.closest('a[href^="#cite-"]');
-  if (!a) return;
-  e.preventDefault();
-  const card = document.getElementById(a.getAttribute('href').slice(1));
-  if (!card) return;
-  for (let d = card; d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
-  document.querySelectorAll('.cite-flash').forEach((x) => x.classList.remove('cite-flash'));
-  card.classList.add('cite-flash');
-  card.scrollIntoView({behavior: 'smooth', block: 'center'});
-});
-</script>
-"""
-
-
-def sources_markdown(ans: Answer, turn: int = 1, admin: bool = False) -> str:
-    """The cited passages of one answer as collapsible cards (:func:`bot.render.citation_cards`), or
-    a line saying there is no citation."""
-    if not ans.citations:
-        return "_本次回答没有引用（知识库中未找到依据）。_" if not ans.grounded else ""
-    return citation_cards(ans, turn, show_source=admin)
-
-
-def sources_panel(groups: list[dict]) -> str:
-    """The 引用原文 panel for a conversation: the latest answer's cards, then the cards of every
-    earlier answer in one folded group (newest first), so each [n] in the conversation has its card.
-
-    Args:
-        groups: ``[{"turn": int, "question": str, "html": str}, …]`` in conversation order.
-    """
-    if not groups:
-        return PANEL_EMPTY
-    latest, earlier = groups[-1], groups[-2::-1]
-    out = [f'<div class="cite-turn">第 {latest["turn"]} 问：{escape_html(latest["question"])}</div>', latest["html"]]
-    if earlier:
-        out.append(f"<details class=\"cite-earlier\"><summary>之前 {len(earlier)} 个回答的引用</summary>" + "".join(
-            f'<div class="cite-turn">第 {g["turn"]} 问：{escape_html(g["question"])}</div>{g["html"]}' for g in earlier)
-            + "</details>")
-    return "\n".join(out)
-
-
-def _plain_history(history: list | None) -> list[dict]:
-    """Chat turns as plain {"role", "content": str} dicts (drops non-text content)."""
-    out = []
-    for t in history or []:
-        if isinstance(t, dict) and t.get("role") in ("user", "assistant"):
-            content = t.get("content")
-            if isinstance(content, list):  # Gradio may hand back [{"type": "text", "text": ...}]
-                content = "".join(x.get("text", "") for x in content if isinstance(x, dict))
-            if isinstance(content, str) and content:
-                out.append({"role": t["role"], "content": content})
-    return out
-
-
-def chat_reply(ans: Answer, turn: int | None = None) -> str:
-    """The chat bubble: answer, a notice when verification failed or the LLM fell back, 依据 labels.
-    With ``turn`` (the answer's number in the conversation) each [n] links to its citation card."""
-    reply = inert_markdown(ans.answer, keep_markers=True)  # document text is shown, never run
-    if notice := answer_notice(ans):
-        reply += "\n\n" + inert_markdown(notice)
-    if ans.citations:
-        reply += "\n\n**依据：** " + "；".join(f"[{c.n}] {inert_markdown(c.label())}" for c in ans.citations)
-    return reply if turn is None else link_markers(reply, turn, {c.n for c in ans.citations})
+from bot.ui.branch import build_branch_tab  # noqa: E402
+from bot.ui.practice import build_practice_tab  # noqa: E402
+from bot.ui.study import build_study_api, open_service  # noqa: E402
 
 
 def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = None) -> gr.Blocks:
@@ -129,53 +43,8 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
     limiter = RateLimiter.from_settings(pipe.settings)
     study, study_reason = open_service(pipe)
 
-    def _doc_type(choice: str | None) -> str | None:
-        return None if not choice or choice == "全部" else choice
-
-    def ask(question: str, request: gr.Request) -> str:
-        """Answer a question from the knowledge base; returns the answer and its 依据 as Markdown."""
-        question = _checked(check_question, question, pipe.settings)
-        _admit(limiter, "ask", request)
-        return worker.with_note(render_markdown(_checked(pipe.ask, question)))
-
-    def chat_api(message: str, history: list[dict] | None = None, request: gr.Request = None) -> str:
-        """Multi-turn: answer ``message`` given earlier turns [{"role", "content"}, …]; Markdown."""
-        message = _checked(check_question, message, pipe.settings)
-        _admit(limiter, "ask", request)
-        return worker.with_note(render_markdown(_checked(pipe.ask, message, history=_plain_history(history))))
-
-    def chat_ui(message: str, history: list, doc_type: str, groups: list | None, request: gr.Request = None):
-        from bot.kb.admin import role_of
-
-        groups = list(groups or [])
-        message = (message or "").strip()
-        if not message:
-            yield history, "", gr.update(), groups
-            return
-        try:
-            check_question(message, pipe.settings)
-            limiter.hit("ask", user_of(request))
-        except InputRejected as e:
-            shown = message if len(message) <= 200 else message[:200] + "…"
-            history = list(history or []) + [{"role": "user", "content": _safe(shown)},
-                                             {"role": "assistant", "content": "⚠ " + _safe(str(e))}]
-            yield history, "", gr.update(), groups
-            return
-        earlier = _plain_history(history)
-        turn = sum(1 for t in earlier if t["role"] == "user") + 1
-        history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-        yield history, "", gr.update(), groups
-        text = ""
-        for item in pipe.ask_stream(message, doc_type=_doc_type(doc_type), history=earlier):
-            if isinstance(item, str):
-                text += item
-                history[-1] = {"role": "assistant", "content": text}
-                yield history, "", gr.update(), groups
-            else:
-                history[-1] = {"role": "assistant", "content": worker.with_note(chat_reply(item, turn))}
-                admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
-                groups = groups + [{"turn": turn, "question": message, "html": sources_markdown(item, turn, admin)}]
-                yield history, "", sources_panel(groups), groups
+    def is_admin(request: gr.Request | None) -> bool:
+        return pipe.admin.role(getattr(request, "username", None)) == "admin"
 
     # files uploaded or generated through the app are deleted from Gradio's cache after two hours
     # (checked every hour), so uploads and exports do not pile up in the temp folder
@@ -185,26 +54,7 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
         timer = gr.Timer(pipe.settings.status_refresh_s)  # the banner and the 知识库 tab's job list
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="ask"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(label="对话", height=480, sanitize_html=True)
-                        with gr.Row():
-                            box = gr.Textbox(placeholder="输入问题，例如：预备党员的预备期是多长时间？", show_label=False, scale=5,
-                                             elem_id="chat-box")
-                            send = gr.Button("提问", variant="primary", scale=1)
-                        with gr.Row():
-                            doc_type = gr.Dropdown(DOC_TYPES, value="全部", label="检索范围", scale=1)
-                            clear = gr.Button("清空对话", scale=1)
-                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-                    with gr.Column(scale=2):
-                        gr.Markdown("### 引用原文")
-                        sources = gr.Markdown(PANEL_EMPTY, elem_id="sources")
-                cards = gr.State([])
-                chat_in, chat_out = [box, chatbot, doc_type, cards], [chatbot, box, sources, cards]
-                send.click(chat_ui, chat_in, chat_out, api_name="chat_ui_send", api_visibility="private")
-                box.submit(chat_ui, chat_in, chat_out, api_name="chat_ui_submit", api_visibility="private")
-                clear.click(lambda: ([], "", PANEL_EMPTY, []), None, [chatbot, box, sources, cards], api_name="chat_ui_clear",
-                            api_visibility="private")
+                box, chat_ui, chat_in, chat_out = build_ask_tab(pipe, worker, limiter)
             with gr.Tab("出题"):
                 build_quiz_tab(pipe, limiter)
             with gr.Tab("练习", id="practice"):
@@ -218,15 +68,8 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
         build_study_api(pipe, study, study_reason, limiter)
 
         def show_admin_tabs(request: gr.Request):
-            from bot.kb.admin import role_of
-
-            admin = role_of(pipe.settings, getattr(request, "username", None)) == "admin"
+            admin = is_admin(request)
             return gr.update(visible=admin), gr.update(visible=admin)
-
-        def is_admin(request: gr.Request | None) -> bool:
-            from bot.kb.admin import role_of
-
-            return role_of(pipe.settings, getattr(request, "username", None)) == "admin"
 
         def kb_banner(request: gr.Request):
             """Indexing progress, a failed job, or the empty state, said on every tab ("" = no banner)."""
@@ -245,12 +88,9 @@ def build_app(pipeline: Pipeline | None = None, worker: IngestWorker | None = No
             button.click(lambda label: (gr.Tabs(selected="ask"), label.split("：", 1)[-1]), button, [tabs, box],
                          api_visibility="private").then(
                 chat_ui, chat_in, chat_out, api_visibility="private")
-        gr.api(ask, api_name="ask")
-        gr.api(chat_api, api_name="chat")
+        build_ask_api(pipe, worker, limiter)
         gr.api(ingest_status, api_name="ingest_status")
     return demo
-
-
 
 
 def _is_loopback(host: str) -> bool:
@@ -264,10 +104,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def main() -> None:
+def app_settings():
+    """The app's Settings (:func:`bot.config.get_settings`) and the banner's source note: when
+    ``kb_dir`` is the default folder and holds no document, the development corpus beside the checkout
+    (:func:`bot.kb.worker.fallback_kb_dir`) is indexed instead, and the note says so ("" otherwise)."""
     from bot.config import get_settings
-    from bot.store.embed import EmbedderError
-    from bot.store.index import KnowledgeIndexError
 
     settings = get_settings()
     source_note = ""
@@ -276,18 +117,51 @@ def main() -> None:
         print(f"提示：知识库目录 {settings.kb_dir}/ 中没有文档，改为在后台索引开发语料 {fallback}"
               f"（DANGJIAN_KB_FALLBACK_DIR 设为空可关闭）。", flush=True)
         settings = settings.model_copy(update={"kb_dir": fallback})
+    return settings, source_note
+
+
+def login_check(settings):
+    """Gradio's ``auth`` callable when accounts are configured, else None; exits with a Chinese message
+    when the app would bind a non-loopback address without accounts."""
+    if settings.users:
+        from bot.kb.admin import check_password
+
+        return lambda user, password: check_password(settings, user, password)
+    if not _is_loopback(settings.host):
+        sys.exit(f"错误：应用绑定 {settings.host}（非本机地址）时必须配置登录用户（DANGJIAN_USERS），"
+                 "密码哈希可用 `dangjian hash-password` 生成。")
+    return None
+
+
+def ingest_on_start(settings, worker: IngestWorker) -> None:
+    """Queue the start-up ingest of ``settings.kb_dir`` in ``worker`` (when ``ingest_on_start``) and
+    print its summary when it ends; say so when the folder does not exist."""
+    if not settings.ingest_on_start:
+        return
+    if not Path(settings.kb_dir).is_dir():
+        print(f"提示：知识库目录 {settings.kb_dir} 不存在，启动时不索引；可在“知识库（管理员）”标签上传文档。",
+              file=sys.stderr)
+        return
+    print(f"后台索引知识库 {settings.kb_dir}（法规优先；页面已可使用，进度显示在页面顶部）。", flush=True)
+    job = worker.submit_ingest(settings.kb_dir, label=f"启动时索引 {settings.kb_dir}", show_progress=True)
+
+    def announce() -> None:
+        job.done.wait()
+        print("\n" + (job.result.summary() if job.state == "已完成" else f"后台索引失败：{job.error}"), flush=True)
+
+    threading.Thread(target=announce, name="announce", daemon=True).start()
+
+
+def main() -> None:
+    from bot.store.embed import EmbedderError
+    from bot.store.index import KnowledgeIndexError
+
+    settings, source_note = app_settings()
     try:
         pipe = get_pipeline(settings)
     except (EmbedderError, KnowledgeIndexError) as e:
         sys.exit(f"错误：{e}")
-    auth = None
-    if settings.users:
-        from bot.kb.admin import check_password
-
-        auth = lambda user, password: check_password(settings, user, password)  # noqa: E731
-    elif not _is_loopback(settings.host):
-        sys.exit(f"错误：应用绑定 {settings.host}（非本机地址）时必须配置登录用户（DANGJIAN_USERS），"
-                 "密码哈希可用 `dangjian hash-password` 生成。")
+    auth = login_check(settings)
     worker = IngestWorker(pipe, source_note=source_note)
     demo = build_app(pipe, worker)
     threading.Thread(target=pipe.warm_up, name="warm-up", daemon=True).start()
@@ -298,19 +172,7 @@ def main() -> None:
                 auth_message="党建学习助手：请登录", max_file_size=f"{int(settings.max_upload_mb)}mb",
                 css=CARD_CSS, head=CARD_JS, prevent_thread_lock=True)
     # the page is served now; the knowledge base is indexed behind it (regulations first)
-    if settings.ingest_on_start:
-        if Path(settings.kb_dir).is_dir():
-            print(f"后台索引知识库 {settings.kb_dir}（法规优先；页面已可使用，进度显示在页面顶部）。", flush=True)
-            job = worker.submit_ingest(settings.kb_dir, label=f"启动时索引 {settings.kb_dir}", show_progress=True)
-
-            def announce() -> None:
-                job.done.wait()
-                print("\n" + (job.result.summary() if job.state == "已完成" else f"后台索引失败：{job.error}"), flush=True)
-
-            threading.Thread(target=announce, name="announce", daemon=True).start()
-        else:
-            print(f"提示：知识库目录 {settings.kb_dir} 不存在，启动时不索引；可在“知识库（管理员）”标签上传文档。",
-                  file=sys.stderr)
+    ingest_on_start(settings, worker)
     demo.block_thread()
 
 

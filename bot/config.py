@@ -3,6 +3,12 @@
 Every field can be set by an environment variable ``DANGJIAN_<FIELD>`` (for example
 ``DANGJIAN_DATA_DIR``) or in a ``.env`` file in the working directory. Paths are
 relative to the working directory unless absolute.
+
+The fields are flat (their environment names are a contract); typed read-only views group them by
+concern — ``settings.store``, ``.retrieval``, ``.answer``, ``.ingest``, ``.limits``, ``.llm``, ``.study``,
+``.app``, ``.lecture``, ``.quiz`` — see :mod:`bot.config_groups` for which field belongs to which group.
+Settings are passed explicitly (``Pipeline(settings)``, ``Pipeline.from_settings``); :func:`get_settings`
+is only the environment's default for the app and the CLI.
 """
 
 from __future__ import annotations
@@ -12,6 +18,10 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.config_groups import (
+    AnswerSettings, AppSettings, IngestSettings, LectureSettings, LimitSettings, LLMSettings, QuizSettings,
+    RetrievalSettings, StoreSettings, StudySettings, view)
 
 
 class Settings(BaseSettings):
@@ -269,15 +279,58 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""
-        return bool(self.llm_base_url and self.llm_model)
+        return self.llm.enabled
 
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        """``<data_dir>/chroma``: the embedded Chroma database."""
+        return self.store.chroma_dir
 
     @property
     def bm25_dir(self) -> Path:
-        return self.data_dir / "bm25"
+        """``<data_dir>/bm25``: the keyword index."""
+        return self.store.bm25_dir
+
+    # --- typed read-only groups (bot.config_groups): which field belongs where; same names and values
+    @property
+    def store(self) -> StoreSettings:
+        return view(StoreSettings, self)
+
+    @property
+    def retrieval(self) -> RetrievalSettings:
+        return view(RetrievalSettings, self)
+
+    @property
+    def answer(self) -> AnswerSettings:
+        return view(AnswerSettings, self)
+
+    @property
+    def ingest(self) -> IngestSettings:
+        return view(IngestSettings, self)
+
+    @property
+    def limits(self) -> LimitSettings:
+        return view(LimitSettings, self)
+
+    @property
+    def llm(self) -> LLMSettings:
+        return view(LLMSettings, self)
+
+    @property
+    def study(self) -> StudySettings:
+        return view(StudySettings, self)
+
+    @property
+    def app(self) -> AppSettings:
+        return view(AppSettings, self)
+
+    @property
+    def lecture(self) -> LectureSettings:
+        return view(LectureSettings, self)
+
+    @property
+    def quiz(self) -> QuizSettings:
+        return view(QuizSettings, self)
 
 
 @lru_cache(maxsize=1)

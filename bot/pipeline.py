@@ -1,11 +1,16 @@
 """The assembled pipeline that the CLI and the Gradio app share: one object that owns the index,
-the retriever and the answerer, built once per process.
+the retriever and the answerer for one :class:`~bot.config.Settings`.
 
-Public API: :class:`Pipeline` (``ingest``, ``retrieve``, ``ask``, ``stats``), :func:`get_pipeline`.
+Public API: :class:`Pipeline` — ``from_settings``, ``ingest``, ``retrieve``, ``ask``, ``ask_stream``,
+``stats``; the products ``quiz``, ``paper``, ``lecture`` and ``export`` (delegating to :mod:`bot.quiz`,
+:mod:`bot.lecture` and :mod:`bot.render`); ``admin`` (:class:`KnowledgeAdmin`, over :mod:`bot.kb.admin`) —
+and :func:`get_pipeline` (one pipeline per distinct settings per process).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from pathlib import Path
@@ -28,6 +33,11 @@ class Pipeline:
         bot.store.index.EmbedderMismatchError: the index was built with another embedding model.
         bot.store.embed.EmbedderError: the embedding model cannot be loaded.
     """
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Pipeline":
+        """A new pipeline configured by ``settings`` (the same as ``Pipeline(settings)``)."""
+        return cls(settings)
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
@@ -144,15 +154,155 @@ class Pipeline:
         if self.index.count():
             self.retriever.retrieve("党员有哪些权利？", k=1)
 
+    # ------------------------------------------------------------------ products (quiz, paper, lecture, files)
+    def quiz(self, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
+             existing: list[str] | None = None, use_llm: bool | None = None, *, seed: int | None = None,
+             source: str | None = None, articles: str | None = None, per_article: int = 2):
+        """A checked quiz set on ``topic`` (or regulation ``source`` and article range ``articles``):
+        :func:`bot.quiz.generate_quiz` over this pipeline; returns its ``QuizSet``.
 
-_PIPELINE: Pipeline | None = None
+        Raises:
+            ValueError: as ``generate_quiz`` (unknown regulation or article range, bad counts).
+        """
+        # TODO(#17 merge): from bot.quiz import generate_quiz once bot.quiz re-exports it
+        from bot.quiz.generator import generate_quiz
+
+        return generate_quiz(self, topic, n=n, types=types, difficulty=difficulty, existing=existing, use_llm=use_llm,
+                             seed=seed, source=source, articles=articles, per_article=per_article)
+
+    def paper(self, blueprint, existing: list[str] | None = None, seed: int | None = None):
+        """A whole paper from a :class:`bot.quiz.paper.Blueprint`: :func:`bot.quiz.build_paper` over this
+        pipeline; ``seed`` overrides the blueprint's. Returns its ``Paper``.
+
+        Raises:
+            ValueError: as ``build_paper``.
+        """
+        # TODO(#17 merge): from bot.quiz import build_paper once bot.quiz re-exports it
+        from bot.quiz.paper import build_paper
+
+        return build_paper(self, blueprint, existing=existing, seed=seed)
+
+    def lecture(self, topic: str, minutes: float = 8, audience: str = "普通党员", rate: int = 220,
+                templates: Path | None = None, use_llm: bool | None = None):
+        """A micro-lecture draft: :func:`bot.lecture.draft_lecture` over this pipeline (``minutes`` of
+        speech at ``rate`` characters per minute). Returns its ``Lecture``.
+
+        Raises:
+            ValueError: as ``draft_lecture`` (empty topic, audience over 20 characters, empty knowledge base).
+        """
+        # TODO(#17 merge): from bot.lecture import draft_lecture once bot.lecture re-exports it
+        from bot.lecture.draft import draft_lecture
+
+        return draft_lecture(self, topic, minutes=minutes, audience=audience, rate=rate, templates=templates,
+                             use_llm=use_llm)
+
+    @staticmethod
+    def export(product, fmt: str, path: Path, **kw) -> Path:
+        """Write a quiz set, a lecture or a paper to ``path`` in ``fmt`` — the one file writer of the CLI
+        and the app (:func:`bot.render.write_quiz` for json/xlsx/docx, ``title=`` for the docx;
+        :func:`bot.render.write_lecture` for md/docx/pptx/json; :func:`bot.render.write_paper` for
+        ``fmt="paper"``, with ``key_path=`` and optional ``xlsx=``). Returns ``path``.
+
+        Raises:
+            ValueError: a format the product has not.
+        """
+        from bot import render
+
+        if fmt == "paper":
+            render.write_paper(product, path, kw["key_path"], kw.get("xlsx"))
+            return Path(path)
+        if hasattr(product, "to_markdown"):
+            return render.write_lecture(product, fmt, path)
+        return render.write_quiz(product, fmt, path, title=kw.get("title"))
+
+    @property
+    def admin(self) -> "KnowledgeAdmin":
+        """Knowledge-base administration over this pipeline (:class:`KnowledgeAdmin`)."""
+        return KnowledgeAdmin(self)
+
+
+class KnowledgeAdmin:
+    """Upload, delete, status, re-index and the document list of one pipeline's knowledge base: each
+    method is the function of the same name in :mod:`bot.kb.admin` with this pipeline (role checks,
+    audit log, errors as documented there: ``PermissionDenied``, ``ValueError``)."""
+
+    def __init__(self, pipe: Pipeline):
+        self.pipe = pipe
+
+    def documents(self) -> list[dict]:
+        """``[{"title", "doc_type", "version", "status", "chunks", "source", "path"}, …]`` by source."""
+        from bot.kb.admin import list_documents
+
+        return list_documents(self.pipe)
+
+    def indexed_document(self, key: str) -> dict:
+        from bot.kb.admin import indexed_document
+
+        return indexed_document(self.pipe, key)
+
+    def upload(self, files: list[Path], doc_type: str, user: str | None, max_files: int = 50):
+        from bot.kb.admin import upload
+
+        return upload(self.pipe, files, doc_type, user, max_files)
+
+    def save_uploads(self, files: list[Path], doc_type: str, user: str | None, max_files: int = 50):
+        from bot.kb.admin import save_uploads
+
+        return save_uploads(self.pipe, files, doc_type, user, max_files)
+
+    def index_uploads(self, target: Path, written: list[Path], user: str | None, tracker=None):
+        from bot.kb.admin import index_uploads
+
+        return index_uploads(self.pipe, target, written, user, tracker=tracker)
+
+    def delete(self, path: str, user: str | None) -> int:
+        from bot.kb.admin import delete
+
+        return delete(self.pipe, path, user)
+
+    def set_status(self, path: str, status: str, user: str | None) -> None:
+        from bot.kb.admin import set_status
+
+        return set_status(self.pipe, path, status, user)
+
+    def reindex(self, user: str | None, path: Path | None = None, tracker=None):
+        from bot.kb.admin import reindex
+
+        return reindex(self.pipe, user, path=path, tracker=tracker)
+
+    def role(self, username: str | None) -> str:
+        """``"admin"`` or ``"member"`` (:func:`bot.kb.admin.role_of`)."""
+        from bot.kb.admin import role_of
+
+        return role_of(self.pipe.settings, username)
+
+    def require_admin(self, username: str | None, action: str) -> None:
+        from bot.kb.admin import require_admin
+
+        require_admin(self.pipe.settings, username, action)
+
+
+def settings_key(settings: Settings) -> str:
+    """A digest that is equal for two Settings exactly when every field is (secrets included, but only
+    their digest is kept)."""
+    data = settings.model_dump(mode="json")
+    if settings.llm_api_key is not None:
+        data["llm_api_key"] = settings.llm_api_key.get_secret_value()
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+_PIPELINES: dict[str, Pipeline] = {}
 _LOCK = threading.Lock()
 
 
 def get_pipeline(settings: Settings | None = None) -> Pipeline:
-    """The process-wide pipeline (created on first use)."""
-    global _PIPELINE
+    """The process's pipeline for ``settings`` (default: :func:`bot.config.get_settings`), created on
+    first use: one per distinct settings (:func:`settings_key`), so a second call with other settings
+    gets its own pipeline instead of the first one. Pipelines are kept for the life of the process (the
+    CLI and the app use one each)."""
+    settings = settings or get_settings()
+    key = settings_key(settings)
     with _LOCK:
-        if _PIPELINE is None:
-            _PIPELINE = Pipeline(settings)
-        return _PIPELINE
+        if key not in _PIPELINES:
+            _PIPELINES[key] = Pipeline(settings)
+        return _PIPELINES[key]

@@ -7,13 +7,17 @@ disarmed, so a client that renders the Markdown (the chat bubble, a browser, ano
 the text and never runs it. The markers this module writes itself (``[n]``, ``**依据**``) stay live.
 
 Public API: :func:`escape_html`, :func:`inert_markdown`, :func:`answer_notice`, :func:`render_markdown`,
-:func:`quoted_spans`, :func:`citation_cards`, :func:`link_markers`.
+:func:`quoted_spans`, :func:`citation_cards`, :func:`link_markers`; the output files of quizzes, papers and
+lectures: :data:`QUIZ_FORMATS`, :data:`LECTURE_FORMATS`, :func:`check_format`, :func:`write_quiz`,
+:func:`write_paper`, :func:`write_lecture`, :func:`quiz_json_text`, :func:`lecture_json`.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 from bot.schema import Answer
 
@@ -137,5 +141,100 @@ def link_markers(markdown: str, turn: int, numbers: set[int]) -> str:
                   if int(m.group(1)) in numbers else m.group(0), markdown)
 
 
-__all__ = ["answer_notice", "card_id", "citation_cards", "escape_html", "inert_markdown", "link_markers",
-           "quoted_spans", "render_markdown"]
+# ---------------------------------------------------------------------------- files (quiz, paper, lecture)
+# The output formats and file writers the CLI and the app share (Pipeline.export delegates here). The
+# writers of each format live in their package (bot.quiz: xlsx/docx, bot.quiz.paper: the paper docx,
+# bot.lecture: docx/pptx); this section only picks one and writes the JSON and Markdown texts.
+
+#: formats of ``dangjian quiz --format`` (json = :meth:`QuizSet.to_json`, xlsx = exam-platform import, docx = paper)
+QUIZ_FORMATS = ("json", "xlsx", "docx")
+#: formats of ``dangjian lecture --format`` (md = the draft's Markdown, json = its fields plus chars and markdown)
+LECTURE_FORMATS = ("md", "docx", "pptx", "json")
+#: formats that exist only as a file (no stdout form)
+FILE_ONLY_FORMATS = ("xlsx", "docx", "pptx")
+
+
+def check_format(fmt: str, formats: tuple[str, ...], output=None) -> None:
+    """Check an output format of the CLI (``--format``) against ``formats``.
+
+    Raises:
+        ValueError: ``fmt`` is not one of ``formats`` (``--format 只能是 json、xlsx 或 docx``), or a
+            file-only format (:data:`FILE_ONLY_FORMATS`) has no ``output`` (``--format docx 需要 --output 文件名``).
+    """
+    if fmt not in formats:
+        raise ValueError(f"--format 只能是 {'、'.join(formats[:-1])} 或 {formats[-1]}")
+    if fmt in FILE_ONLY_FORMATS and not output:
+        raise ValueError(f"--format {fmt} 需要 --output 文件名")
+
+
+def quiz_json_text(qs) -> str:
+    """A quiz set (:class:`bot.quiz.generator.QuizSet`) as the JSON file written by the CLI and the app
+    (``indent=1``, Chinese kept)."""
+    return json.dumps(qs.to_json(), ensure_ascii=False, indent=1)
+
+
+def lecture_json(lec) -> dict:
+    """A lecture (:class:`bot.lecture.draft.Lecture`) as JSON: its fields plus ``chars`` and ``markdown``."""
+    from dataclasses import asdict
+
+    return asdict(lec) | {"chars": lec.chars, "markdown": lec.to_markdown()}
+
+
+def write_quiz(qs, fmt: str, path: Path, title: str | None = None) -> Path:
+    """Write quiz set ``qs`` to ``path`` as ``fmt`` (:data:`QUIZ_FORMATS`); ``title`` heads a docx
+    (default: the exporter's 党章党规知识竞赛试题). Returns ``path``.
+
+    Raises:
+        ValueError: unknown format.
+    """
+    # TODO(#17 merge): from bot.quiz import export_docx, export_xlsx once bot.quiz re-exports them
+    from bot.quiz.generator import export_docx, export_xlsx
+
+    path = Path(path)
+    if fmt == "json":
+        path.write_text(quiz_json_text(qs), encoding="utf-8")
+    elif fmt == "xlsx":
+        export_xlsx(qs.items, path)
+    elif fmt == "docx":
+        export_docx(qs.items, path) if title is None else export_docx(qs.items, path, title=title)
+    else:
+        raise ValueError(f"--format 只能是 {'、'.join(QUIZ_FORMATS[:-1])} 或 {QUIZ_FORMATS[-1]}")
+    return path
+
+
+def write_lecture(lec, fmt: str, path: Path) -> Path:
+    """Write lecture ``lec`` to ``path`` as ``fmt`` (:data:`LECTURE_FORMATS`). Returns ``path``.
+
+    Raises:
+        ValueError: unknown format.
+    """
+    # TODO(#17 merge): from bot.lecture import export_docx, export_pptx once bot.lecture re-exports them
+    from bot.lecture.draft import export_docx, export_pptx
+
+    path = Path(path)
+    if fmt == "md":
+        path.write_text(lec.to_markdown(), encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps(lecture_json(lec), ensure_ascii=False, indent=1), encoding="utf-8")
+    elif fmt in ("docx", "pptx"):
+        (export_docx if fmt == "docx" else export_pptx)(lec, path)
+    else:
+        raise ValueError(f"--format 只能是 {'、'.join(LECTURE_FORMATS[:-1])} 或 {LECTURE_FORMATS[-1]}")
+    return path
+
+
+def write_paper(paper, path: Path, key_path: Path, xlsx: Path | None = None) -> None:
+    """Write a built paper (:class:`bot.quiz.paper.Paper`): the paper docx at ``path``, its answer key
+    at ``key_path`` and, with ``xlsx``, every item as an exam-platform bank."""
+    # TODO(#17 merge): from bot.quiz import export_paper, export_xlsx once bot.quiz re-exports them
+    from bot.quiz.generator import export_xlsx
+    from bot.quiz.paper import export_paper
+
+    export_paper(paper, path, key_path)
+    if xlsx:
+        export_xlsx([i for _, items in paper.sections for i in items], xlsx)
+
+
+__all__ = ["FILE_ONLY_FORMATS", "LECTURE_FORMATS", "QUIZ_FORMATS", "answer_notice", "card_id", "check_format",
+           "citation_cards", "escape_html", "inert_markdown", "lecture_json", "link_markers", "quiz_json_text",
+           "quoted_spans", "render_markdown", "write_lecture", "write_paper", "write_quiz"]

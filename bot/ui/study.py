@@ -1,4 +1,5 @@
-"""The 练习 tab with the study record, the branch view (支部学习情况) and the study API.
+"""The study record in the app: the views the 练习 tab (:mod:`bot.ui.practice`) and the branch view
+(:mod:`bot.ui.branch`) share, and the study API.
 
 Everything personal is keyed by the login name, checked on the server in every handler: a member
 reads and changes only their own record; the branch view and other members' records are for
@@ -11,18 +12,14 @@ API (``gradio_client``, logged in with ``auth=(name, password)``): ``/study_set`
 from __future__ import annotations
 
 import html
-import json
-import tempfile
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import gradio as gr
 
 from bot.guard import InputRejected, RateLimiter, check_count, check_topic
 from bot.render import inert_markdown
-from bot.study import MODES, BookEntry, StudyService, StudyStore, StudyStoreError, answer_text, branch_xlsx
-from bot.ui.common import admit, checked, login_of, user_of
+from bot.study import MODES, BookEntry, StudyService, StudyStore, StudyStoreError, answer_text
+from bot.ui.common import admit, checked, login_of
 
 _safe = inert_markdown
 WEAK_SLOTS = 3
@@ -134,7 +131,8 @@ def progress_json(svc: StudyService, member: str) -> dict:
     }
 
 
-def _parse_day(text: str, what: str) -> date:
+def parse_day(text: str, what: str) -> date:
+    """``text`` (YYYY-MM-DD) as a date; a gr.Error naming ``what`` when it is not one."""
     try:
         return date.fromisoformat(str(text or "").strip())
     except ValueError:
@@ -142,7 +140,9 @@ def _parse_day(text: str, what: str) -> date:
 
 
 def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLimiter) -> None:
-    """Register the study API endpoints (inside a ``gr.Blocks`` context)."""
+    """Register the study API endpoints (inside a ``gr.Blocks`` context): ``/study_set``,
+    ``/study_answer`` (:func:`_practice_api`), ``/study_wrong_book``, ``/study_progress``,
+    ``/study_branch``, ``/study_export``, ``/study_delete`` (:func:`_record_api`)."""
     from bot.kb.admin import role_of
 
     def service() -> StudyService:
@@ -164,6 +164,14 @@ def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLi
             raise gr.Error("只能查看自己的学习记录")
         return member
 
+    _practice_api(pipe, service, member_of, limiter)
+    _record_api(pipe, service, member_of, whose)
+
+
+def _practice_api(pipe, service, member_of, limiter: RateLimiter) -> None:
+    """``/study_set`` and ``/study_answer`` (``service()``: the study service or a gr.Error;
+    ``member_of(request)``: the login name or a gr.Error)."""
+
     def study_set(mode: str, topic: str = "", n: int = 10, request: gr.Request = None) -> dict:
         """A practice set without answers: mode 练习 (with topic), 每日一练 or 重练错题."""
         s = service()
@@ -181,6 +189,15 @@ def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLi
         """Grade one answer; it is recorded for the logged-in member."""
         admit(limiter, "ask", request)
         return checked(service().answer, login_of(request), key, response, mode).to_json()
+
+    gr.api(study_set, api_name="study_set", concurrency_limit=2, concurrency_id="generation")
+    gr.api(study_answer, api_name="study_answer")
+
+
+def _record_api(pipe, service, member_of, whose) -> None:
+    """``/study_wrong_book``, ``/study_progress``, ``/study_branch``, ``/study_export``, ``/study_delete``
+    (``whose(member, request)``: the member whose record may be read, or a gr.Error)."""
+    from bot.kb.admin import role_of
 
     def study_wrong_book(member: str = "", request: gr.Request = None) -> dict:
         """The 错题本 of oneself (admins: of ``member``)."""
@@ -200,7 +217,7 @@ def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLi
         me = member_of(request)
         if role_of(pipe.settings, me) != "admin":
             raise gr.Error("只有管理员可以查看支部学习情况")
-        lo, hi = _parse_day(start, "开始日期"), _parse_day(end, "结束日期")
+        lo, hi = parse_day(start, "开始日期"), parse_day(end, "结束日期")
         members = [u for u in pipe.settings.users if role_of(pipe.settings, u) == "member"]
         rows = service().store.branch(lo, hi, members)
         return {"start": lo.isoformat(), "end": hi.isoformat(), "rows": [
@@ -218,8 +235,6 @@ def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLi
             raise gr.Error("请确认删除（勾选“确认删除我的全部学习记录”）")
         return {"member": me, "deleted": service().store.delete_member(me)}
 
-    gr.api(study_set, api_name="study_set", concurrency_limit=2, concurrency_id="generation")
-    gr.api(study_answer, api_name="study_answer")
     gr.api(study_wrong_book, api_name="study_wrong_book")
     gr.api(study_progress, api_name="study_progress")
     gr.api(study_branch, api_name="study_branch")
@@ -227,248 +242,5 @@ def build_study_api(pipe, svc: StudyService | None, reason: str, limiter: RateLi
     gr.api(study_delete, api_name="study_delete")
 
 
-def build_practice_tab(pipe, svc: StudyService | None, reason: str, limiter: RateLimiter):
-    """Tab 练习: topic sets, 每日一练 and 重练错题, one item at a time with right/wrong, 解析 and 出处;
-    a review of the wrong answers at the end; the member's record (progress chart, weakest three
-    articles, 错题本, export and delete).
-
-    Returns:
-        (weak_buttons, record_view, record_outputs): the "weakest article" buttons, which the caller
-        wires to the 问答 tab (each button's label ends with the question to ask), and the handler and
-        outputs that refresh the record, which the caller runs when the page loads.
-    """
-    gr.Markdown("输入主题生成一组练习题，或做“每日一练”（到期复习的题 + 你练得最少的法规中的新题），逐题作答，提交后查看对错、解析和出处。"
-                "登录后，每道题的作答都记入你的学习记录：错题本、学习进度。")
-    who = gr.Markdown(elem_id="study-who")
-    with gr.Row():
-        topic = gr.Textbox(label="练习主题", placeholder="例如：党的纪律", scale=3, elem_id="practice-topic")
-        n = gr.Slider(4, 30, value=8, step=1, label="题数", scale=1)
-        start = gr.Button("开始练习", variant="primary", scale=1, elem_id="practice-start")
-    with gr.Row():
-        daily = gr.Button("每日一练", elem_id="practice-daily")
-        redo = gr.Button("重练错题", elem_id="practice-redo")
-    state = gr.State({})
-    progress_md = gr.Markdown(elem_id="practice-progress")
-    stem = gr.Markdown(elem_id="practice-stem")
-    choice = gr.Radio([], label="选择答案", visible=False, elem_id="practice-choice")
-    multi = gr.CheckboxGroup([], label="选择所有正确答案", visible=False, elem_id="practice-multi")
-    blank = gr.Textbox(label="填写答案", visible=False, elem_id="practice-blank")
-    with gr.Row():
-        submit = gr.Button("提交答案", visible=False, elem_id="practice-submit")
-        nxt = gr.Button("下一题", visible=False, elem_id="practice-next")
-    feedback = gr.Markdown(elem_id="practice-feedback")
-
-    with gr.Accordion("我的学习记录", open=True, elem_id="study-record"):
-        refresh = gr.Button("刷新我的记录", size="sm", elem_id="study-refresh")
-        chart = gr.BarPlot(progress_frame([]), x="章节", y="题数", color="情况", title="学习进度（按法规和章）",
-                           color_map={"已掌握": "#c0392b", "未掌握": "#f0b7a4"}, x_label_angle=-30, height=320,
-                           elem_id="study-chart")
-        weak_md = gr.Markdown(elem_id="study-weak")
-        with gr.Row():
-            weak_buttons = [gr.Button(visible=False, size="sm", elem_id=f"study-weak-{i}") for i in range(WEAK_SLOTS)]
-        gr.Markdown("#### 错题本")
-        book = gr.Markdown(elem_id="study-book")
-        with gr.Row():
-            export_btn = gr.Button("导出我的记录（JSON）", size="sm")
-            export_file = gr.File(label="我的学习记录", elem_id="study-export-file")
-        with gr.Row():
-            sure = gr.Checkbox(label="确认删除我的全部学习记录", value=False)
-            delete_btn = gr.Button("删除我的记录", variant="stop", size="sm")
-
-    def require_service() -> StudyService:
-        if svc is None:
-            raise gr.Error(f"学习记录不可用：{reason}")
-        return svc
-
-    def record_view(request: gr.Request = None):
-        name = login_of(request)
-        if svc is None:
-            msg = f"⚠ 学习记录不可用：{_safe(reason)}"
-        elif not name:
-            msg = "_未登录：可以练习，但不保存学习记录。管理员配置登录用户（DANGJIAN_USERS）后，每位党员的错题本和进度会被记住。_"
-        else:
-            msg = f"当前用户：**{_safe(name)}**（学习记录已开启）"
-        if svc is None or not name:
-            return (msg, progress_frame([]), "", *[gr.update(visible=False)] * WEAK_SLOTS, book_markdown([]))
-        data = progress_json(svc, name)
-        rows = svc.store.progress(name)
-        seen = sum(r.seen for r in rows)
-        weak_lines = ["#### 你最薄弱的三条" if data["weakest"] else "_还没有答错的题，没有薄弱条款。_"]
-        for w in data["weakest"]:
-            weak_lines.append(f"- 《{_safe(w['regulation'])}》{_safe(w['article'])}：答 {w['attempts']} 次，错 {w['wrong']} 次")
-        head = f"已练 **{seen}** 题，已掌握 **{sum(r.mastered for r in rows)}** 题，今天到期复习 **{data['due_today']}** 题。"
-        buttons = [gr.update(visible=True, value=f"问一问：{w['question']}") for w in data["weakest"]]
-        buttons += [gr.update(visible=False)] * (WEAK_SLOTS - len(buttons))
-        return (msg + "  \n" + head, progress_frame(rows), "\n".join(weak_lines), *buttons,
-                book_markdown(svc.store.wrong_book(name)))
-
-    record_outputs = [who, chart, weak_md, *weak_buttons, book]
-
-    def show(st):
-        keys, i = st.get("keys", []), st.get("i", 0)
-        if i >= len(keys):
-            score = st.get("score", 0)
-            wrong = st.get("wrong", [])
-            items = require_service().store.items(wrong) if wrong else {}
-            review = wrong_review_markdown([items[k] for k in wrong if k in items], st.get("responses", {}))
-            return (st, f"### 练习结束：得分 {score}/{len(keys)}（{score / max(1, len(keys)):.0%}）", review,
-                    gr.update(visible=False, value=None), gr.update(visible=False, value=[]),
-                    gr.update(visible=False, value=""), gr.update(visible=False), gr.update(visible=False), "")
-        it = require_service().store.items([keys[i]])[keys[i]]
-        labels = [f"{k}. {v}" for k, v in it.options.items()]
-        return (st, f"{st.get('mode', '练习')} · 第 {i + 1}/{len(keys)} 题 · {it.type} · 已答对 {st.get('score', 0)} 题",
-                f"**{_safe(it.stem)}**",
-                gr.update(visible=it.type in ("单选", "判断"), choices=labels if it.type == "单选" else ["正确", "错误"], value=None),
-                gr.update(visible=it.type == "多选", choices=labels, value=[]),
-                gr.update(visible=it.type == "填空", value=""),
-                gr.update(visible=True), gr.update(visible=False), "")
-
-    outputs = [state, progress_md, stem, choice, multi, blank, submit, nxt, feedback]
-
-    def own(st, request: gr.Request | None) -> dict:
-        try:
-            return practice_state_of(st, user_of(request))
-        except InputRejected as e:
-            raise gr.Error(str(e)) from None
-
-    def recent_of(st, request) -> list[str]:
-        """Keys of the items this session's user practised in earlier sets (the latest RECENT_KEYS)."""
-        if not isinstance(st, dict) or st.get("owner") != user_of(request):
-            return []
-        return [str(k) for k in (st.get("recent") or [])][-RECENT_KEYS:]
-
-    def begin_set(practice, request, recent=()):
-        if not practice.items:
-            raise gr.Error("；".join(practice.notes) or "知识库中没有足够的法规条文来出这个主题的题目")
-        keys = [i.key for i in practice.items]
-        st = {"keys": keys, "i": 0, "score": 0, "owner": user_of(request), "mode": practice.mode, "wrong": [],
-              "responses": {}, "recent": ([k for k in recent if k not in keys] + keys)[-RECENT_KEYS:]}
-        if practice.notes:
-            gr.Info("；".join(practice.notes))
-        return show(st)
-
-    def begin(topic_text, count, st=None, request: gr.Request = None):
-        topic_text = checked(check_topic, topic_text, pipe.settings, "练习主题")
-        count = checked(check_count, count, 1, min(60, pipe.settings.max_quiz_items), "题数")
-        admit(limiter, "generation", request)
-        recent = recent_of(st, request)
-        return begin_set(require_service().topic_set(topic_text, int(count), avoid=recent), request, recent)
-
-    def begin_daily(st=None, request: gr.Request = None):
-        admit(limiter, "generation", request)
-        return begin_set(checked(require_service().daily_set, login_of(request)), request, recent_of(st, request))
-
-    def begin_redo(st=None, request: gr.Request = None):
-        return begin_set(checked(require_service().wrong_set, login_of(request)), request, recent_of(st, request))
-
-    def check(st, single, many, text, request: gr.Request = None):
-        st = own(st, request)
-        key = st["keys"][st["i"]]
-        it = require_service().store.items([key]).get(key)
-        if it is None:
-            raise gr.Error("题目已失效，请重新开始练习")
-        if it.type == "单选":
-            response = (single or "")[:1]
-        elif it.type == "判断":
-            response = single
-        elif it.type == "多选":
-            response = [m[:1] for m in (many or [])]
-        else:
-            response = text
-        fb = checked(require_service().answer, login_of(request), key, response, st.get("mode", "练习"))
-        st = {**st, "score": st.get("score", 0) + int(fb.correct),
-              "wrong": st.get("wrong", []) + ([] if fb.correct else [key]),
-              "responses": {**st.get("responses", {}), key: response_text(it, response)}}
-        verdict = "✅ 回答正确" if fb.correct else f"❌ 回答错误，正确答案：{_safe(fb.answer)}"
-        text = (f"{verdict}\n\n**解析：** {_safe(fb.explanation)}\n\n**出处：** {_safe(fb.source)}\n\n> {_safe(fb.quote)}")
-        if not fb.recorded:
-            text += "\n\n_未登录，本题作答未记入学习记录。_"
-        return st, gr.update(visible=False), gr.update(visible=True), text
-
-    def advance(st, request: gr.Request = None):
-        st = own(st, request)
-        return show({**st, "i": st.get("i", 0) + 1})
-
-    def export_mine(request: gr.Request = None):
-        name = login_of(request)
-        if not name:
-            raise gr.Error("请先登录")
-        out = Path(tempfile.mkdtemp(prefix="study-")) / "我的学习记录.json"
-        out.write_text(json.dumps(require_service().store.export_member(name), ensure_ascii=False, indent=1),
-                       encoding="utf-8")
-        return str(out)
-
-    def delete_mine(confirm, request: gr.Request = None):
-        name = login_of(request)
-        if not name:
-            raise gr.Error("请先登录")
-        if not confirm:
-            raise gr.Error("请先勾选“确认删除我的全部学习记录”")
-        n_deleted = require_service().store.delete_member(name)
-        gr.Info(f"已删除你的 {n_deleted} 条作答记录")
-        return (*record_view(request), False)
-
-    start.click(begin, [topic, n, state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    daily.click(begin_daily, [state], outputs, api_visibility="private", concurrency_limit=2, concurrency_id="generation")
-    redo.click(begin_redo, [state], outputs, api_visibility="private")
-    submit.click(check, [state, choice, multi, blank], [state, submit, nxt, feedback], api_visibility="private")
-    nxt.click(advance, [state], outputs, api_visibility="private").then(
-        record_view, None, record_outputs, api_visibility="private")
-    refresh.click(record_view, None, record_outputs, api_visibility="private")
-    export_btn.click(export_mine, None, export_file, api_visibility="private")
-    delete_btn.click(delete_mine, [sure], [*record_outputs, sure], api_visibility="private")
-    return weak_buttons, record_view, record_outputs
-
-
-def build_branch_tab(pipe, svc: StudyService | None, reason: str) -> None:
-    """Tab 支部学习情况 (admins): per member and regulation, answers and accuracy over a period, a
-    chart of each member's accuracy, and the xlsx download. The role is checked in every handler."""
-    from bot.kb.admin import role_of
-
-    gr.Markdown("按党员和法规统计一段时间内的练习题数和正确率；没有练习的党员也列出来。可下载 Excel。")
-    def today() -> date:
-        """Today in the members' time zone (the days answers are counted in), at page load."""
-        return datetime.now(ZoneInfo(pipe.settings.study_timezone)).date()
-
-    with gr.Row():
-        start = gr.Textbox(value=lambda: (today() - timedelta(days=30)).isoformat(), label="开始日期", scale=1,
-                           elem_id="branch-start")
-        end = gr.Textbox(value=lambda: today().isoformat(), label="结束日期", scale=1, elem_id="branch-end")
-        go = gr.Button("查询", variant="primary", scale=1, elem_id="branch-go")
-    summary = gr.Markdown(elem_id="branch-summary")
-    chart = gr.BarPlot(None, x="党员", y="答题数", color="法规", title="各党员答题数（按法规）", height=300,
-                       elem_id="branch-chart")
-    table = gr.Dataframe(headers=["党员", "法规", "答题数", "答对数", "正确率", "练习题目数", "练习天数"],
-                         interactive=False, wrap=True, elem_id="branch-table")
-    xlsx = gr.File(label="下载 Excel", elem_id="branch-xlsx")
-
-    def run(start_text, end_text, request: gr.Request = None):
-        import pandas as pd
-
-        me = login_of(request)
-        if role_of(pipe.settings, me) != "admin" or (pipe.settings.users and not me):
-            raise gr.Error("只有管理员可以查看支部学习情况")
-        if svc is None:
-            raise gr.Error(f"学习记录不可用：{reason}")
-        lo, hi = _parse_day(start_text, "开始日期"), _parse_day(end_text, "结束日期")
-        if hi < lo:
-            raise gr.Error("结束日期早于开始日期")
-        members = [u for u in pipe.settings.users if role_of(pipe.settings, u) == "member"]
-        rows = svc.store.branch(lo, hi, members)
-        out = Path(tempfile.mkdtemp(prefix="branch-")) / f"支部学习情况_{lo}_{hi}.xlsx"
-        branch_xlsx(rows, out, lo, hi)
-        active = {r.member for r in rows if r.attempts}
-        everyone = {r.member for r in rows}
-        frame = pd.DataFrame([{"党员": r.member, "答题数": r.attempts, "法规": short_title(r.regulation)}
-                              for r in rows if r.attempts] or [{"党员": "（无）", "答题数": 0, "法规": ""}])
-        text = (f"{lo} 至 {hi}：{len(active)}/{len(everyone)} 人参加练习，共答题 {sum(r.attempts for r in rows)} 次，"
-                f"正确率 {sum(r.right for r in rows) / max(1, sum(r.attempts for r in rows)):.0%}。")
-        table_rows = [[r.member, r.regulation or "（未练习）", r.attempts, r.right, f"{r.accuracy:.0%}", r.items, r.days]
-                      for r in rows]
-        return text, frame, table_rows, str(out)
-
-    go.click(run, [start, end], [summary, chart, table, xlsx], api_visibility="private")
-
-
-__all__ = ["book_markdown", "response_text", "wrong_review_markdown", "build_branch_tab", "build_practice_tab", "build_study_api",
-           "open_service", "practice_state_of", "progress_frame", "progress_json", "short_title"]
+__all__ = ["book_markdown", "response_text", "wrong_review_markdown", "build_study_api",
+           "open_service", "parse_day", "practice_state_of", "progress_frame", "progress_json", "short_title"]
