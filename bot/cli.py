@@ -318,7 +318,7 @@ def lecture(
     退出码：0 成功；1 参数错误或知识库为空；3 知识库对主题覆盖不足（加 --force 仍输出）。"""
     from dataclasses import asdict
 
-    from bot.lecture.draft import draft_lecture, export_docx, export_pptx
+    from bot.lecture import draft_lecture, export_docx, export_pptx
 
     if fmt not in ("md", "docx", "pptx", "json"):
         _fail("--format 只能是 md、docx、pptx 或 json")
