@@ -27,7 +27,7 @@ def check_generated(text: str, passages, pipeline, total_chars: int) -> tuple[li
 
     index = pipeline.index
     v = verify_citations(text, passages, lambda titles, n: bool(index.find_article(titles, n)),
-                         pipeline.retriever.known_titles())
+                         pipeline.regulation_titles())
     problems = list(v.reasons)
     for quote, n in _QUOTED.findall(text):
         k = int(n)
