@@ -276,6 +276,32 @@ class Settings(BaseSettings):
     quiz_retrieve_k_wide: int = Field(30, description="quiz: the same for the wider pass used when the first gives too few items")
     quiz_keep_wide: float = Field(0.55, description="quiz: relevance cutoff of the wider pass (fraction of the best score); articles below it never fill a set")
 
+    # --- lecture (#17) ---
+    # numbers that were inline in bot/lecture (issue #20), moved here unchanged; each was set while reading the
+    # drafts of eval.lecture's topics (python -m eval.lecture, eval/README.md "微党课"), in the commit named
+    lecture_retrieve_k: int = Field(
+        12, ge=1, description="regulation passages retrieved per lecture topic before ranking articles "
+        "(bot.lecture.select.select_articles; commit 2c91f26)")
+    lecture_case_retrieve_k: int = Field(
+        15, ge=1, description="case passages retrieved per lecture topic before scoring the cases "
+        "(bot.lecture.select.select_case; commit 2c91f26)")
+    lecture_max_articles: int = Field(
+        4, ge=1, description="most regulation articles quoted for a topic before neighbours are added (commit 2c91f26)")
+    lecture_article_floor_share: float = Field(
+        0.5, ge=0, le=1, description="an article is quoted only when its key-term coverage is at least this share "
+        "of the best article's (and lecture_min_article_coverage; commit 4e20623)")
+    lecture_max_articles_with_neighbours: int = Field(
+        6, ge=1, description="most articles quoted once neighbours of the best article in its chapter are added "
+        "(commit e17ea43)")
+    lecture_case_title_weight: float = Field(
+        0.6, ge=0, le=1, description="weight of the topic words' coverage in a case's title in its relevance "
+        "(bot.lecture.select.case_relevance; commit 4e20623, scores quoted at lecture_case_min_relevance)")
+    lecture_case_text_weight: float = Field(
+        0.4, ge=0, le=1, description="weight of the topic words' coverage in a case's text in its relevance (commit 4e20623)")
+    lecture_case_min_mentions: int = Field(
+        2, ge=1, description="a topic word counts in a case's text only when it occurs this often (a passing "
+        "mention is not what the case is about; commit 4e20623)")
+
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""

@@ -190,8 +190,7 @@ class Pipeline:
         Raises:
             ValueError: as ``draft_lecture`` (empty topic, audience over 20 characters, empty knowledge base).
         """
-        # TODO(#17 merge): from bot.lecture import draft_lecture once bot.lecture re-exports it
-        from bot.lecture.draft import draft_lecture
+        from bot.lecture import draft_lecture
 
         return draft_lecture(self, topic, minutes=minutes, audience=audience, rate=rate, templates=templates,
                              use_llm=use_llm)

@@ -208,8 +208,7 @@ def write_lecture(lec, fmt: str, path: Path) -> Path:
     Raises:
         ValueError: unknown format.
     """
-    # TODO(#17 merge): from bot.lecture import export_docx, export_pptx once bot.lecture re-exports them
-    from bot.lecture.draft import export_docx, export_pptx
+    from bot.lecture import export_docx, export_pptx
 
     path = Path(path)
     if fmt == "md":

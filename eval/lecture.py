@@ -60,13 +60,13 @@ def corpus_text(corpus: Path) -> str:
 
 
 def measure(lec, corpus_norm: str, expected) -> dict:
-    from bot.lecture.draft import _sentences
+    from bot.lecture import whole_sentences
 
     script = "\n".join(p for s in lec.sections for p in s.paragraphs)
     quoted, cut = [], 0
     for q, _n in _QUOTE.findall(script):
         for piece in q.split("……"):
-            quoted += _sentences(piece) or [piece]
+            quoted += whole_sentences(piece) or [piece]
             if not piece.rstrip("”").endswith(("。", "！", "？")) or piece.endswith(("：", ":")):
                 cut += 1
     case_sec = next((s for s in lec.sections if s.name == "案例剖析"), None)
@@ -75,7 +75,7 @@ def measure(lec, corpus_norm: str, expected) -> dict:
         for p in case_sec.paragraphs:
             if re.search(r"\[\d+\]$", p):
                 body = re.sub(r"\[\d+\]$", "", p).split("：", 1)[-1]
-                case_sents += _sentences(body)
+                case_sents += whole_sentences(body)
     checked = quoted + case_sents
     found = sum(norm(re.sub(r"^第[一二三四五六]种(?:意见|观点)认为[，,]?", "", x)) in corpus_norm for x in checked)
     sentences = [x for x in re.findall(r"[^。！？\n]+[。！？]", re.sub(r"\[\d+\]", "", script)) if len(x.strip()) >= 6]
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=8)
     args = ap.parse_args(argv)
     from bot.config import Settings
-    from bot.lecture.draft import draft_lecture
+    from bot.lecture import draft_lecture
     from bot.pipeline import Pipeline
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))

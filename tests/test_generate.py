@@ -203,7 +203,7 @@ def test_quiz_llm_down_falls_back_offline(built):
 
 
 def _valid_lecture(pipe, topic: str, total: int) -> str:
-    from bot.lecture.draft import select_articles, select_case, template_families
+    from bot.lecture import select_articles, select_case, template_families
 
     arts = [c for c, _, _ in select_articles(pipe, topic)[:3]]  # the passages draft_lecture_llm gives the model
     case, _ = select_case(pipe, topic, template_families())
@@ -214,7 +214,7 @@ def _valid_lecture(pipe, topic: str, total: int) -> str:
              "案例剖析": "案例告诉我们，违反纪律必然受到追究" + (f"[{len(arts) + 1}]。" if case else "。") + filler * 4,
              "实践要求": filler * 3, "结语": filler}
     text = "\n\n".join(f"## {k}\n\n{v}" for k, v in parts.items())
-    from bot.lecture.draft import spoken_len
+    from bot.lecture import spoken_len
 
     while spoken_len(text) < total * 0.95:
         text = text.replace("## 实践要求\n\n", "## 实践要求\n\n" + filler, 1)
@@ -222,7 +222,7 @@ def _valid_lecture(pipe, topic: str, total: int) -> str:
 
 
 def test_lecture_llm_repaired_once(llm_pipe, fake):
-    from bot.lecture.draft import draft_lecture
+    from bot.lecture import draft_lecture
 
     bad = "## 开场导入\n\n依据党章第九十九条[1]，我们要守纪律。"
     fake.script({"content": bad}, {"content": _valid_lecture(llm_pipe, "严守党的纪律", 8 * 220)})
@@ -234,7 +234,7 @@ def test_lecture_llm_repaired_once(llm_pipe, fake):
 
 
 def test_lecture_llm_still_wrong_falls_back(llm_pipe, fake):
-    from bot.lecture.draft import draft_lecture
+    from bot.lecture import draft_lecture
 
     fake.script({"content": "## 开场导入\n\n《中国共产党章程》第七条规定：“预备期为三年。”[1]"})
     lec = draft_lecture(llm_pipe, "严守党的纪律", minutes=8)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.lecture.draft import SECTION_SHARES, draft_lecture
+from bot.lecture import SECTION_SHARES, draft_lecture
 from conftest import CASES, CORPUS, PARTY_CONSTITUTION, STATE_CONSTITUTION, run_cli
 
 RATE = 220

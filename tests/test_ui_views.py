@@ -9,7 +9,7 @@ import markdown_it
 import pytest
 
 from bot.guard import InputRejected
-from bot.lecture.draft import Lecture, Reference, Section
+from bot.lecture import Lecture, Reference, Section
 from bot.quiz.generator import QuizItem, QuizSource
 from bot.study import ItemRecord, content_key
 from bot.ui.lecture import lecture_preview

@@ -14,7 +14,7 @@ from bot.ui.common import admit as _admit, checked as _checked
 
 
 def lecture_preview(lec) -> str:
-    """The draft's Markdown (:meth:`bot.lecture.draft.Lecture.to_markdown`: headings, timing table, sections,
+    """The draft's Markdown (:meth:`bot.lecture.Lecture.to_markdown`: headings, timing table, sections,
     discussion list, one 参考依据 entry per list item) made inert for the preview: document text is
     escaped and cannot form links or HTML (:func:`bot.render.inert_markdown`), citation markers [n] and
     the draft's own block quotes (the 注意 line) stay."""
@@ -25,7 +25,7 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
     import tempfile
 
-    from bot.lecture.draft import AUDIENCES, draft_lecture, export_docx, export_pptx
+    from bot.lecture import AUDIENCES, draft_lecture, export_docx, export_pptx
 
     gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例库中有相关案例时才讲案例，讲稿长度按语速计算；"
                 "知识库对主题覆盖不足时会提示（讲稿开头的“注意”）。")
