@@ -25,7 +25,7 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     """Tab 微党课: topic, duration, audience → preview with the timing table → md/docx/pptx downloads."""
     import tempfile
 
-    from bot.lecture import AUDIENCES, draft_lecture, export_docx, export_pptx
+    from bot.lecture import AUDIENCES
 
     gr.Markdown("根据知识库起草微党课：条文逐字引用并注明出处，案例库中有相关案例时才讲案例，讲稿长度按语速计算；"
                 "知识库对主题覆盖不足时会提示（讲稿开头的“注意”）。")
@@ -48,15 +48,14 @@ def build_lecture_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         _admit(limiter, "generation", request)
         progress(0.3, desc="检索条文和案例，起草讲稿…")
         try:
-            lec = draft_lecture(pipe, topic_text, minutes=float(mins), audience=aud, rate=int(speed))
+            lec = pipe.lecture(topic_text, minutes=float(mins), audience=aud, rate=int(speed))
         except ValueError as e:
             raise gr.Error(str(e)) from None
         if lec.coverage == "不足":
             gr.Warning(f"知识库对“{topic_text}”覆盖不足（覆盖率 {lec.coverage_score:.2f}），讲稿可能偏离主题，请补充资料或换一个主题。")
         out = Path(tempfile.mkdtemp(prefix="lecture-"))
-        (out / "微党课.md").write_text(lec.to_markdown(), encoding="utf-8")
-        export_docx(lec, out / "微党课.docx")
-        export_pptx(lec, out / "微党课.pptx")
+        for fmt in ("md", "docx", "pptx"):
+            pipe.export(lec, fmt, out / f"微党课.{fmt}")
         return lecture_preview(lec), str(out / "微党课.md"), str(out / "微党课.docx"), str(out / "微党课.pptx")
 
     go.click(run, [topic, minutes, audience, rate], [preview, md_file, docx_file, pptx_file], api_name="lecture",
