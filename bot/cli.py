@@ -213,7 +213,7 @@ def _topic(topic: str, what: str) -> str:
 
 
 def _existing_stems(path: Path) -> list[str]:
-    from bot.quiz.generator import read_bank_stems
+    from bot.quiz import read_bank_stems
 
     try:
         return read_bank_stems(path)
@@ -237,7 +237,7 @@ def quiz(
     per_article: Annotated[int, typer.Option("--per-article", min=1, max=20, help="每条条文至多出几题")] = 2,
 ) -> None:
     """生成党章党规知识竞赛题（单选/多选/判断/填空），每题附答案、解析和出处，并经过校验。"""
-    from bot.quiz.generator import export_docx, export_xlsx, generate_quiz
+    from bot.quiz import export_docx, export_xlsx, generate_quiz
 
     if fmt not in ("json", "xlsx", "docx"):
         _fail("--format 只能是 json、xlsx 或 docx")
@@ -283,8 +283,7 @@ def paper(
     seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子（覆盖蓝图中的 seed）")] = None,
 ) -> None:
     """按蓝图组卷：试卷（卷头、题号、分值、答题卡）与单独的答案解析，均为 docx。"""
-    from bot.quiz.paper import build_paper, export_paper, load_blueprint
-    from bot.quiz.generator import export_xlsx
+    from bot.quiz import build_paper, export_paper, export_xlsx, load_blueprint
 
     try:
         bp = load_blueprint(blueprint)

@@ -670,7 +670,7 @@ def _draft_offline(pipeline, topic: str, minutes: float, audience: str, rate: in
         discussion.append(qs_tpl[1].format(case_title=case_chunk.title))
     discussion.append(qs_tpl[2].format(topic=topic))
     try:
-        from bot.quiz.generator import generate_quiz
+        from bot.quiz import generate_quiz
 
         qz = generate_quiz(pipeline, topic, n=1, types=["填空"], use_llm=False)
         if qz.items and cov_level != "不足":

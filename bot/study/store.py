@@ -102,7 +102,7 @@ class ItemRecord:
 
     def to_quiz_item(self):
         """As a :class:`bot.quiz.generator.QuizItem` (id = the content key), for grading and display."""
-        from bot.quiz.generator import QuizItem
+        from bot.quiz import QuizItem
 
         return QuizItem.model_validate({
             "id": self.key, "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,

@@ -43,7 +43,7 @@ CARDS_CSS = """
 
 def quiz_rows(items) -> list[list]:
     """Table rows ``[序号, 题型, 题干, 选项, 答案, 出处, 难度]`` (:data:`QUIZ_HEADERS`) for generated items."""
-    from bot.quiz.generator import answer_text
+    from bot.quiz import answer_text
 
     return [[n, it.type, it.stem, "\n".join(f"{k}. {v}" for k, v in it.options.items()), answer_text(it),
              f"《{it.source.title}》{it.source.article or ''}", it.difficulty] for n, it in enumerate(items, 1)]
@@ -57,7 +57,7 @@ def quiz_cards(items) -> str:
     """Every item as a card (HTML, every text escaped): 序号 · 题型 · 难度, the stem, the options
     (the right ones marked ✓), 答案, 解析 and 出处 (《标题》第X条). The shortfall of a set is said in
     the status line above the cards."""
-    from bot.quiz.generator import answer_text
+    from bot.quiz import answer_text
 
     cards = []
     for n, it in enumerate(items, 1):
@@ -157,7 +157,7 @@ def paper_blueprint(title: str, minutes, counts: dict[str, object], points: dict
     Raises:
         InputRejected: a count or points out of range, no type chosen, too many items, a bad mix.
     """
-    from bot.quiz.paper import Blueprint
+    from bot.quiz import Blueprint
 
     sections = []
     for t in PAPER_DEFAULTS:
@@ -190,7 +190,7 @@ def paper_blueprint(title: str, minutes, counts: dict[str, object], points: dict
 def chapter_articles(pipe: Pipeline):
     """``lookup(title, "第二章") -> [article numbers]``: the articles of a regulation whose heading
     path holds that chapter (read from the indexed regulation passages)."""
-    from bot.quiz.generator import QuizGenerator
+    from bot.quiz import QuizGenerator
 
     chunks = QuizGenerator(pipe).regulation_chunks()
 
@@ -203,7 +203,7 @@ def chapter_articles(pipe: Pipeline):
 
 def paper_summary(paper) -> str:
     """What the paper holds, as Markdown: per section count × points, the total, each shortfall."""
-    from bot.quiz.paper import SECTION_NAMES
+    from bot.quiz import SECTION_NAMES
 
     lines = [f"已组卷 **{paper.blueprint.title}**："]
     total = 0.0
@@ -217,11 +217,11 @@ def paper_summary(paper) -> str:
 
 
 def bank_stems(path) -> list[str] | None:
-    """Stems of the uploaded existing bank (:func:`bot.quiz.generator.read_bank_stems`), None when there is none;
+    """Stems of the uploaded existing bank (:func:`bot.quiz.export.read_bank_stems`), None when there is none;
     an unreadable bank is a gr.Error with its Chinese message."""
     if not path:
         return None
-    from bot.quiz.generator import read_bank_stems
+    from bot.quiz import read_bank_stems
 
     try:
         return read_bank_stems(Path(path))
@@ -235,7 +235,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
     import json
     import tempfile
 
-    from bot.quiz.generator import export_docx, export_xlsx, generate_quiz
+    from bot.quiz import export_docx, export_xlsx, generate_quiz
 
     gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
     with gr.Row():
@@ -334,7 +334,7 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
 
     def make_paper(title, minutes, c1, c2, c3, c4, s1, s2, s3, s4, cover_text, easy, mid, hard, seed_value,
                    existing_file=None, progress=gr.Progress(), request: gr.Request = None):
-        from bot.quiz.paper import build_paper, export_paper
+        from bot.quiz import build_paper, export_paper
 
         kinds = list(PAPER_DEFAULTS)
         try:
