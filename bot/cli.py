@@ -228,8 +228,7 @@ def _topic(ctx: typer.Context, topic: str, what: str) -> str:
 
 
 def _existing_stems(path: Path) -> list[str]:
-    # TODO(#17 merge): from bot.quiz import read_bank_stems once bot.quiz re-exports it
-    from bot.quiz.generator import read_bank_stems
+    from bot.quiz import read_bank_stems
 
     try:
         return read_bank_stems(path)
@@ -305,8 +304,7 @@ def paper(
     seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子（覆盖蓝图中的 seed）")] = None,
 ) -> None:
     """按蓝图组卷：试卷（卷头、题号、分值、答题卡）与单独的答案解析，均为 docx。"""
-    # TODO(#17 merge): from bot.quiz import load_blueprint once bot.quiz re-exports it
-    from bot.quiz.paper import load_blueprint
+    from bot.quiz import load_blueprint
 
     try:
         bp = load_blueprint(blueprint)

@@ -244,7 +244,7 @@ class Settings(BaseSettings):
     # --- micro-lectures (issue #20; measured with python -m eval.lecture, eval/README.md "微党课") ----------
     lecture_dense_weight: float = Field(
         0.3, ge=0, description="weight of dense similarity added to an article's key-term coverage when ranking "
-        "regulation articles for a lecture topic (bot.lecture.draft.select_articles)")
+        "regulation articles for a lecture topic (bot.lecture.select.select_articles)")
     lecture_min_article_coverage: float = Field(
         0.4, ge=0, le=1, description="an article is quoted in a lecture only when it covers at least this share of "
         "the topic's IDF-weighted key terms (the best article is always quoted)")
@@ -266,7 +266,7 @@ class Settings(BaseSettings):
         "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课): the one fitting case "
         "scored 0.69, the best unrelated ones 0.40 (a case with none of the topic's words in its title) and below")
 
-    # ---- quiz (issue #19): topic → articles (bot.quiz.generator.QuizGenerator.passages scores every article of
+    # ---- quiz (issue #19): topic → articles (bot.quiz.articles.RegulationArticles.passages scores every article of
     # every indexed regulation). Set by reading generated sets on 党员的权利和义务, 党的纪律处分, 发展党员,
     # 组织生活, 入党介绍人, 党的干部 … and measured in eval.quiz (eval/README.md "出题质量", second round):
     # at 0.55 the 党员的权利和义务 set keeps 8 articles (党章第三、四条, 纪律处分条例第三十条 …); the next ones
@@ -301,6 +301,35 @@ class Settings(BaseSettings):
     lecture_case_min_mentions: int = Field(
         2, ge=1, description="a topic word counts in a case's text only when it occurs this often (a passing "
         "mention is not what the case is about; commit 4e20623)")
+
+    # --- quiz (#17) ---
+    # Tuned numbers that were module constants of bot/quiz/generator.py (issue #19, second round), moved here
+    # unchanged; measured in eval.quiz (eval/README.md "出题质量") by reading the generated sets.
+    quiz_dense_bonus: float = Field(
+        0.4, ge=0, description="quiz: most added to an article's topic score for being among the retriever's best "
+        "passages for the topic (rank 0 full, falling linearly; bot.quiz.articles.RegulationArticles.passages); set "
+        "with quiz_keep/quiz_keep_wide in eval.quiz: it brings in articles about the topic that do not repeat its "
+        "words (三会一课 for 组织生活)")
+    quiz_home_keep: float = Field(
+        0.3, ge=0, le=1, description="quiz: relevance cutoff (fraction of the best score) for articles of a regulation "
+        "or chapter the topic names (纪律处分条例 for 党的纪律处分: its 第十二条 on 留党察看 scores 0.42 of 第八条, and is "
+        "on topic)")
+    quiz_outside_home_keep: float = Field(
+        0.9, ge=0, le=1, description="quiz: relevance cutoff for the other articles when the topic has a home (read "
+        "sets, eval/README.md 出题质量: the 干部人事档案工作条例 is not about 党章第六章 党的干部 though both say 干部)")
+    quiz_article_jitter: float = Field(
+        3.0, ge=0, description="quiz: articles within this many ranks of each other are drawn in random order (the "
+        "window widens to the number of articles a set needs, n / per_article): a different set each time that "
+        "still draws on the articles closest to the topic (eval.quiz)")
+    quiz_llm_retrieve_k: int = Field(
+        20, ge=1, description="quiz, LLM mode: retriever passages that add to an article's topic score when choosing "
+        "the passages given to the model (the offline defaults of issue #19's first round)")
+    quiz_llm_keep: float = Field(
+        0.6, ge=0, le=1, description="quiz, LLM mode: relevance cutoff (fraction of the best article's score) for the "
+        "passages given to the model")
+    quiz_llm_passages: int = Field(
+        8, ge=1, description="quiz, LLM mode: most passages given to the model (prompt length; tests/test_generate.py "
+        "scripts a model over these eight)")
 
     @property
     def llm_enabled(self) -> bool:

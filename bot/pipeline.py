@@ -164,8 +164,7 @@ class Pipeline:
         Raises:
             ValueError: as ``generate_quiz`` (unknown regulation or article range, bad counts).
         """
-        # TODO(#17 merge): from bot.quiz import generate_quiz once bot.quiz re-exports it
-        from bot.quiz.generator import generate_quiz
+        from bot.quiz import generate_quiz
 
         return generate_quiz(self, topic, n=n, types=types, difficulty=difficulty, existing=existing, use_llm=use_llm,
                              seed=seed, source=source, articles=articles, per_article=per_article)
@@ -177,8 +176,7 @@ class Pipeline:
         Raises:
             ValueError: as ``build_paper``.
         """
-        # TODO(#17 merge): from bot.quiz import build_paper once bot.quiz re-exports it
-        from bot.quiz.paper import build_paper
+        from bot.quiz import build_paper
 
         return build_paper(self, blueprint, existing=existing, seed=seed)
 

@@ -168,7 +168,7 @@ def check_format(fmt: str, formats: tuple[str, ...], output=None) -> None:
 
 
 def quiz_json_text(qs) -> str:
-    """A quiz set (:class:`bot.quiz.generator.QuizSet`) as the JSON file written by the CLI and the app
+    """A quiz set (:class:`bot.quiz.QuizSet`) as the JSON file written by the CLI and the app
     (``indent=1``, Chinese kept)."""
     return json.dumps(qs.to_json(), ensure_ascii=False, indent=1)
 
@@ -187,8 +187,7 @@ def write_quiz(qs, fmt: str, path: Path, title: str | None = None) -> Path:
     Raises:
         ValueError: unknown format.
     """
-    # TODO(#17 merge): from bot.quiz import export_docx, export_xlsx once bot.quiz re-exports them
-    from bot.quiz.generator import export_docx, export_xlsx
+    from bot.quiz import export_docx, export_xlsx
 
     path = Path(path)
     if fmt == "json":
@@ -225,9 +224,8 @@ def write_lecture(lec, fmt: str, path: Path) -> Path:
 def write_paper(paper, path: Path, key_path: Path, xlsx: Path | None = None) -> None:
     """Write a built paper (:class:`bot.quiz.paper.Paper`): the paper docx at ``path``, its answer key
     at ``key_path`` and, with ``xlsx``, every item as an exam-platform bank."""
-    # TODO(#17 merge): from bot.quiz import export_paper, export_xlsx once bot.quiz re-exports them
-    from bot.quiz.generator import export_xlsx
-    from bot.quiz.paper import export_paper
+    from bot.quiz import export_xlsx
+    from bot.quiz import export_paper
 
     export_paper(paper, path, key_path)
     if xlsx:

@@ -3,7 +3,7 @@
 Generates items over topics spanning the regulations in the corpus (≥ 300 items from 26 topics spanning all ten regulations with the default
 ``--per-topic 12``) and reports:
 
-* share of items whose key re-verifies against the quoted source (:func:`bot.quiz.generator.check_item`,
+* share of items whose key re-verifies against the quoted source (:func:`bot.quiz.gate.check_item`,
   must be 100%);
 * duplicate stems across the whole run (normalised text);
 * candidates dropped by the checks, by reason ("干扰项也是正确说法" = invalid distractors found);
@@ -44,7 +44,7 @@ TOPICS = list(TOPIC_SOURCES)
 def round_trip(pipe, item) -> bool:
     """Does our own retrieval-grounded answering get ``item`` right?"""
     from bot.answer.extractive import coverage, key_terms
-    from bot.quiz.generator import norm
+    from bot.quiz import norm
     from eval.quizbank import score_item
 
     if item.type == "单选":
@@ -65,7 +65,7 @@ def round_trip(pipe, item) -> bool:
         return found == (item.answer == "正确")
     # 多选: an option is chosen when it appears (nearly) verbatim in the passage that covers the stem best
     terms = key_terms(item.stem)
-    w = pipe.answerer.weights(terms)
+    w = pipe.term_weights(terms)
     best = max(hits, key=lambda h: coverage(terms, w, h.chunk.embed_text), default=None)
     if best is None:
         return False
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="直接使用 --data-dir 中已建好的索引（不再按 --corpus 增量索引）")
     ap.add_argument("--topics", default="", help="只评这些主题（逗号分隔，默认全部）")
     args = ap.parse_args(argv)
-    from bot.quiz.generator import QuizGenerator, check_item, generate_quiz, norm
+    from bot.quiz import QuizGenerator, check_item, generate_quiz, norm
     from eval.retrieval import open_pipeline
 
     if args.no_ingest:

@@ -46,7 +46,8 @@ CONTEXT = 8
 LOCAL_WEIGHT = 0.5  # 0.5 measured 48/94, 1.0 47/94, 0 (coverage alone) 46/94
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """``text`` without punctuation and spaces (regex ``\\W`` removed), as options and passages are compared."""
     return re.sub(r"\W", "", text)
 
 
@@ -58,7 +59,7 @@ def local_match(window: str, passage: str, n: int = 4) -> float:
     if not window:
         return 0.0
     grams = {window[i: i + n] for i in range(max(1, len(window) - n + 1))}  # a window shorter than n: itself
-    text = _plain(passage)
+    text = plain(passage)
     return sum(g in text for g in grams) / len(grams)
 
 
@@ -74,12 +75,12 @@ def score_item(pipe, item: dict, k: int = 3):
         if blank:
             left, right = stem[: blank.start()], stem[blank.end():]
             filled = left + text + right
-            window = _plain(left)[-CONTEXT:] + _plain(text) + _plain(right)[:CONTEXT]
+            window = plain(left)[-CONTEXT:] + plain(text) + plain(right)[:CONTEXT]
         else:
-            filled, window = f"{stem} {text}", _plain(text)
+            filled, window = f"{stem} {text}", plain(text)
         terms = key_terms(text) or [text]
         stem_terms = key_terms(filled)
-        w = pipe.answerer.weights(list(set(terms) | set(stem_terms)))
+        w = pipe.term_weights(list(set(terms) | set(stem_terms)))
         best = (0.0, 0.0, None)
         for r in pipe.retrieve(filled, k=k):
             cov = 0.6 * coverage(terms, w, r.chunk.embed_text) + 0.4 * coverage(stem_terms, w, r.chunk.embed_text)

@@ -106,7 +106,7 @@ def test_question_set_labels_hold_on_the_corpus(corpus, name):
 def test_option_scoring_reads_the_blank_in_context(corpus):
     """The exam check's local match: on the real 第七条, the option that completes the sentence word for
     word scores 1, options that only share key terms with it score less."""
-    from eval.quizbank import CONTEXT, _plain, local_match
+    from eval.quizbank import CONTEXT, local_match, plain as _plain
 
     text = next(corpus.glob("regulations/中国共产党章程*.md")).read_text(encoding="utf-8")
     article = text[text.index("第七条"): text.index("第八条")]

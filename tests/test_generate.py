@@ -173,7 +173,7 @@ def test_app_two_turns_with_llm(built, fake):
 
 # ---------------------------------------------------------------- quiz and lecture in LLM mode
 def test_quiz_llm_validated_retried_and_checked(llm_pipe, fake):
-    from bot.quiz.generator import QuizGenerator, generate_quiz
+    from bot.quiz import QuizGenerator, generate_quiz
 
     topic = "预备党员的预备期"
     chunks = QuizGenerator(llm_pipe).passages(topic, k=20, keep=0.6)[:8]
@@ -193,7 +193,7 @@ def test_quiz_llm_validated_retried_and_checked(llm_pipe, fake):
 
 
 def test_quiz_llm_down_falls_back_offline(built):
-    from bot.quiz.generator import generate_quiz
+    from bot.quiz import generate_quiz
 
     _, settings, _ = built
     s = Settings(data_dir=settings.data_dir, llm_base_url=f"http://127.0.0.1:{_closed_port()}/v1", llm_model="m",

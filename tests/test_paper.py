@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.quiz.paper import load_blueprint
+from bot.quiz import load_blueprint
 from conftest import run_cli
 
 BLUEPRINT = """\

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from bot.quiz.generator import QuizItem, QuizSource, accepted_forms, check_item, generate_quiz, norm, number_variants
+from bot.quiz import QuizItem, QuizSource, accepted_forms, check_item, generate_quiz, norm, number_variants
 from conftest import PARTY_CONSTITUTION, STATE_CONSTITUTION, run_cli
 
 
@@ -149,7 +149,7 @@ def test_number_variants_and_forms():
 
 
 def test_grade_responses():
-    from bot.quiz.generator import grade
+    from bot.quiz import grade
 
     single = _item()
     assert grade(single, "A") and not grade(single, "B")

@@ -64,7 +64,7 @@ def test_same_fact_keys():
 
 
 def test_article_ranges():
-    from bot.quiz.generator import parse_articles
+    from bot.quiz import parse_articles
 
     assert parse_articles("第八条-第十四条") == set(range(8, 15))
     assert parse_articles("8-10") == {8, 9, 10}
@@ -79,7 +79,7 @@ def test_article_ranges():
 
 
 def test_numbers_are_whole_elements():
-    from bot.quiz.generator import NUMBER
+    from bot.quiz import NUMBER
 
     found = [m.group(0) for m in NUMBER.finditer("受到严重警告处分一年半内不得提升职务，预备期为一年，察看期二年。")]
     assert found == ["一年", "二年"]  # "一年半" is not cut into "一年" + "半"

@@ -10,7 +10,7 @@ import json
 import re
 from collections import Counter
 
-from bot.quiz.generator import generate_quiz, norm
+from bot.quiz import generate_quiz, norm
 from bot.quiz.check import balanced
 from bot.text.zh import chinese_number
 from conftest import CORPUS, run_cli

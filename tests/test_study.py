@@ -215,7 +215,7 @@ def test_daily_set_mixes_due_reviews_and_new_items(study_db_url, pipeline):
 def test_a_second_topic_set_does_not_repeat_the_first(study_db_url, pipeline):
     """Issue #21: the 练习 tab draws a fresh set each time — a set that avoids the previous set's
     items has none of its stems while the topic has enough other items."""
-    from bot.quiz.generator import norm
+    from bot.quiz import norm
 
     svc = StudyService(pipeline, StudyStore(study_db_url))
     first = svc.topic_set("党员的权利和义务", 4)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.guard import InputRejected
 from bot.lecture import Lecture, Reference, Section
-from bot.quiz.generator import QuizItem, QuizSource
+from bot.quiz import QuizItem, QuizSource
 from bot.study import ItemRecord, content_key
 from bot.ui.lecture import lecture_preview
 from bot.ui.quiz import paper_blueprint, parse_cover, quiz_cards

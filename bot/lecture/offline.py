@@ -308,7 +308,7 @@ def _discussion(d: Draft) -> list[str]:
         discussion.append(qs_tpl[1].format(case_title=d.case_chunk.title))
     discussion.append(qs_tpl[2].format(topic=d.topic))
     try:
-        from bot.quiz.generator import generate_quiz
+        from bot.quiz import generate_quiz
 
         qz = generate_quiz(d.pipeline, d.topic, n=1, types=["填空"], use_llm=False)
         if qz.items and d.cov_level != "不足":

@@ -16,7 +16,7 @@ A blueprint (YAML or JSON)::
       - {topic: 发展党员}
     difficulty: {易: 0.3, 中: 0.5, 难: 0.2}   # optional mix; followed as far as the items allow
 
-Items come from :func:`bot.quiz.generator.generate_quiz` (so every item passed the quality gate), are
+Items come from :func:`bot.quiz.generate.generate_quiz` (so every item passed the quality gate), are
 deduplicated against an existing bank and across the cover entries, and a section that cannot be
 filled is reported as a shortfall, never padded.
 """
@@ -31,7 +31,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-from bot.quiz.generator import TYPES, QuizItem, answer_text, generate_quiz, norm
+from bot.quiz.generate import generate_quiz
+from bot.quiz.model import TYPES, QuizItem, answer_text, norm
 
 SECTION_NAMES = {"单选": "单项选择题", "多选": "多项选择题", "判断": "判断题", "填空": "填空题"}
 CN_ORDINALS = "一二三四五六七八九十"

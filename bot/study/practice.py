@@ -124,7 +124,7 @@ class StudyService:
         no item with the same stem is drawn again while the topic has enough other items; only a set
         that would otherwise be short is topped up with them.
         """
-        from bot.quiz.generator import norm
+        from bot.quiz import norm
 
         avoid_stems = [r.stem for r in self.store.items(avoid).values()]
         items = self._generate(topic, n, seed=seed, existing=avoid_stems or None)
@@ -188,7 +188,7 @@ class StudyService:
         Raises:
             InputRejected: unknown item, invalid response or mode (Chinese message).
         """
-        from bot.quiz.generator import grade
+        from bot.quiz import grade
 
         if mode not in MODES:
             raise InputRejected(f"未知的练习方式：{mode}（可选：{'、'.join(MODES)}）")
@@ -206,7 +206,7 @@ class StudyService:
     # --- helpers -------------------------------------------------------------------------
     def _generate(self, topic: str, n: int, seed: int | None = None, source: str | None = None,
                   existing: list[str] | None = None) -> list[ItemRecord]:
-        from bot.quiz.generator import generate_quiz
+        from bot.quiz import generate_quiz
 
         try:
             qs = generate_quiz(self.pipeline, topic, n=int(n), seed=seed, source=source, existing=existing)

@@ -47,15 +47,15 @@ class ItemRecord:
 
     @classmethod
     def from_quiz_item(cls, item, chapter: str = "") -> "ItemRecord":
-        """From a :class:`bot.quiz.generator.QuizItem`; ``chapter``: the heading of its article (e.g. ``第一章 党员``)."""
+        """From a :class:`bot.quiz.QuizItem`; ``chapter``: the heading of its article (e.g. ``第一章 党员``)."""
         return cls(key=content_key(item.type, item.stem, item.options, item.answer), type=item.type, stem=item.stem,
                    options=dict(item.options), answer=item.answer, explanation=item.explanation,
                    source_title=item.source.title, source_article=item.source.article or "",
                    source_quote=item.source.quote, source_chapter=chapter, difficulty=item.difficulty)
 
     def to_quiz_item(self):
-        """As a :class:`bot.quiz.generator.QuizItem` (id = the content key), for grading and display."""
-        from bot.quiz.generator import QuizItem
+        """As a :class:`bot.quiz.QuizItem` (id = the content key), for grading and display."""
+        from bot.quiz import QuizItem
 
         return QuizItem.model_validate({
             "id": self.key, "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,

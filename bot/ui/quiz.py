@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 
@@ -43,7 +44,7 @@ CARDS_CSS = """
 
 def quiz_rows(items) -> list[list]:
     """Table rows ``[序号, 题型, 题干, 选项, 答案, 出处, 难度]`` (:data:`QUIZ_HEADERS`) for generated items."""
-    from bot.quiz.generator import answer_text
+    from bot.quiz import answer_text
 
     return [[n, it.type, it.stem, "\n".join(f"{k}. {v}" for k, v in it.options.items()), answer_text(it),
              f"《{it.source.title}》{it.source.article or ''}", it.difficulty] for n, it in enumerate(items, 1)]
@@ -57,7 +58,7 @@ def quiz_cards(items) -> str:
     """Every item as a card (HTML, every text escaped): 序号 · 题型 · 难度, the stem, the options
     (the right ones marked ✓), 答案, 解析 and 出处 (《标题》第X条). The shortfall of a set is said in
     the status line above the cards."""
-    from bot.quiz.generator import answer_text
+    from bot.quiz import answer_text
 
     cards = []
     for n, it in enumerate(items, 1):
@@ -157,7 +158,7 @@ def paper_blueprint(title: str, minutes, counts: dict[str, object], points: dict
     Raises:
         InputRejected: a count or points out of range, no type chosen, too many items, a bad mix.
     """
-    from bot.quiz.paper import Blueprint
+    from bot.quiz import Blueprint
 
     sections = []
     for t in PAPER_DEFAULTS:
@@ -190,7 +191,7 @@ def paper_blueprint(title: str, minutes, counts: dict[str, object], points: dict
 def chapter_articles(pipe: Pipeline):
     """``lookup(title, "第二章") -> [article numbers]``: the articles of a regulation whose heading
     path holds that chapter (read from the indexed regulation passages)."""
-    from bot.quiz.generator import QuizGenerator
+    from bot.quiz import QuizGenerator
 
     chunks = QuizGenerator(pipe).regulation_chunks()
 
@@ -203,7 +204,7 @@ def chapter_articles(pipe: Pipeline):
 
 def paper_summary(paper) -> str:
     """What the paper holds, as Markdown: per section count × points, the total, each shortfall."""
-    from bot.quiz.paper import SECTION_NAMES
+    from bot.quiz import SECTION_NAMES
 
     lines = [f"已组卷 **{paper.blueprint.title}**："]
     total = 0.0
@@ -217,11 +218,11 @@ def paper_summary(paper) -> str:
 
 
 def bank_stems(path) -> list[str] | None:
-    """Stems of the uploaded existing bank (:func:`bot.quiz.generator.read_bank_stems`), None when there is none;
+    """Stems of the uploaded existing bank (:func:`bot.quiz.export.read_bank_stems`), None when there is none;
     an unreadable bank is a gr.Error with its Chinese message."""
     if not path:
         return None
-    from bot.quiz.generator import read_bank_stems
+    from bot.quiz import read_bank_stems
 
     try:
         return read_bank_stems(Path(path))
@@ -229,39 +230,44 @@ def bank_stems(path) -> list[str] | None:
         raise gr.Error(str(e)) from None
 
 
-def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
-    """Tab 出题: topic, counts, types, difficulty → preview cards → xlsx/docx/json downloads; below,
-    the 组卷 form → docx paper, answer key and xlsx."""
+def _quiz_form() -> SimpleNamespace:
+    """The 出题 form's components, created in page order: inputs, the button, status, preview, downloads."""
+    gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
+    f = SimpleNamespace()
+    with gr.Row():
+        # min_width: on a phone (~390 px) the fields of a row stack instead of squeezing their labels
+        f.topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3,
+                             min_width=240, elem_id="quiz-topic")
+        f.n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2, min_width=240)
+    with gr.Row():
+        f.types = gr.CheckboxGroup(["单选", "多选", "判断", "填空"], value=["单选", "多选", "判断", "填空"], label="题型")
+        f.difficulty = gr.Radio(["易", "中", "难"], value="中", label="难度")
+        f.existing = gr.File(label="已有题库（可选，xlsx/json/txt，用于去重）", file_types=[".xlsx", ".json", ".txt"])
+    with gr.Row():
+        f.source = gr.Textbox(label="只从这部法规出题（可选）", placeholder="例如：中国共产党纪律处分条例", scale=3,
+                              min_width=240, elem_id="quiz-source")
+        f.articles = gr.Textbox(label="条文范围（可选，需填法规）", placeholder="例如：第八条-第十四条", scale=2,
+                                min_width=240, elem_id="quiz-articles")
+        # a Textbox, not a Number: an empty Number shows and sends 0, which would fix the set
+        f.seed = gr.Textbox(label="随机种子（可选，相同种子得到相同题目）", placeholder="留空则每次不同", scale=1,
+                            min_width=240, elem_id="quiz-seed")
+    f.go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
+    f.status = gr.Markdown(elem_id="quiz-status")
+    f.preview = gr.HTML(label="题目预览", css_template=CARDS_CSS, elem_id="quiz-preview", js_on_load=None)
+    with gr.Row():
+        f.xlsx = gr.File(label="下载 Excel（考试系统导入格式）", elem_id="quiz-xlsx")
+        f.docx_file = gr.File(label="下载 Word 试卷（含答案解析）")
+        f.json_file = gr.File(label="下载 JSON", elem_id="quiz-json")
+    return f
+
+
+def _quiz_handler(pipe: Pipeline, limiter: RateLimiter):
+    """The 出题 button's handler: checked inputs → :func:`bot.quiz.generate_quiz` → (status, cards,
+    xlsx, docx, json paths)."""
     import json
     import tempfile
 
-    from bot.quiz.generator import export_docx, export_xlsx, generate_quiz
-
-    gr.Markdown("根据党章党规原文自动出题。每道题都附答案、解析和出处，并经过原文校验（答案必须有原文依据，干扰项不能也是正确说法）。")
-    with gr.Row():
-        # min_width: on a phone (~390 px) the fields of a row stack instead of squeezing their labels
-        topic = gr.Textbox(label="出题主题", placeholder="例如：党员的权利和义务、党的纪律、预备党员", scale=3,
-                           min_width=240, elem_id="quiz-topic")
-        n = gr.Slider(4, 60, value=12, step=1, label="题目数量", scale=2, min_width=240)
-    with gr.Row():
-        types = gr.CheckboxGroup(["单选", "多选", "判断", "填空"], value=["单选", "多选", "判断", "填空"], label="题型")
-        difficulty = gr.Radio(["易", "中", "难"], value="中", label="难度")
-        existing = gr.File(label="已有题库（可选，xlsx/json/txt，用于去重）", file_types=[".xlsx", ".json", ".txt"])
-    with gr.Row():
-        source = gr.Textbox(label="只从这部法规出题（可选）", placeholder="例如：中国共产党纪律处分条例", scale=3,
-                            min_width=240, elem_id="quiz-source")
-        articles = gr.Textbox(label="条文范围（可选，需填法规）", placeholder="例如：第八条-第十四条", scale=2,
-                              min_width=240, elem_id="quiz-articles")
-        # a Textbox, not a Number: an empty Number shows and sends 0, which would fix the set
-        seed = gr.Textbox(label="随机种子（可选，相同种子得到相同题目）", placeholder="留空则每次不同", scale=1,
-                          min_width=240, elem_id="quiz-seed")
-    go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
-    status = gr.Markdown(elem_id="quiz-status")
-    preview = gr.HTML(label="题目预览", css_template=CARDS_CSS, elem_id="quiz-preview", js_on_load=None)
-    with gr.Row():
-        xlsx = gr.File(label="下载 Excel（考试系统导入格式）", elem_id="quiz-xlsx")
-        docx_file = gr.File(label="下载 Word 试卷（含答案解析）")
-        json_file = gr.File(label="下载 JSON", elem_id="quiz-json")
+    from bot.quiz import export_docx, export_xlsx, generate_quiz
 
     def run(topic_text, count, type_list, diff, existing_file, source_text=None, article_range=None, seed_value=None,
             progress=gr.Progress(), request: gr.Request = None):
@@ -297,44 +303,55 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         return (msg, quiz_cards(qs.items), str(out / "题库.xlsx"), str(out / "试卷.docx"),
                 str(out / "题库.json"))
 
-    go.click(run, [topic, n, types, difficulty, existing, source, articles, seed],
-             [status, preview, xlsx, docx_file, json_file],
-             api_name="quiz", concurrency_limit=2, concurrency_id="generation")
+    return run
 
+
+def _paper_form() -> SimpleNamespace:
+    """The 组卷 form's components (inside an accordion), created in page order."""
+    f = SimpleNamespace()
     with gr.Accordion("组卷：按蓝图生成整套试卷（题型、分值、范围、难度比例）", open=False, elem_id="paper-form"):
         gr.Markdown("填写各题型的题数和每题分值（题数为 0 的题型不出），出题范围每行一个：主题（如“发展党员”）、"
                     "法规（如“中国共产党纪律处分条例”）、法规加条文范围（如“中国共产党纪律处分条例 第八条-第十四条”）"
                     "或法规加章（如“中国共产党章程 第二章”）。生成 Word 试卷（卷头、题号、分值、答题卡）、"
                     "单独的答案与解析，以及考试系统导入用的 Excel，与命令 `dangjian paper --blueprint` 相同。")
         with gr.Row():
-            p_title = gr.Textbox(label="试卷标题", value="党章党规知识竞赛试卷", scale=3, elem_id="paper-title")
-            p_minutes = gr.Number(label="考试时间（分钟，可空）", value=60, precision=0, scale=1, elem_id="paper-minutes")
+            f.title = gr.Textbox(label="试卷标题", value="党章党规知识竞赛试卷", scale=3, elem_id="paper-title")
+            f.minutes = gr.Number(label="考试时间（分钟，可空）", value=60, precision=0, scale=1, elem_id="paper-minutes")
         # no minimum/maximum on these Numbers: Gradio's own bound check answers in English;
         # paper_blueprint checks every bound and says what is wrong in Chinese
-        p_counts, p_points = {}, {}
+        f.counts, f.points = {}, {}
         with gr.Row():
             for t, (c, pts) in PAPER_DEFAULTS.items():
                 with gr.Column(min_width=140):
-                    p_counts[t] = gr.Number(label=f"{t}题数", value=c, precision=0,
+                    f.counts[t] = gr.Number(label=f"{t}题数", value=c, precision=0,
                                             elem_id=f"paper-count-{t}")
-                    p_points[t] = gr.Number(label=f"{t}每题分值", value=pts, elem_id=f"paper-points-{t}")
-        p_cover = gr.Textbox(label="出题范围（每行一个）", lines=3, elem_id="paper-cover",
+                    f.points[t] = gr.Number(label=f"{t}每题分值", value=pts, elem_id=f"paper-points-{t}")
+        f.cover = gr.Textbox(label="出题范围（每行一个）", lines=3, elem_id="paper-cover",
                              placeholder="发展党员\n中国共产党纪律处分条例 第八条-第十四条\n中国共产党章程 第二章")
         with gr.Row():
-            p_easy = gr.Number(label="难度比例：易（%）", value=30, elem_id="paper-easy")
-            p_mid = gr.Number(label="中（%）", value=50, elem_id="paper-mid")
-            p_hard = gr.Number(label="难（%）", value=20, elem_id="paper-hard")
-            p_seed = gr.Textbox(label="随机种子（可选）", placeholder="留空则每次不同", elem_id="paper-seed")
-        p_go = gr.Button("生成试卷", variant="primary", elem_id="paper-go")
-        p_status = gr.Markdown(elem_id="paper-status")
+            f.easy = gr.Number(label="难度比例：易（%）", value=30, elem_id="paper-easy")
+            f.mid = gr.Number(label="中（%）", value=50, elem_id="paper-mid")
+            f.hard = gr.Number(label="难（%）", value=20, elem_id="paper-hard")
+            f.seed = gr.Textbox(label="随机种子（可选）", placeholder="留空则每次不同", elem_id="paper-seed")
+        f.go = gr.Button("生成试卷", variant="primary", elem_id="paper-go")
+        f.status = gr.Markdown(elem_id="paper-status")
         with gr.Row():
-            p_docx = gr.File(label="下载试卷（Word）", elem_id="paper-docx")
-            p_key = gr.File(label="下载答案与解析（Word）", elem_id="paper-key")
-            p_xlsx = gr.File(label="下载题库（Excel）", elem_id="paper-xlsx")
+            f.docx = gr.File(label="下载试卷（Word）", elem_id="paper-docx")
+            f.key = gr.File(label="下载答案与解析（Word）", elem_id="paper-key")
+            f.xlsx = gr.File(label="下载题库（Excel）", elem_id="paper-xlsx")
+    return f
+
+
+def _paper_handler(pipe: Pipeline, limiter: RateLimiter):
+    """The 生成试卷 button's handler: the form → :func:`paper_blueprint` → :func:`bot.quiz.build_paper`
+    → (summary, paper, answer key and xlsx paths)."""
+    import tempfile
+
+    from bot.quiz import export_xlsx
 
     def make_paper(title, minutes, c1, c2, c3, c4, s1, s2, s3, s4, cover_text, easy, mid, hard, seed_value,
                    existing_file=None, progress=gr.Progress(), request: gr.Request = None):
-        from bot.quiz.paper import build_paper, export_paper
+        from bot.quiz import build_paper, export_paper
 
         kinds = list(PAPER_DEFAULTS)
         try:
@@ -359,8 +376,19 @@ def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
         export_xlsx([i for _, items in paper.sections for i in items], xlsx_path)
         return paper_summary(paper), str(paper_path), str(key_path), str(xlsx_path)
 
-    p_go.click(make_paper, [p_title, p_minutes, *p_counts.values(), *p_points.values(), p_cover, p_easy, p_mid, p_hard,
-                            p_seed, existing], [p_status, p_docx, p_key, p_xlsx],
+    return make_paper
+
+
+def build_quiz_tab(pipe: Pipeline, limiter: RateLimiter) -> None:
+    """Tab 出题: topic, counts, types, difficulty → preview cards → xlsx/docx/json downloads; below,
+    the 组卷 form → docx paper, answer key and xlsx."""
+    q = _quiz_form()
+    q.go.click(_quiz_handler(pipe, limiter), [q.topic, q.n, q.types, q.difficulty, q.existing, q.source, q.articles, q.seed],
+               [q.status, q.preview, q.xlsx, q.docx_file, q.json_file],
+               api_name="quiz", concurrency_limit=2, concurrency_id="generation")
+    p = _paper_form()
+    p.go.click(_paper_handler(pipe, limiter), [p.title, p.minutes, *p.counts.values(), *p.points.values(), p.cover, p.easy,
+                                               p.mid, p.hard, p.seed, q.existing], [p.status, p.docx, p.key, p.xlsx],
                api_name="paper", concurrency_limit=2, concurrency_id="generation")
 
 

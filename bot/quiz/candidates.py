@@ -1,0 +1,307 @@
+"""Candidate items made from one article (offline mode), before the quality gate: from numbers
+(:func:`number_items`), from enumerations (:func:`enumeration_items`), from whole sentences and
+flipped modal verbs (:func:`statement_items`), and the "下列说法正确的是" 单选 built from those
+statements (:func:`statement_choices`).
+
+Each candidate is ``(item, body)``: ``body`` is the statement checked against the source (the blank
+as "（  ）"), None for list items. ``rng`` is the generator's :class:`random.Random`; the order of its
+draws fixes which set a seed gives, so the functions draw in a fixed order.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+from bot.quiz.check import dangling_opening, in_topic_clause, missing_context, same_kind_list, unfinished_sentence
+from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, MODALS, NUMBER, Enumeration,
+                              accepted_forms, number_variants, related_leads, sentences_of)
+from bot.quiz.gate import check_item
+from bot.quiz.model import LETTERS, QuizItem, QuizSource, cite, item_id, lead_in, norm
+from bot.schema import Chunk
+from bot.text.refs import strip_article_label
+
+Candidate = tuple[QuizItem, "str | None"]
+#: longest sentence stated as a 判断 (characters with its end mark)
+MAX_JUDGEMENT = 90
+#: longest statement offered as an option of a "下列说法正确的是" (characters)
+MAX_CHOICE_STATEMENT = 50
+
+
+def _source(chunk: Chunk, quote: str) -> QuizSource:
+    return QuizSource(title=chunk.title, article=chunk.article, quote=quote)
+
+
+def single_choice(rng: random.Random, chunk: Chunk, s: str, body: str, key: str, distractors: list[str],
+                  tags: list[str]) -> QuizItem:
+    """A 单选 filling the blank of ``body`` (from sentence ``s``): ``key`` among three ``distractors``, shuffled."""
+    opts = [key, *distractors[:3]]
+    rng.shuffle(opts)
+    options = {LETTERS[i]: o for i, o in enumerate(opts)}
+    answer = LETTERS[opts.index(key)]
+    stem = lead_in(chunk) + body
+    return QuizItem(id=item_id(stem), type="单选", stem=stem, options=options, answer=answer,
+                    explanation=f"{cite(chunk)}规定：“{s}”故选 {answer}（{key}）。",
+                    source=_source(chunk, s), difficulty="中", tags=[chunk.title, *tags])
+
+
+def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Candidate]:
+    """For every number element of every sentence: a 填空, and when it has three plausible wrong
+    values a 单选 (nearest values; farthest for 易) and a false 判断 (the nearest value)."""
+    out = []
+    for s in sentences_of(chunk):
+        for m in NUMBER.finditer(s):
+            el = m.group(0)
+            if m.start() == 0:  # "一人有…两种以上违纪行为": a sentence's subject, not a quantity
+                continue
+            body = s[: m.start()] + "（  ）" + s[m.end():]
+            variants = number_variants(el)
+            stem = lead_in(chunk) + body
+            expl = f"{cite(chunk)}规定：“{s}”故答案为“{el}”。"
+            out.append((QuizItem(id=item_id(stem), type="填空", stem=stem, answer=accepted_forms(el), explanation=expl,
+                                 source=_source(chunk, s), difficulty="易", tags=[chunk.title, "数字"]), body))
+            if len(variants) >= 3:
+                distractors = variants[:3] if difficulty != "易" else variants[-3:]
+                out.append((single_choice(rng, chunk, s, body, el, distractors, ["数字"]), body))
+                wrong = variants[0]
+                false_s = s[: m.start()] + wrong + s[m.end():]
+                stem_f = lead_in(chunk) + "判断：" + false_s
+                out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                     explanation=f"{cite(chunk)}规定：“{s}”题中“{wrong}”应为“{el}”，故错误。",
+                                     source=_source(chunk, s), difficulty="中", tags=[chunk.title, "数字"]), false_s))
+    return out
+
+
+def parallel_members(enum: Enumeration, pool: list[Enumeration]) -> list[str]:
+    """Members of *parallel* enumerations — same regulation, a lead sharing a content bigram
+    (党员享有下列权利 ~ 党员必须履行下列义务), members of similar length — that do not occur in
+    this enumeration's article. Nearest article first."""
+    src = norm(enum.chunk.text)
+    bigrams = {b for b in (enum.lead[i:i + 2] for i in range(len(enum.lead) - 1))
+               if not any(ch in b for ch in "的是和要了在对与及")} - GENERIC_BIGRAMS
+    others = sorted(
+        (e for e in pool if e.chunk.title == enum.chunk.title and e.chunk.article_no != enum.chunk.article_no
+         and e.items == enum.items and related_leads(bigrams, enum.lead, e.lead) and same_kind_list(enum.offer, e.offer)),
+        key=lambda e: abs((e.chunk.article_no or 999) - (enum.chunk.article_no or 999)))
+    avg = sum(map(len, enum.offer)) / max(1, len(enum.offer))
+    out = []
+    for e in others:
+        for m in e.offer:
+            if norm(m) not in src and 0.5 * avg <= len(m) <= 1.6 * avg + 2 and m not in out:
+                out.append(m)
+    return out
+
+
+def _membership(rng: random.Random, enum: Enumeration, lead: str, quote: str, phrase: str, key: str,
+                opts: list[str], why: str, tags: list[str]) -> QuizItem:
+    """A "“lead”，下列…是（  ）" single choice whose key is ``key`` among the options ``opts`` (shuffled)."""
+    chunk = enum.chunk
+    opts = list(opts)
+    rng.shuffle(opts)
+    stem = f"{lead_in(chunk)}“{lead}”，{phrase}"
+    answer = LETTERS[opts.index(key)]
+    return QuizItem(id=item_id(stem), type="单选", stem=stem, options={LETTERS[i]: o for i, o in enumerate(opts)},
+                    answer=answer, explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{why}，故选 {answer}。",
+                    source=_source(chunk, quote), difficulty="中", tags=[chunk.title, *tags])
+
+
+def _list_lead(enum: Enumeration) -> str:
+    """The lead as a stem quotes it: no spaces or trailing punctuation; "党的基层组织是…。它的基本任务是"
+    → "党的基层组织的基本任务是"."""
+    lead = re.sub(r"\s+", "", enum.lead).rstrip("：:，, ")
+    if "。" in lead:
+        prev, lead = lead.rsplit("。", 1)
+        if lead.startswith("它") and "是" in prev:
+            lead = prev.split("是")[0] + lead[1:]
+    return lead
+
+
+def _list_choices(rng: random.Random, enum: Enumeration, lead: str, quote: str, parallel: list[str],
+                  is_items: bool) -> list[Candidate]:
+    """Items asking which options belong to the list: a 多选 on a random subset of three or four
+    members with one or two distractors of a parallel list; with three parallel members a 单选 "属于"
+    and a 单选 "不属于"; for an article's item list a false and a true membership 判断."""
+    chunk, out, src_kind, offer = enum.chunk, [], "列举", list(enum.offer)
+    k = min(4, len(offer))
+    members = rng.sample(offer, k)
+    opts = members + rng.sample(parallel[:4], 1 if k == 4 else 2)
+    rng.shuffle(opts)
+    options = {LETTERS[i]: o for i, o in enumerate(opts)}
+    answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in members)
+    others = "、".join(f"“{o}”" for o in opts if o not in members)
+    stem = f"{lead_in(chunk)}“{lead}”，{rng.choice(('下列选项中属于其所列内容的有（  ）。', '以下各项中，属于其所列内容的有（  ）。'))}"
+    out.append((QuizItem(id=item_id(stem), type="多选", stem=stem, options=options, answer=answer,
+                         explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
+                         source=_source(chunk, quote), difficulty="难", tags=[chunk.title, src_kind]), None))
+    if len(parallel) >= 3:
+        key = rng.choice(offer)
+        out.append((_membership(rng, enum, lead, quote, "下列选项中属于其所列内容的是（  ）。", key,
+                                [key, *rng.sample(parallel, 3)], f"只有“{key}”在其中", [src_kind]), None))
+        # reversed: three listed members and one from the parallel list
+        odd = rng.choice(parallel[:3])
+        out.append((_membership(rng, enum, lead, quote, "下列选项中不属于其所列内容的是（  ）。", odd,
+                                [*rng.sample(offer, 3), odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
+    # 判断: a member of the parallel list stated as a member of this one (false), and a true member
+    if is_items and parallel:
+        for statement, ans in ((rng.choice(parallel[:3]), "错误"), (rng.choice(offer), "正确")):
+            stem_j = f"{lead_in(chunk)}判断：“{lead}”，其中包括：{statement}。"
+            why = "不在其中" if ans == "错误" else "在其中"
+            out.append((QuizItem(id=item_id(stem_j), type="判断", stem=stem_j, answer=ans,
+                                 explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。“{statement}”{why}，故{ans}。",
+                                 source=_source(chunk, quote), difficulty="中", tags=[chunk.title, src_kind, "列举归属"]),
+                        statement))
+    return out
+
+
+def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candidate]:
+    """For a 顿号 run: a 填空 on its last member, and a false 判断 with a parallel member in its place."""
+    chunk, out, src_kind = enum.chunk, [], "列举"
+    s = enum.sentence
+    run = "、".join(enum.members)
+    start = s.find(run)
+    if start < 0:
+        return out
+    key = enum.members[-1]
+    if "“" in key or "”" in key:
+        return out
+    others = sorted(map(len, enum.members[:-1]))
+    if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
+        return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member
+    pieces = [*enum.members[:-1], "（  ）"]
+    body = s[:start] + "、".join(pieces) + s[start + len(run):]
+    stem = lead_in(chunk) + body
+    out.append((QuizItem(id=item_id(stem), type="填空", stem=stem, answer=[key],
+                         explanation=f"{cite(chunk)}规定：“{s}”故答案为“{key}”。",
+                         source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), body))
+    # a false 判断 with a member of a parallel list in the key's place, only one of the same
+    # kind (same length ±1 and last character: 组织纪律 for 廉洁纪律; "经常、认真、创造力" for
+    # "…严肃" is not a statement anyone would make)
+    near = [m for m in parallel if abs(len(m) - len(key)) <= 1 and m[-1] == key[-1]]
+    if near and len(lead) <= 20:
+        false_s = s[:start] + run.replace(key, near[0]) + s[start + len(run):]
+        stem_f = lead_in(chunk) + "判断：" + false_s
+        out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                             explanation=f"{cite(chunk)}规定：“{s}”题中“{near[0]}”应为“{key}”，故错误。",
+                             source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), false_s))
+    return out
+
+
+def enumeration_items(rng: random.Random, enum: Enumeration, pool: list[Enumeration]) -> list[Candidate]:
+    """Items on one list: membership choices when its lead introduces a list and two parallel members
+    exist (:func:`parallel_members` over ``pool``), and for a 顿号 run a 填空 and a false 判断."""
+    chunk = enum.chunk
+    parallel = parallel_members(enum, pool)
+    is_items = enum.sentence.endswith("：")
+    quote = strip_article_label(chunk.text) if is_items else enum.sentence
+    lead = _list_lead(enum)
+    out: list[Candidate] = []
+    if LISTING_LEAD.search(lead) and len(parallel) >= 2 and len(enum.offer) >= 3:
+        out += _list_choices(rng, enum, lead, quote, parallel, is_items)
+    if not is_items:
+        out += _run_blank(enum, lead, parallel)
+    return out
+
+
+def statement_items(chunk: Chunk) -> list[Candidate]:
+    """A true 判断 for every sentence of :data:`MIN_STATEMENT`–:data:`MAX_JUDGEMENT` characters (an item
+    of a list stated with its lead), and a false one with its first flippable modal verb changed
+    (:data:`bot.quiz.extract.MODALS`; not for list items)."""
+    out = []
+    body_text = strip_article_label(chunk.text)
+    lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
+    for raw in sentences_of(chunk):
+        s = ITEM.sub("", raw, count=1) if ITEM.match(raw) else raw
+        if not (MIN_STATEMENT <= len(s) <= MAX_JUDGEMENT):
+            continue
+        # an item of a list ("（一）参加党的有关会议…") is stated with its lead for context
+        framed = bool(lead and ITEM.match(raw))
+        frame = (lambda x: f"“{lead}”，其中包括：{x}") if framed else (lambda x: x)
+        stem = lead_in(chunk) + "判断：" + frame(s)
+        out.append((QuizItem(id=item_id(stem), type="判断", stem=stem, answer="正确",
+                             explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
+                             source=_source(chunk, s), difficulty="易", tags=[chunk.title, "原文"]), s))
+        # a list item is a condition or a behaviour: "…的违纪行为不得受到党纪处分的" listed among the
+        # grounds for a heavier 处分 is nonsense, not a false statement
+        for a, b in ([] if framed else MODALS):
+            # not a modal inside a 的-phrase: "违纪行为应当受到的处分幅度" → "不得受到的处分幅度" is nonsense
+            if a in s and not re.search(re.escape(a) + r"[^，。；、的]{1,3}的", s) and not in_topic_clause(s, s.index(a)):
+                false_s = s.replace(a, b, 1)
+                stem_f = lead_in(chunk) + "判断：" + frame(false_s)
+                out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                     explanation=f"{cite(chunk)}规定：“{s}”题中“{b}”应为“{a}”，故错误。",
+                                     source=_source(chunk, s), difficulty="中", tags=[chunk.title, "情态"]), false_s))
+                break
+    return out
+
+
+def _usable(item: QuizItem, body: str | None) -> bool:
+    """A 判断 whose statement can be an option of "下列说法正确的是": not a list membership, 15–50
+    characters, standing on its own (the gate's context checks)."""
+    stmt = body or ""
+    return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem
+            and MIN_STATEMENT <= len(stmt) <= MAX_CHOICE_STATEMENT and not missing_context("判断：" + stmt)
+            and not dangling_opening("判断：" + stmt) and not unfinished_sentence(item.source.quote))
+
+
+def _pick_false(rng: random.Random, key: QuizItem, chunk: Chunk, false: list, really_false: Callable) -> list:
+    """Three false statements of other sentences of ``chunk``'s regulation, each checked false."""
+    others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
+    rng.shuffle(others)
+    # the same article first; a changed number before a changed modal verb (a row of
+    # "不得" statements gives the key away)
+    others.sort(key=lambda x: (x[2].id != chunk.id, "数字" not in x[0].tags))
+    picked, quotes = [], {norm(key.source.quote)}
+    for x in others:
+        if norm(x[0].source.quote) not in quotes and really_false(x):
+            picked.append(x)
+            quotes.add(norm(x[0].source.quote))
+        if len(picked) == 3:
+            break
+    return picked
+
+
+def _statement_choice(rng: random.Random, key: QuizItem, kbody: str, chunk: Chunk, picked: list) -> QuizItem:
+    opts = [kbody.rstrip("。；"), *(x[1].rstrip("。；") for x in picked)]
+    keytext = opts[0]
+    rng.shuffle(opts)
+    letter = LETTERS[opts.index(keytext)]
+    same = all(x[2].id == chunk.id for x in picked)
+    stem = f"根据{cite(chunk)}{'' if same or not chunk.article else '等规定'}，下列说法正确的是（  ）。"
+    wrong = "；".join(f"{x[0].explanation.split('题中', 1)[-1].rstrip('。')}" for x in picked)
+    return QuizItem(id=item_id(stem + keytext), type="单选", stem=stem,
+                    options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=letter,
+                    explanation=f"{cite(chunk)}规定：“{kbody}”故选 {letter}。其余各项：{wrong}。",
+                    source=_source(chunk, key.source.quote), difficulty="中", tags=[chunk.title, "说法辨析"],
+                    also_quotes=[x[0].source.quote for x in picked])
+
+
+def statement_choices(rng: random.Random, cands: list, truth_probe: Callable[[str], bool]) -> list:
+    """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
+    the three distractors false versions (a modal verb or a number changed, as the false 判断
+    items are made, each checked false against the index) of other sentences of the same
+    regulation among the topic's articles (the same article first, changed numbers before
+    changed modal verbs). Statements of 15–50 characters that stand on their own (the gate's
+    context checks); every sentence used is one of the item's facts.
+
+    ``cands``: (item, body, chunk, rank) of every candidate; returns new ones of the same shape."""
+    true = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "正确"]
+    # only a changed modal verb or number is surely false; a list member swapped for another
+    # ("…甘于奉献、廉洁自律" for "…严守纪律") may still be a fair statement
+    false = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "错误"
+             and ("情态" in i.tags or "数字" in i.tags)]
+    checked: dict[str, bool] = {}
+
+    def really_false(x) -> bool:
+        item, body, chunk, _ = x
+        if item.id not in checked:
+            checked[item.id] = check_item(item, chunk.text, truth_probe, body=body) is None
+        return checked[item.id]
+
+    out = []
+    for key, kbody, chunk, rank in true:
+        picked = _pick_false(rng, key, chunk, false, really_false)
+        if len(picked) < 3:
+            continue
+        out.append((_statement_choice(rng, key, kbody, chunk, picked), None, chunk, rank))
+    return out

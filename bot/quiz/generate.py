@@ -1,0 +1,105 @@
+"""The quiz entry point: :func:`generate_quiz` checks the request, uses the LLM mode
+(:mod:`bot.quiz.llm`) when a model is configured and asked for, else — or when it fails — the offline
+generator (:mod:`bot.quiz.offline`), and says when fewer items than asked could be made."""
+
+from __future__ import annotations
+
+from bot.quiz.model import TYPES, QuizSet, split_counts
+from bot.quiz.offline import QuizGenerator
+
+
+def _check_request(pipeline, topic: str, types: list[str] | None, source: str | None,
+                   articles: str | None) -> list[str]:
+    """The requested types (all when None). Raises ValueError as :func:`generate_quiz` documents."""
+    if not topic.strip() and not source:
+        raise ValueError("请给出出题主题")
+    if pipeline.index.count() == 0:
+        from bot.kb.admin import empty_message
+
+        raise ValueError(empty_message("出题"))
+    if articles and not source:
+        raise ValueError("指定条文范围时请同时给出法规名称（--source）")
+    types = types or list(TYPES)
+    bad = [t for t in types if t not in TYPES]
+    if bad:
+        raise ValueError(f"未知题型：{'、'.join(bad)}（可选：单选、多选、判断、填空）")
+    return types
+
+
+def _try_llm(pipeline, topic: str, n: int, types: list[str], difficulty: str,
+             existing: list[str] | None) -> tuple[QuizSet | None, str | None]:
+    """(the LLM's set, None) when it made items, else (None, the note saying why offline is used)."""
+    from bot.answer.generative import LLMError, describe_error
+    from bot.quiz.llm import generate_quiz_llm
+
+    try:
+        qs = generate_quiz_llm(pipeline, topic, n, types, difficulty, existing)
+        qs.mode = "llm"
+        if qs.items:
+            return qs, None
+        return None, "大模型生成的题目都未通过原文校验，已改用离线出题。"
+    except LLMError as e:
+        return None, f"{e}，已改用离线出题。"
+    except Exception as e:  # endpoint down, timeout, HTTP error
+        return None, f"{describe_error(e)}，已改用离线出题。"
+
+
+def _offline(pipeline, topic: str, n: int, types: list[str], difficulty: str, existing: list[str] | None,
+             seed: int | None, source: str | None, articles: str | None, per_article: int) -> tuple[QuizSet, str]:
+    """The offline set and how its scope is named in a shortfall ("《…》第八条-第十四条", "主题“…”")."""
+    from bot.config import get_settings
+
+    gen = QuizGenerator(pipeline, seed=seed)
+    counts = split_counts(n, types)
+    st = get_settings()
+    if source:
+        chunks = gen.scoped(source, articles)
+        qs = gen.generate(topic, counts, difficulty, existing, chunks=chunks, per_article=per_article)
+        scope = f"《{chunks[0].title}》{articles or ''}" if chunks else f"“{source}”{articles or ''}"
+    else:
+        first = gen.passages(topic, k=st.quiz_retrieve_k, keep=st.quiz_keep)
+        # a narrow topic: more passages, but only ones still close to the topic (relevance cutoff)
+        wider = gen.passages(topic, k=st.quiz_retrieve_k_wide, keep=st.quiz_keep_wide)
+        qs = gen.generate(topic, counts, difficulty, existing, chunks=first, per_article=per_article, more=wider)
+        qs.articles = len({(c.title, c.article) for c in [*first, *wider]})
+        scope = f"主题“{topic}”"
+    return qs, scope
+
+
+def _shortfall(qs: QuizSet, n: int, scope: str, per_article: int) -> dict:
+    """``QuizSet.shortfall`` in the organiser's words: articles × per_article caps the count."""
+    faults = "、".join(f"{r}{c}道" for r, c in qs.dropped.most_common(3))
+    ceiling = qs.articles * per_article
+    limit = f"，所以最多只能出 {ceiling} 题" if ceiling < n else ""
+    why = (f"{scope}相关条文 {qs.articles} 条，每个条文最多出 {per_article} 题{limit}；通过质量检查的有 {len(qs.items)} 道"
+           + (f"（未通过：{faults}）" if faults else "") + "。可提高每个条文的出题数、扩大范围或换个主题。")
+    return {"asked": n, "made": len(qs.items), "why": why}
+
+
+def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",
+                  existing: list[str] | None = None, use_llm: bool | None = None, *, seed: int | None = None,
+                  source: str | None = None, articles: str | None = None, per_article: int = 2) -> QuizSet:
+    """Generate ``n`` checked items on ``topic`` (or on an exact scope: regulation ``source`` and
+    article range ``articles``): with the configured LLM when there is one (``use_llm`` None = when
+    configured, topic mode only), else, or when it fails, offline (see :mod:`bot.quiz.offline`).
+
+    Random unless ``seed`` is given (same seed → same set). At most ``per_article`` items per
+    article. When fewer than ``n`` pass, ``QuizSet.shortfall`` says how many and why.
+
+    Raises:
+        ValueError: unknown type name, empty topic without a scope, unknown regulation or bad range,
+            empty knowledge base.
+    """
+    types = _check_request(pipeline, topic, types, source, articles)
+    note = None
+    if not source and (use_llm or (use_llm is None and pipeline.has_llm)):
+        qs, note = _try_llm(pipeline, topic, n, types, difficulty, existing)
+        if qs is not None:
+            return qs
+    qs, scope = _offline(pipeline, topic, n, types, difficulty, existing, seed, source, articles, per_article)
+    qs.items.sort(key=lambda i: TYPES.index(i.type))
+    if len(qs.items) < n:
+        qs.shortfall = _shortfall(qs, n, scope, per_article)
+    if note:
+        qs.notes.append(note)
+    return qs

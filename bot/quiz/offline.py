@@ -1,0 +1,172 @@
+"""Offline (extractive) quiz generation, by the structure of regulation text as real contest banks are
+made — no model needed:
+
+* *numbers and durations* ("预备期为一年", "三人以上", "五分之一") → 填空, 单选 (nearby numbers of the
+  same unit as distractors), 判断 (one number changed);
+* *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
+  ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
+  enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
+* *modal verbs* (可以 ↔ 不得, 必须 ↔ 可以) → false 判断 items.
+
+The steps: the topic's articles (:class:`bot.quiz.articles.RegulationArticles`) → candidates per
+article (:mod:`bot.quiz.candidates`, from what :mod:`bot.quiz.extract` reads off the text) → a set:
+best articles first in a random window, types interleaved, every candidate through
+:func:`bot.quiz.gate.check_item` and :func:`bot.quiz.gate.gate`, one item per fact, at most
+``per_article`` per article (:meth:`QuizGenerator.generate`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from bot.quiz.articles import RegulationArticles
+from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
+from bot.quiz.check import count_mismatch, same_fact
+from bot.quiz.extract import ITEM, Enumeration, enumerations
+from bot.quiz.gate import check_item, fact_text, gate, item_facts
+from bot.quiz.model import ENUM_TAG, TYPES, QuizItem, QuizSet, norm
+from bot.schema import Chunk
+
+#: the order in which types take turns making up for one that runs short
+FILL_ORDER = ("单选", "多选", "填空", "判断")
+
+
+class QuizGenerator(RegulationArticles):
+    """Offline generator over a :class:`bot.pipeline.Pipeline`'s index (articles as in
+    :class:`bot.quiz.articles.RegulationArticles`). ``seed``: None draws from system entropy, a
+    different set each time; the same seed gives the same set.
+
+    Settings read (``pipeline.settings``): ``quiz_article_jitter`` and those of
+    :class:`~bot.quiz.articles.RegulationArticles`."""
+
+    def __init__(self, pipeline, seed: int | None = None):
+        super().__init__(pipeline)
+        self.rng = random.Random(seed)  # None: system entropy, a different set each time
+        self._precounted: Counter = Counter()
+        self._enum_pool: list[Enumeration] | None = None
+
+    def _candidates(self, chunks: list[Chunk], difficulty: str) -> list[tuple[QuizItem, str | None, Chunk, int]]:
+        """(item, body, chunk, rank of the chunk) of every candidate from ``chunks``; lists whose parse
+        disagrees with the article's own count are counted in ``_precounted`` and left out."""
+        if self._enum_pool is None:
+            self._enum_pool = [e for c in self.regulation_chunks() for e in enumerations(c)]
+        pool = self._enum_pool
+        out = []
+        for rank, chunk in enumerate(chunks):
+            cands: list[tuple[QuizItem, str | None]] = []
+            cands += number_items(self.rng, chunk, difficulty)
+            for enum in enumerations(chunk):
+                made = enumeration_items(self.rng, enum, pool)
+                for item, _ in made:  # every item on one list tests the same thing: a set keeps one
+                    item.tags.append(ENUM_TAG + norm(enum.lead)[-40:])
+                # list parsing verified against the article's own count ("八项义务" → 8 items)
+                is_items = enum.sentence.endswith("：")
+                lead_text = enum.sentence if is_items else enum.lead
+                marked = len(ITEM.findall(chunk.text)) if is_items else len(enum.members)
+                if count_mismatch(lead_text, enum.members) or marked != len(enum.members):
+                    self._precounted["列举项数与原文所述不符"] += len(made)
+                    continue
+                cands += made
+            cands += statement_items(chunk)
+            out += [(item, body, chunk, rank) for item, body in cands]
+        return out + statement_choices(self.rng, out, self.truth_probe)
+
+    def gate(self, item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
+        """The issue-#19 quality gate on one item (:func:`bot.quiz.gate.gate`). Returns the drop reason or None."""
+        return gate(item, body, chunk)
+
+    def _queues(self, cands: list, total: int, per_article: int) -> dict[str, list]:
+        """Candidates per type, best articles first, shuffled within a window of
+        ``settings.quiz_article_jitter`` ranks (widened to the articles the set needs,
+        ``total / per_article``): a different set each time (unless seeded) that still draws on the
+        articles closest to the topic."""
+        window = max(self.pipe.settings.quiz_article_jitter, total / max(1, per_article))
+        jitter = {r: r + self.rng.uniform(0, window) for r in {x[3] for x in cands}}
+        return {t: sorted((x for x in cands if x[0].type == t), key=lambda x: (jitter[x[3]], self.rng.random()))
+                for t in TYPES}
+
+    def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
+                 existing: list[str] | None = None, k: int = 20, keep: float = 0.9,
+                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None) -> QuizSet:
+        """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
+        passages as in :meth:`passages` (``k``, ``keep``) unless ``chunks`` is given; ``more``: further
+        passages used only when the first ones do not give enough items. At most ``per_article``
+        items from one article; no two items on one fact (:func:`bot.quiz.check.fact_key`); every
+        candidate through :func:`check_item` and :meth:`gate`. When a type runs short, the other
+        requested types fill up to the total."""
+        self._precounted = Counter()
+        chunks = self.passages(topic, k=k, keep=keep) if chunks is None else chunks
+        cands = self._candidates(chunks, difficulty)
+        if more:
+            known = {c.id for c in chunks}
+            cands += [(i, b, c, r + len(chunks)) for i, b, c, r in self._candidates([c for c in more if c.id not in known], difficulty)]
+        result = QuizSet(items=[])
+        result.dropped += self._precounted
+        result.articles = len({(c.title, c.article) for c in chunks})
+        total = sum(counts.values())
+        builder = _SetBuilder(self, result, self._queues(cands, total, per_article), existing, per_article)
+        builder.fill(counts, total)
+        return result
+
+
+class _SetBuilder:
+    """Takes candidates into ``result`` one at a time (:meth:`take`), keeping the set's invariants:
+    stems unique (also against ``existing``), one item per fact, at most ``per_article`` per article."""
+
+    def __init__(self, gen: QuizGenerator, result: QuizSet, queues: dict[str, list], existing: list[str] | None,
+                 per_article: int):
+        self.gen, self.result, self.queues, self.per_article = gen, result, queues, per_article
+        self.seen = {norm(s) for s in (existing or [])}
+        self.facts: set = set()
+        self.texts: list[str] = []  # fact texts of the items taken (same fact in another article)
+        self.per: Counter = Counter()
+
+    def take(self, t: str) -> bool:
+        """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
+        q, result = self.queues[t], self.result
+        while q:
+            item, body, chunk, _ = q.pop(0)
+            art = (chunk.title, chunk.article or chunk.id)
+            if self.per[art] >= self.per_article:
+                continue
+            result.candidates += 1
+            keys = item_facts(item, body)
+            text = fact_text(item, body)
+            if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)):
+                result.dropped["与已选题考同一知识点"] += 1
+                continue
+            item.check_body = body
+            reason = check_item(item, chunk.text, self.gen.truth_probe, body=body) or self.gen.gate(item, body, chunk)
+            if reason:
+                result.dropped[reason] += 1
+                continue
+            if norm(item.stem) in self.seen:  # after the gate, which may rewrite the stem
+                result.dropped["题干重复"] += 1
+                continue
+            self.seen.add(norm(item.stem))
+            self.facts.update(keys)
+            if text:
+                self.texts.append(text)
+            self.per[art] += 1
+            result.items.append(item)
+            return True
+        return False
+
+    def fill(self, counts: dict[str, int], total: int) -> None:
+        """Types interleaved so article slots are shared across types; then, when a type ran short,
+        the other requested types in :data:`FILL_ORDER` fill up to ``total``."""
+        made = Counter()
+        progress = True
+        while progress:
+            progress = False
+            for t in TYPES:
+                if made[t] < counts.get(t, 0) and self.take(t):
+                    made[t] += 1
+                    progress = True
+        progress = True
+        while len(self.result.items) < total and progress:
+            progress = False
+            for t in FILL_ORDER:
+                if counts.get(t, 0) > 0 and len(self.result.items) < total and self.take(t):
+                    progress = True
