@@ -261,7 +261,7 @@ class Settings(BaseSettings):
         "covers at least this share of the topic's key terms (eval.lecture: without it 严守党的纪律 quoted 党章 "
         "第三条、第五条、第七条 next to the oath of 第六条)")
     lecture_case_min_relevance: float = Field(
-        0.45, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture.draft."
+        0.45, ge=0, le=1, description="a library case is told in a lecture only when its relevance (bot.lecture.select."
         "case_relevance: 0.6 × IDF-weighted coverage of the topic's words in the case title + 0.4 × in its text, words "
         "occurring at least twice) reaches this; tuned in eval.lecture (eval/README.md, 微党课): the one fitting case "
         "scored 0.69, the best unrelated ones 0.40 (a case with none of the topic's words in its title) and below")
