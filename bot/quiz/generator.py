@@ -427,7 +427,7 @@ class QuizGenerator:
         whose regulation title or chapter heading holds all the topic's terms is kept down to
         :data:`HOME_KEEP` × the best score."""
         from bot.answer.extractive import coverage, key_terms
-        from bot.retrieval.hybrid import normalize_query
+        from bot.retrieval.query import normalize_query
 
         terms = key_terms(topic)
         if not terms:
