@@ -14,10 +14,6 @@ from __future__ import annotations
 from bot.retrieval.fusion import Ranking
 from bot.store.index import KnowledgeIndex
 
-#: the doc type the prior favours
-REGULATION = "法规"
-
-
 class RegulationPrior:
     """Dense and BM25 rankings within the regulations, cut to the competitive passages.
 
@@ -40,9 +36,9 @@ class RegulationPrior:
         unrestricted rankings (their top scores set the bars; 1.0 and 0.0 when empty)."""
         top_dense = dense[0][1] if dense else 1.0
         top_bm25 = sparse[0][1] if sparse else 0.0
-        reg_bm25 = [(c, sc) for c, sc in self.index.bm25_search(keywords, n, REGULATION)
+        reg_bm25 = [(c, sc) for c, sc in self.index.bm25_search(keywords, n, "法规")
                     if sc >= self.bm25_share * top_bm25]
         lexical = {c for c, _ in reg_bm25}
-        reg_dense = [(c, sc) for c, sc in self.index.dense_search(query, n, REGULATION, vector=vector)
+        reg_dense = [(c, sc) for c, sc in self.index.dense_search(query, n, "法规", vector=vector)
                      if sc >= top_dense - self.dense_margin and c in lexical]
         return reg_dense, reg_bm25
