@@ -331,6 +331,36 @@ class Settings(BaseSettings):
         8, ge=1, description="quiz, LLM mode: most passages given to the model (prompt length; tests/test_generate.py "
         "scripts a model over these eight)")
 
+    # --- retrieval (#17) ---
+    # numbers that were inline in bot.retrieval.hybrid (bot/retrieve.py before #17); values unchanged
+    regulation_prior_bm25_share: float = Field(
+        0.3, ge=0, description="regulation prior (bot.retrieval.prior): a regulation passage joins the BM25 prior only "
+        "when its BM25 score is at least this × the top BM25 score. Measured with regulation_prior_dense_margin in "
+        "eval/README.md, retrieval table: row '… only for regulation passages competitive on their own (BM25 ≥ 0.3× "
+        "top, cosine ≥ top − 0.05)', dev R@5/MRR@10 0.939/0.797 (0.945/0.798 without the bars), then the next row (dense "
+        "entries only when also lexically competitive, 0.933/0.797), adopted because without these conditions a unit's "
+        "own exactly matching non-regulation document was outranked in a small knowledge base (tests/test_reliability.py)",
+    )
+    regulation_prior_dense_margin: float = Field(
+        0.05, ge=0, description="regulation prior: a regulation passage joins the dense prior only when its cosine is "
+        "at least the top cosine minus this (and it is in the BM25 prior). Measured with regulation_prior_bm25_share "
+        "(eval/README.md, retrieval table, the rows after 'regulations first')",
+    )
+    fusion_pool_factor: int = Field(
+        4, ge=1, description="the best k × this fused passages are fetched, penalised by status and filtered for "
+        "near-duplicates to fill the k results (k: top_k, or rerank_candidates with a reranker); default kept from the "
+        "first version, not separately measured",
+    )
+    superseded_factor: float = Field(
+        0.3, ge=0, le=1, description="fused score factor of passages from a superseded (已修订) or abolished (已废止) text "
+        "(bot.retrieval.postprocess.StatusPenalty); default kept from the first version, not separately measured "
+        "(tests/test_versions.py checks that the current text comes first)",
+    )
+    near_duplicate_ngram: int = Field(
+        3, ge=1, description="shingle length in characters of the near-duplicate filter (see near_duplicate); default "
+        "kept from the first version, not separately measured",
+    )
+
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""

@@ -61,7 +61,7 @@ def _hit(chunk) -> Hit:
 
 
 def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
-    from bot.retrieval.hybrid import keyword_query, normalize_query
+    from bot.retrieval.query import keyword_query, normalize_query
 
     idx = pipe.index
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from bot.answer.extractive import NOT_FOUND, key_terms
-from bot.retrieval.hybrid import normalize_query, parse_article_refs
+from bot.retrieval.articles import parse_article_refs
+from bot.retrieval.query import normalize_query
 
 
 def test_probation_period(pipeline):
@@ -156,7 +157,7 @@ def test_near_identical_passages_are_kept_once(tmp_path):
 
 
 def test_abbreviations_expanded_for_keyword_search():
-    from bot.retrieval.hybrid import expand_abbreviations, keyword_query
+    from bot.retrieval.query import expand_abbreviations, keyword_query
 
     assert "纪律检查委员会" in keyword_query("纪委受谁领导？")
     assert "人民代表大会" in expand_abbreviations("全国人大代表怎么选出来")
@@ -172,7 +173,8 @@ def test_abbreviations_expanded_for_keyword_search():
 def test_abbreviated_body_finds_its_article(pipeline, q, article):
     """The 党章 names the 地区委员会 and 党的地方各级委员会, never 地委 or 市委: keyword search finds the
     article only through the expansion."""
-    from bot.retrieval.hybrid import QUESTION_RE, expand_aliases, keyword_query
+    from bot.retrieval.query import expand_aliases, keyword_query
+    from bot.text.lexicon import QUESTION_RE
 
     idx = pipeline.index
 

@@ -73,7 +73,7 @@ def test_colloquial_questions_the_texts_answer_are_still_answered(regulations):
 
 def test_keyword_search_also_looks_for_the_regulations_wording():
     from bot.text.lexicon import expand_synonyms
-    from bot.retrieval.hybrid import keyword_query
+    from bot.retrieval.query import keyword_query
 
     assert "表决权" in expand_synonyms("预备党员能不能投票？") and "提升职务" in keyword_query("受处分多久不能提拔？")
     assert expand_synonyms("预备党员的预备期多长？") == "预备党员的预备期多长？"  # no lexicon word, nothing added

@@ -32,8 +32,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from bot.retrieval.hybrid import (ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE, ArticleLookup,
-                          HybridRetriever, expand_abbreviations, expand_aliases, normalize_query)
+from bot.retrieval.articles import ArticleLookup
+from bot.retrieval.hybrid import HybridRetriever
+from bot.retrieval.query import expand_abbreviations, expand_aliases, normalize_query
+from bot.text.lexicon import ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, STOP_RE as _STOP_RE
 from bot.text import lexicon
 from bot.answer.direct import direct_answer, is_item, locate_direct_answer, question_type
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk

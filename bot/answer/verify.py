@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.retrieval.hybrid import REGULATION_ALIASES, resolve_titles
+from bot.retrieval.articles import resolve_titles
+from bot.text.lexicon import REGULATION_ALIASES
 from bot.schema import Citation, RetrievedChunk
 from bot.text.zh import chinese_number
 

@@ -105,7 +105,7 @@ class RegulationArticles:
     def _scorer(self, topic: str, terms: list[str], w: dict[str, float], hits: list, k: int) -> _TopicScore:
         """The topic score of :meth:`passages`, with the retriever's ranks and the topic's subject."""
         from bot.answer.extractive import key_terms
-        from bot.retrieval.hybrid import normalize_query
+        from bot.retrieval import normalize_query
 
         rank: dict[str, int] = {}
         for i, h in enumerate(hits):  # a piece of an article stands for the whole article
