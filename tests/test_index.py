@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.store.index import EmbedderMismatchError, KnowledgeIndex, tokenize
+from bot.store.bm25 import tokenize
+from bot.store.chroma import EmbedderMismatchError
+from bot.store.index import KnowledgeIndex
 from bot.pipeline import Pipeline
 from conftest import CASE_TITLES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 

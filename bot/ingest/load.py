@@ -218,6 +218,44 @@ def effective_date(version: str) -> str:
     return m.group(0) if m else ""
 
 
+def _read_raw(path: Path, limits: LoadLimits) -> tuple[str, bool]:
+    """The raw text of a supported file and whether its hard line wraps are to be repaired (PDF and
+    .txt text). Raises LoadError as :func:`load_document` describes."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(path, f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise LoadError(path, f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:.0f} MB）")
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(path, f"无法读取文件（{e.strerror or e}）", refused=False) from e
+    if not data.strip():
+        raise LoadError(path, "文件为空")
+
+    if suffix in (".pdf", ".docx", ".html", ".htm"):
+        if suffix == ".docx":
+            check_container(path, limits)  # before the parser process: a bomb costs no parsing at all
+        markup = data if suffix in (".html", ".htm") else b""  # the parser reads .pdf/.docx from the path
+        return parse_isolated(suffix, path, markup, limits), suffix == ".pdf"
+    if len(data) > limits.max_chars * 4:  # no encoding takes more than 4 bytes a character
+        raise too_long(path, limits)
+    return decode_bytes(data, path), suffix == ".txt"
+
+
+def _source_of(path: Path, root: Path) -> str:
+    """The ``source`` shown for a file: its path below the ingested folder, starting with that folder's
+    name (``regulations/党章.md``); the file name when it lies elsewhere."""
+    resolved = Path(os.path.abspath(path))
+    root_resolved = Path(os.path.abspath(root))
+    try:
+        rel = resolved.relative_to(root_resolved if root_resolved.is_dir() else root_resolved.parent)
+        return str(Path(root_resolved.name) / rel) if root_resolved.is_dir() else str(rel)
+    except ValueError:
+        return path.name
+
+
 def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None = None,
                   key: str | None = None, limits: LoadLimits | None = None) -> Document:
     """Load one file into a :class:`Document`.
@@ -240,30 +278,7 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
     limits = limits or LoadLimits.default()
     if max_bytes is not None:
         limits = LoadLimits(**{**limits.__dict__, "max_bytes": max_bytes})
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(path, f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(SUPPORTED_SUFFIXES)}")
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise LoadError(path, f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:.0f} MB）")
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(path, f"无法读取文件（{e.strerror or e}）", refused=False) from e
-    if not data.strip():
-        raise LoadError(path, "文件为空")
-
-    if suffix in (".pdf", ".docx", ".html", ".htm"):
-        if suffix == ".docx":
-            check_container(path, limits)  # before the parser process: a bomb costs no parsing at all
-        markup = data if suffix in (".html", ".htm") else b""  # the parser reads .pdf/.docx from the path
-        raw, repair = parse_isolated(suffix, path, markup, limits), suffix == ".pdf"
-    else:
-        if len(data) > limits.max_chars * 4:  # no encoding takes more than 4 bytes a character
-            raise too_long(path, limits)
-        raw = decode_bytes(data, path)
-        repair = suffix == ".txt"
-
+    raw, repair = _read_raw(path, limits)
     text = clean_text(raw, repair_wraps=repair)
     if len(re.sub(r"\s", "", text)) < 2:
         raise LoadError(path, "文件没有可用的文字内容（空白或只有格式标记）")
@@ -275,12 +290,7 @@ def load_document(path: Path, root: Path | None = None, *, max_bytes: int | None
     except LoadError as e:
         raise LoadError(e.path, e.reason, refused=False) from e
     resolved = Path(os.path.abspath(path))
-    root_resolved = Path(os.path.abspath(root))
-    try:
-        rel = resolved.relative_to(root_resolved if root_resolved.is_dir() else root_resolved.parent)
-        source = str(Path(root_resolved.name) / rel) if root_resolved.is_dir() else str(rel)
-    except ValueError:
-        source = path.name
+    source = _source_of(path, root)
     version = str(meta.get("version") or extract_version(raw))
     return Document(
         text=text,
