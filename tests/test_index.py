@@ -265,7 +265,7 @@ def test_hnsw_ef_search_is_applied_to_existing_collections(tmp_path):
     for col in (reopened.collection, reopened.sentences):
         assert col.configuration["hnsw"]["ef_search"] == 300
         # stored, not only held by this client: a fresh handle sees it
-        assert reopened.client.get_collection(col.name, embedding_function=reopened._ef).configuration["hnsw"]["ef_search"] == 300
+        assert reopened.client.get_collection(col.name, embedding_function=reopened.store.embedding_function).configuration["hnsw"]["ef_search"] == 300
     assert reopened.count() == 1  # the data is untouched
 
 

@@ -67,7 +67,8 @@ class EmbedderMismatchError(KnowledgeIndexError):
 class ChunkStore:
     """The Chroma client and collections of one data directory (or one Chroma server).
 
-    Attributes: ``settings``, ``embeddings`` (the embedder), ``embedder_id``, ``client``,
+    Attributes: ``settings``, ``embeddings`` (the embedder), ``embedder_id``, ``embedding_function`` (its
+    Chroma adapter, which the collections are opened with), ``client``,
     ``collection`` (chunks), ``sentences`` (sentence embeddings), ``write_lock`` (an RLock that
     serialises every writer: the ingest, deletes, status changes, key migration), and
     ``revision_source`` (what :meth:`embedding_mean` keys its cache on: the keyword index's revision
@@ -82,14 +83,14 @@ class ChunkStore:
         self.settings = settings
         self.embeddings = embeddings or get_embeddings(settings.embedding_model)
         self.write_lock = threading.RLock()
-        self._ef = ChromaEmbeddingAdapter(model=settings.embedding_model, embeddings=self.embeddings)
+        self.embedding_function = ChromaEmbeddingAdapter(model=settings.embedding_model, embeddings=self.embeddings)
         self.embedder_id = getattr(self.embeddings, "id", type(self.embeddings).__name__)
         self.dimension = int(getattr(self.embeddings, "dimension", 0))
         self.client, self.collection = self._open()
         self._check_embedder()
         self.sentences = self.client.get_or_create_collection(
             name=f"{settings.collection}_sentences",
-            embedding_function=self._ef,
+            embedding_function=self.embedding_function,
             metadata={"hnsw:space": "cosine", "embedder": self.embedder_id, "dimension": self.dimension},
         )
         for col in (self.collection, self.sentences):
@@ -122,7 +123,7 @@ class ChunkStore:
                 client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
             collection = client.get_or_create_collection(
                 name=settings.collection,
-                embedding_function=self._ef,
+                embedding_function=self.embedding_function,
                 metadata={"hnsw:space": "cosine", "embedder": self.embedder_id, "dimension": self.dimension},
             )
         except KnowledgeIndexError:
@@ -227,7 +228,7 @@ class ChunkStore:
     # ---------------------------------------------------------------- collection metadata
     def revision(self) -> str:
         """The collection's revision stamp (changes on every write, by any process or replica)."""
-        col = self.client.get_collection(self.settings.collection, embedding_function=self._ef)
+        col = self.client.get_collection(self.settings.collection, embedding_function=self.embedding_function)
         return str((col.metadata or {}).get("revision", ""))
 
     def bump_revision(self) -> str:
