@@ -75,7 +75,7 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled")
         r = pipe.ingest(src, show_progress=True)
         sec = time.perf_counter() - t
         docs = r.added + r.updated
-        source_chars = sum(len(c.text) for c in pipe.index.get(pipe.index._all([])["ids"]).values())
+        source_chars = sum(len(c.text) for c in pipe.index.iter_chunks())
         print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：全部法规 + {n_docs} 篇案例'}，全新索引，"
               f"片段向量：{'由句向量汇聚' if vectors == 'pooled' else '整段再向量化'}）")
         print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个（正文 {source_chars} 字），句向量 {pipe.stats()['sentences']} 条，"
@@ -91,7 +91,7 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled")
         case.write_text(text.replace(sentence, sentence[:-1] + "（已更正）。", 1), encoding="utf-8")
         t = time.perf_counter()
         r3 = pipe.ingest(src, show_progress=False)
-        doc_chars = sum(len(c.text) for c in pipe.index.get(pipe.index._all([])["ids"]).values()
+        doc_chars = sum(len(c.text) for c in pipe.index.iter_chunks()
                         if c.path.endswith(case.name))
         print(f"  改动一篇文档中的一句后再次索引：{time.perf_counter() - t:.2f} s，更新 {r3.updated} 篇，"
               f"向量化 {r3.chars_embedded} 字（该文档正文 {doc_chars} 字）")
@@ -104,16 +104,13 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
     synthetic sentence embeddings as the real chunks have on average, then rebuild BM25."""
     from tqdm import tqdm
 
-    from bot.store.index import sentence_id
-
     rng = np.random.default_rng(seed)
     idx = pipe.index
-    data = idx._all(["documents", "embeddings"])
+    data = idx.records(["documents", "embeddings"])
     sentences = [s for d in data["documents"] for s in re.split(r"(?<=[。！？；])", d) if len(s) > 8]
     vecs = np.asarray(data["embeddings"], dtype=np.float32)
-    per_chunk = round(int(idx.sentences.count()) / max(1, len(vecs)))
-    svecs = np.asarray(idx.sentences.get(include=["embeddings"], limit=5000)["embeddings"], dtype=np.float32) \
-        if per_chunk else None
+    per_chunk = round(idx.sentence_count() / max(1, len(vecs)))
+    svecs = idx.sentence_vectors(5000) if per_chunk else None
     random.seed(seed)
     bar = tqdm(total=n, desc="合成片段", unit="片段")
     batch = 2000
@@ -123,7 +120,7 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
         base = vecs[rng.integers(0, len(vecs), m)]
         noisy = base + rng.normal(0, 0.03, base.shape).astype(np.float32)
         noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-        idx.collection.add(
+        idx.add_records(
             ids=[f"syn-{start + i}" for i in range(m)],
             documents=texts,
             embeddings=noisy.tolist(),
@@ -137,8 +134,8 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
             sv /= np.linalg.norm(sv, axis=1, keepdims=True)
             owners = [f"syn-{start + i}" for i in range(m) for _ in range(per_chunk)]
             for j in range(0, ms, 5000):
-                idx.sentences.add(
-                    ids=[sentence_id(o, (j + k) % per_chunk) for k, o in enumerate(owners[j: j + 5000])],
+                idx.add_sentence_records(
+                    owners=[(o, (j + k) % per_chunk) for k, o in enumerate(owners[j: j + 5000])],
                     documents=[random.choice(sentences) for _ in owners[j: j + 5000]],
                     embeddings=sv[j: j + 5000].tolist(),
                     metadatas=[{"chunk_id": o, "path": "/synthetic", "doc_hash": "syn", "doc_type": "资料"}
@@ -147,7 +144,7 @@ def add_synthetic(pipe, n: int, seed: int = 0) -> None:
         bar.update(m)
     bar.close()
     t = time.perf_counter()
-    idx._rebuild_bm25()
+    idx.rebuild_bm25()
     print(f"  BM25 重建（{idx.count()} 个片段）：{time.perf_counter() - t:.1f} s")
 
 
@@ -193,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             add_synthetic(big, args.synthetic)
             print(f"  写入与重建用时 {time.perf_counter() - t:.1f} s；索引共 {big.index.count()} 个片段，"
-                  f"{big.index.sentences.count()} 条句向量")
+                  f"{big.index.sentence_count()} 条句向量")
             big.retrieve(questions[0])
             print(line("retrieve (k=5) @ +synthetic", timed(lambda q: big.retrieve(q, k=5), questions)))
             print(line("ask (extractive) @ +synthetic", timed(big.ask, questions)))

@@ -82,7 +82,7 @@ def systems(pipe) -> dict[str, Callable[[str], list[Hit]]]:
         return hits([i for i, _ in idx.sentence_search(normalize_query(q), K)])
 
     runs = {"ours": ours, "bm25": bm25, "dense": dense}
-    if idx.sentences.count():
+    if idx.sentence_count():
         runs["sentence-dense"] = sentence
     return runs
 
@@ -175,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     pipe = open_pipeline(args.corpus, args.data_dir)
-    data = pipe.index._all(["documents", "metadatas"])
-    from bot.schema import Chunk
-
-    ours_collection = [_hit(Chunk.from_metadata(i, d, m)) for i, d, m in zip(data["ids"], data["documents"], data["metadatas"])]
+    ours_collection = [_hit(c) for c in pipe.index.iter_chunks()]
     if args.quizbanks.is_dir() and "quizbank" in args.sets:
         from eval.quizbank_questions import derive
 

@@ -147,7 +147,7 @@ def test_regulations_are_searchable_while_the_rest_is_indexed(tmp_path):
     import threading
 
     from bot.config import Settings
-    from bot.store.index import IngestProgress
+    from bot.ingest.report import IngestProgress
     from bot.pipeline import Pipeline
 
     kb = tmp_path / "kb"

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from bot.config import Settings
-from bot.store.index import EmbedderMismatchError, KnowledgeIndex, tokenize
+from bot.store.bm25 import tokenize
+from bot.store.chroma import EmbedderMismatchError
+from bot.store.index import KnowledgeIndex
 from bot.pipeline import Pipeline
 from conftest import CASE_TITLES, PARTY_CONSTITUTION, STATE_CONSTITUTION
 
@@ -57,7 +59,7 @@ def test_sentence_embeddings_follow_their_document(small):
     from bot.text.zh import split_sentences
 
     pipe, kb = small
-    chunks = pipe.index.get(pipe.index._all([])["ids"])
+    chunks = pipe.index.get(pipe.index.chunk_ids())
     expected = sum(len(split_sentences(c.text)) for c in chunks.values())
     assert expected >= 3 and pipe.stats()["sentences"] == expected
     assert set(_sentence_chunk_ids(pipe)) == set(chunks)
@@ -65,7 +67,7 @@ def test_sentence_embeddings_follow_their_document(small):
     f.write_text(f.read_text(encoding="utf-8").replace("三年", "五年"), encoding="utf-8")
     (kb / "notes.txt").unlink()
     pipe.ingest(kb, show_progress=False)
-    now = set(pipe.index._all([])["ids"])
+    now = set(pipe.index.chunk_ids())
     assert set(_sentence_chunk_ids(pipe)) == now  # the old version's and the deleted file's sentences are gone
     hits = pipe.index.sentence_search("支部委员会任期多长", 3)
     assert hits and "五年" in pipe.index.get([hits[0][0]])[hits[0][0]].text
@@ -84,7 +86,7 @@ def test_index_without_sentence_embeddings_is_upgraded_in_place(tmp_path, corpus
     upgrade = pipe.ingest(kb, show_progress=False)
     assert upgrade.chunks_added == 0 and upgrade.unchanged == 2 and upgrade.sentences_backfilled == 2
     assert upgrade.chars_embedded > 10_000 and "补建了句向量" in upgrade.summary()
-    assert set(_sentence_chunk_ids(pipe)) == set(pipe.index._all([])["ids"])
+    assert set(_sentence_chunk_ids(pipe)) == set(pipe.index.chunk_ids())
     again = pipe.ingest(kb, show_progress=False)
     assert again.sentences_backfilled == 0 and again.chars_embedded == 0
 
@@ -95,13 +97,13 @@ def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
     pipe, kb = small
     (kb / "notes.txt").write_text("党支部要定期召开组织生活会，开展批评和自我批评。" * 30, encoding="utf-8")
     pipe.ingest(kb, show_progress=False)
-    before = set(pipe.index._all([])["ids"])
+    before = set(pipe.index.chunk_ids())
     n_notes = pipe.index.manifest()["notes.txt"]["n_chunks"]
     monkeypatch.setattr(bot.ingest.split, "SPLITTER_VERSION", bot.ingest.split.SPLITTER_VERSION + 1)
     monkeypatch.setattr(bot.ingest.split, "CHUNK_SIZE", 200)
     report = pipe.ingest(kb, show_progress=False)
     assert (report.updated, report.unchanged, report.added, report.removed) == (2, 0, 0, 0)
-    now = set(pipe.index._all([])["ids"])
+    now = set(pipe.index.chunk_ids())
     assert not now & before  # no chunk of the old split is left
     assert pipe.index.manifest()["notes.txt"]["n_chunks"] > n_notes
     assert set(_sentence_chunk_ids(pipe)) == now
@@ -165,13 +167,13 @@ def test_unreadable_old_vectors_are_embedded_afresh(small):
             return self._c.get(*args, include=include, **kwargs)
 
     real = pipe.index.collection
-    pipe.index.collection = NoVectors(real)
+    pipe.index.store.collection = NoVectors(real)
     f = kb / "regulations" / "条例.md"
     f.write_text(f.read_text(encoding="utf-8").replace("三年", "五年"), encoding="utf-8")
     try:
         report = pipe.ingest(kb, show_progress=False)
     finally:
-        pipe.index.collection = real
+        pipe.index.store.collection = real
     assert report.failed == [] and report.updated == 1
     assert report.chars_embedded >= sum(len(c) for c in ("第一条 党小组每月至少开展一次活动。", "第二条 支部委员会每届任期五年。"))
     hits = pipe.retrieve("支部委员会每届任期几年", k=1)
@@ -263,7 +265,7 @@ def test_hnsw_ef_search_is_applied_to_existing_collections(tmp_path):
     for col in (reopened.collection, reopened.sentences):
         assert col.configuration["hnsw"]["ef_search"] == 300
         # stored, not only held by this client: a fresh handle sees it
-        assert reopened.client.get_collection(col.name, embedding_function=reopened._ef).configuration["hnsw"]["ef_search"] == 300
+        assert reopened.client.get_collection(col.name, embedding_function=reopened.store.embedding_function).configuration["hnsw"]["ef_search"] == 300
     assert reopened.count() == 1  # the data is untouched
 
 

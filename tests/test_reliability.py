@@ -17,7 +17,7 @@ from conftest import PARTY_CONSTITUTION, REPO, free_port
 
 
 def _snapshot(pipe: Pipeline) -> dict[str, str]:
-    data = pipe.index._all(["documents"])
+    data = pipe.index.records(["documents"])
     return dict(zip(data["ids"], data["documents"]))
 
 
@@ -98,7 +98,7 @@ def test_kill_9_mid_ingest_then_rerun_is_consistent(tmp_path):
     from bot.ingest.split import split_document
 
     expected = {c.id for f in sorted(kb.iterdir()) for c in split_document(load_document(f, kb))}
-    got = pipe_probe.index._all(["metadatas"])
+    got = pipe_probe.index.records(["metadatas"])
     assert len(got["ids"]) == len(set(got["ids"]))  # no duplicates
     assert set(got["ids"]) == expected  # no orphans, nothing missing
     assert pipe_probe.index.ensure_bm25().ids and set(pipe_probe.index.bm25.ids) == expected

@@ -6,7 +6,8 @@ import pytest
 
 from bot.config import Settings
 from bot.store.embed import EmbedderError, SentenceTransformerEmbeddings
-from bot.store.index import EmbedderMismatchError, KnowledgeIndex
+from bot.store.chroma import EmbedderMismatchError
+from bot.store.index import KnowledgeIndex
 from bot.pipeline import Pipeline
 
 

@@ -1,4 +1,4 @@
-"""The parser process of :func:`bot.ingest.load.parse_isolated`: ``python -m bot.ingest.parse``.
+"""The parser process of :func:`bot.ingest.readers.parse_isolated`: ``python -m bot.ingest.parse``.
 
 Reads one JSON line ``{"suffix", "path", "limits"}`` and then the file's bytes (for HTML) from stdin,
 caps its own address space at ``limits["memory_mb"]`` (RLIMIT_AS) before importing any parser, and
@@ -19,7 +19,8 @@ def main() -> int:
     request = json.loads(head.decode("utf-8"))
     limit = int(request["limits"]["memory_mb"]) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from bot.ingest.load import LoadError, LoadLimits, parse_file
+    from bot.ingest.limits import LoadError, LoadLimits
+    from bot.ingest.readers import parse_file
 
     limits = LoadLimits(**request["limits"])
     try:

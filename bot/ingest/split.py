@@ -28,7 +28,7 @@ PARAGRAPH_TARGET = 350  # preamble/总纲 paragraphs are packed up to this many 
 # Bump when a change to this module would split an unchanged file differently: the version is part
 # of every chunk's ``doc_hash`` (see :func:`document_hash`), so the next ingest re-splits and
 # re-embeds documents indexed by an older splitter instead of keeping stale chunks.
-SPLITTER_VERSION = 3  # 2: illustration credit lines dropped at load time (bot.ingest.load.clean_text); 3: HTML markup removed there
+SPLITTER_VERSION = 3  # 2: illustration credit lines dropped at load time (bot.ingest.clean.clean_text); 3: HTML markup removed there
 
 _HEADING_PREFIX = r"^(?:#{1,6}\s*)?"
 RE_PART = re.compile(_HEADING_PREFIX + rf"(第{_NUM}编)[\s ]*(.{{0,40}})$")

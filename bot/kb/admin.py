@@ -155,7 +155,7 @@ def save_uploads(pipe, files: list[Path], doc_type: str, user: str | None,
 
 def index_uploads(pipe, target: Path, written: list[Path], user: str | None, tracker=None):
     """Index the folder ``target`` that :func:`save_uploads` wrote ``written`` into, and audit it;
-    ``tracker``: an :class:`bot.store.index.IngestProgress` for live counters. Returns the IngestReport."""
+    ``tracker``: an :class:`bot.ingest.report.IngestProgress` for live counters. Returns the IngestReport."""
     report = pipe.ingest(target, show_progress=False, tracker=tracker)
     audit(pipe.settings, user, "上传", ", ".join(p.name for p in written),
           f"新增 {report.added}，更新 {report.updated}，失败 {len(report.failed)}")
@@ -187,7 +187,7 @@ def delete(pipe, path: str, user: str | None) -> int:
 
 def reindex(pipe, user: str | None, path: Path | None = None, tracker=None):
     """Ingest the knowledge base again (or ``path``, which must lie inside it); ``tracker``: an
-    :class:`bot.store.index.IngestProgress` for live counters.
+    :class:`bot.ingest.report.IngestProgress` for live counters.
 
     Raises:
         PermissionDenied, ValueError (``path`` outside the knowledge base).

@@ -4,7 +4,7 @@ while the app keeps serving.
 
 A job that raises is logged and marked failed (its error is shown on the banner and the 知识库
 tab); the worker goes on with the next job, the app is never stopped. Ingest jobs write
-regulations first and report live counters (:class:`bot.store.index.IngestProgress`): documents and
+regulations first and report live counters (:class:`bot.ingest.report.IngestProgress`): documents and
 characters done, an estimate of the time left, and how many documents keyword search covers.
 
 Public API: :class:`IngestWorker` (``submit``, ``submit_ingest``, ``status``, ``note``, ``jobs``),
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.store.index import IngestProgress, IngestReport
+from bot.ingest.report import IngestProgress, IngestReport
 
 log = logging.getLogger(__name__)
 
