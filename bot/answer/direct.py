@@ -38,6 +38,7 @@ import cn2an
 
 from bot.text import lexicon
 from bot.text.refs import strip_article_label
+from bot.text.zh import STOP_ENDS, sentence_pieces
 
 _NUMERAL = r"[一二三四五六七八九十百千两零〇\d]"
 
@@ -91,7 +92,6 @@ _MODALS = sorted(_YES_NO, key=len, reverse=True)
 #: the question forms whose 不/没 asks rather than negates (能不能, 有没有, 可不可以)
 _ASKING_NOT = re.compile(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|允不允许")
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?\n]+")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def question_type(question: str) -> str | None:
@@ -261,7 +261,9 @@ def _predicate_terms(question: str, focus: list[str]) -> list[str]:
 
 
 def _split_sentences(text: str) -> list[str]:
-    return [strip_article_label(s.strip()) for s in _SENTENCE.findall(text) if s.strip()]
+    """The full sentences of ``text`` (ended by 。！？ or a line break, :func:`bot.text.zh.sentence_pieces`
+    with :data:`~bot.text.zh.STOP_ENDS`: a ； clause stays in its sentence), stripped, without an article label."""
+    return [strip_article_label(s.strip()) for s in sentence_pieces(text, STOP_ENDS) if s.strip()]
 
 
 def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | None = None,

@@ -20,43 +20,11 @@ from dataclasses import dataclass, field
 
 from bot.retrieval.hybrid import REGULATION_ALIASES, resolve_titles
 from bot.schema import Citation, RetrievedChunk
-from bot.text.zh import chinese_number
+from bot.text.refs import BARE_ARTICLE, article_reference
+from bot.text.zh import chinese_number, cited_sentences
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
-_NUM = r"[0-9一二三四五六七八九十百零〇两]+"
-TITLED_ARTICLE = re.compile(
-    r"(?:《(?P<book>[^》]{2,40})》|(?P<alias>" + "|".join(sorted(map(re.escape, REGULATION_ALIASES), key=len, reverse=True))
-    + r"))\s*(?:的)?\s*第\s*(?P<num>" + _NUM + r")\s*条"
-)
-BARE_ARTICLE = re.compile(r"第\s*(?P<num>" + _NUM + r")\s*条")
-_END = "。！？；\n"
-
-
-def sentences(text: str) -> list[str]:
-    """Split at 。！？； and line breaks outside “…” quotations; the ``[n]`` markers that follow a
-    sentence end (or a closing quotation mark) stay with that sentence."""
-    out, cur, depth, i = [], "", 0, 0
-    while i < len(text):
-        ch = text[i]
-        cur += ch
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            depth = max(0, depth - 1)
-        if depth == 0 and (ch in _END or ch == "”"):
-            m = re.match(r"(?:\s*\[\d{1,3}\])+", text[i + 1:])
-            if m:
-                cur += m.group(0)
-                i += len(m.group(0))
-            if ch in _END or m:
-                nxt = text[i + 1: i + 2]
-                if ch in _END or nxt in _END or not nxt:
-                    out.append(cur)
-                    cur = ""
-        i += 1
-    if cur.strip():
-        out.append(cur)
-    return [x for x in out if x.strip()]
+TITLED_ARTICLE = article_reference(REGULATION_ALIASES)
 
 
 @dataclass
@@ -112,7 +80,7 @@ def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, 
         return ""
 
     text = MARKER.sub(drop_bad, text)
-    for sentence in sentences(text):
+    for sentence in cited_sentences(text):
         cited = [passages[int(n) - 1] for n in MARKER.findall(sentence)]
         spans = []
         for m in TITLED_ARTICLE.finditer(sentence):
