@@ -266,6 +266,38 @@ class Settings(BaseSettings):
     quiz_retrieve_k_wide: int = Field(30, description="quiz: the same for the wider pass used when the first gives too few items")
     quiz_keep_wide: float = Field(0.55, description="quiz: relevance cutoff of the wider pass (fraction of the best score); articles below it never fill a set")
 
+    # --- answer (#17) ---
+    # The extractive answerer's sentence selection (bot.answer.selection, bot.answer.extractive). Measured with
+    # `python -m eval.answers` (answer text / a citation holding the labelled evidence) where a source is given;
+    # the others are the first version's defaults (0de34cf), kept, not separately measured.
+    answer_max_chars: int = Field(
+        260, ge=1, description="extractive answer: upper bound of the quoted sentences' length (characters, citations "
+        "and lead-ins excluded); default kept from the first version, not separately measured")
+    answer_overflow_chars: int = Field(
+        120, ge=0, description="extractive answer: characters beyond answer_max_chars allowed for an enumeration's "
+        "items after its lead and for the retriever's first passage's best sentence; default kept from the first "
+        "version, not separately measured")
+    answer_max_sentences: int = Field(
+        3, ge=1, description="extractive answer: at most this many sentences chosen on score (items of a chosen "
+        "lead, the first passage's sentence and whole-sentence completion come on top); default kept from the "
+        "first version, not separately measured")
+    answer_fragment_chars: int = Field(
+        12, ge=0, description="extractive answer: a best sentence shorter than this (characters) is a fragment and "
+        "brings the sentences after it, as an enumeration lead ending in ： does; default kept from the first "
+        "version, not separately measured")
+    answer_join_share: float = Field(
+        0.75, ge=0, le=1, description="extractive answer: a further sentence joins when it scores at least this "
+        "share of the best sentence; default kept from the first version, not separately measured")
+    answer_passage_share: float = Field(
+        0.8, ge=0, le=1, description="extractive answer: a passage (other than the retriever's first) covering less "
+        "than this share of the best passage's key-term coverage gives no sentences (only its case's verdicts); "
+        "default kept from the first version; eval/README.md (fifth session) measured exempting the first "
+        "passage, not this share")
+    answer_rank_bonus: float = Field(
+        0.05, ge=0, description="extractive answer: added to a sentence's score as bonus/(retrieval rank), rank 1 "
+        "first; eval/README.md (third step, tried and dropped): 0.2/(rank) gave dev 119-120 · blind 25 answers "
+        "holding the evidence against 118 · 30 at 0.05")
+
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""

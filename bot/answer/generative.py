@@ -2,7 +2,7 @@
 Xinference, DeepSeek, DashScope …) via LangChain's ``ChatOpenAI`` with ``base_url``.
 
 The extractive answerer stays the default and the fallback: when no endpoint is configured, when
-the evidence is too weak (same grounding check as :mod:`bot.answer.extractive`), or when the endpoint fails
+the evidence is too weak (same grounding check as :mod:`bot.answer.grounding`), or when the endpoint fails
 (connection refused, timeout, HTTP error, malformed stream), the answer is the extractive one with a
 note saying why. Every generated answer goes through :func:`bot.answer.verify.verify_citations`.
 
@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer.extractive import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles, unstated_words
+from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer.grounding import NOT_FOUND, instructs, missing_articles, unstated_words
 from bot.config import Settings
 from bot.llm.client import LLMError, describe_error, make_chat_model
 from bot.llm.fallback import failure_reason

@@ -9,7 +9,7 @@ Rules, applied to every generated answer:
 3. a bare ``第X条`` must appear in a passage cited in the same sentence;
 4. a substantive answer must cite at least one passage.
 
-Violations are listed in ``reasons`` (Chinese) and make ``verified`` False. Markers are renumbered
+Sentences are split by :func:`bot.text.zh.cited_sentences`. Violations are listed in ``reasons`` (Chinese) and make ``verified`` False. Markers are renumbered
 1..m in order of first use, and ``citations`` holds exactly the cited passages.
 """
 
@@ -60,6 +60,37 @@ def _passage_supports(p: RetrievedChunk, titles: list[str] | None, number: int) 
     return False
 
 
+def _sentence_reasons(sentence: str, passages: list[RetrievedChunk], article_exists,
+                      known_titles: list[str]) -> list[str]:
+    """Rules 2 and 3 for one sentence of generated text (its ``[n]`` markers already valid): the reasons, in
+    Chinese, why an article it names is not backed by a passage it cites ([] when all are)."""
+    reasons: list[str] = []
+    cited = [passages[int(n) - 1] for n in MARKER.findall(sentence)]
+    spans = []
+    for m in TITLED_ARTICLE.finditer(sentence):
+        number = _num(m.group("num"))
+        if number is None:
+            continue
+        spans.append((m.start(), m.end()))
+        titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
+        label = m.group(0).strip()
+        if not article_exists(titles, number):
+            reasons.append(f"{label} 在知识库中不存在")
+        elif not cited:
+            reasons.append(f"{label} 没有标注出处")
+        elif not any(_passage_supports(p, titles, number) for p in cited):
+            reasons.append(f"{label} 不在所引用的资料中")
+    for m in BARE_ARTICLE.finditer(sentence):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        number = _num(m.group("num"))
+        if number is None:
+            continue
+        if cited and not any(_passage_supports(p, None, number) for p in cited):
+            reasons.append(f"{m.group(0)} 不在所引用的资料中")
+    return reasons
+
+
 def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, known_titles: list[str]) -> Verification:
     """Check and clean generated ``text`` against the ``passages`` it was given.
 
@@ -81,29 +112,7 @@ def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, 
 
     text = MARKER.sub(drop_bad, text)
     for sentence in cited_sentences(text):
-        cited = [passages[int(n) - 1] for n in MARKER.findall(sentence)]
-        spans = []
-        for m in TITLED_ARTICLE.finditer(sentence):
-            number = _num(m.group("num"))
-            if number is None:
-                continue
-            spans.append((m.start(), m.end()))
-            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
-            label = m.group(0).strip()
-            if not article_exists(titles, number):
-                reasons.append(f"{label} 在知识库中不存在")
-            elif not cited:
-                reasons.append(f"{label} 没有标注出处")
-            elif not any(_passage_supports(p, titles, number) for p in cited):
-                reasons.append(f"{label} 不在所引用的资料中")
-        for m in BARE_ARTICLE.finditer(sentence):
-            if any(s <= m.start() < e for s, e in spans):
-                continue
-            number = _num(m.group("num"))
-            if number is None:
-                continue
-            if cited and not any(_passage_supports(p, None, number) for p in cited):
-                reasons.append(f"{m.group(0)} 不在所引用的资料中")
+        reasons += _sentence_reasons(sentence, passages, article_exists, known_titles)
     # renumber in order of first use
     order: list[int] = []
     for n in MARKER.findall(text):
