@@ -255,3 +255,21 @@ def test_judgement_question_gets_the_cases_verdict_even_from_an_unretrieved_pass
     assert ans.grounded and VERDICT_RE.search(ans.answer), ans.answer
     verdict_citations = [c for c in ans.citations if c.title == case.title and VERDICT_RE.search(c.text)]
     assert verdict_citations and all(c.text not in {p.chunk.text for p in without} for c in verdict_citations)
+
+
+def test_sentence_pieces_variants_and_article_references():
+    from bot.retrieval.hybrid import REGULATION_ALIASES
+    from bot.text.refs import BARE_ARTICLE, article_reference
+    from bot.text.zh import CN_STOPS, STOP_ENDS, cited_sentences, sentence_pieces
+
+    text = "党员必须履行下列义务：\n（一）认真学习；遵守纪律。\n预备期为一年!"
+    assert sentence_pieces(text, keep_newlines=True) == [
+        "党员必须履行下列义务：", "\n", "（一）认真学习；", "遵守纪律。", "\n", "预备期为一年!"]
+    assert sentence_pieces(text, STOP_ENDS) == ["党员必须履行下列义务：", "（一）认真学习；遵守纪律。", "预备期为一年!"]
+    assert sentence_pieces("一。二\n三。", CN_STOPS, at_newline=False) == ["一。", "二\n三。"]
+    assert cited_sentences("预备期为一年。[1]他说：“不。”[2]") == ["预备期为一年。[1]", "他说：“不。”[2]"]
+    titled = article_reference(REGULATION_ALIASES)
+    loose = article_reference(REGULATION_ALIASES, title_required=False)
+    assert titled.search("党章 的 第 7 条").group("alias", "num") == ("党章", "7")
+    assert titled.search("请看第七条") is None and loose.search("请看第七条").group("num") == "七"
+    assert BARE_ARTICLE.search("第一百二十二条").group("num") == "一百二十二"

@@ -24,7 +24,7 @@ definition 是什么、什么是、指什么…                         none
 
 Nothing here invents an answer: when the evidence holds nothing of the asked kind, or the yes/no polarity is
 not decidable from it, :func:`direct_answer` returns "" and the reply is the quoted evidence alone.
-Question words that imply a quantity (年龄, 人数, 比例) are data in ``bot/lexicon.yaml`` (``answer_types``).
+Question words that imply a quantity (年龄, 人数, 比例) are data in ``bot/text/lexicon.yaml`` (``answer_types``).
 
 Public API: :func:`question_type`, :func:`direct_answer`, :func:`enumeration_items`, :func:`is_item`,
 :data:`QUESTION_TYPES`.

@@ -108,7 +108,7 @@ def content_words(question: str) -> list[str]:
     know comes out as single characters and is left out, which measured fewer false refusals than joining
     them) of two or more characters, and Latin words in a Chinese question (KTV); without question words,
     function words and the words that only say what kind of answer is asked (``asking_words`` of
-    ``bot/lexicon.yaml``).
+    ``bot/text/lexicon.yaml``).
 
     Example: ``content_words("党员可以在家里养宠物吗？")`` → ``['党员', '家里', '宠物']``."""
     import jieba
