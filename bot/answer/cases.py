@@ -3,10 +3,10 @@
 A case sets out several views before deciding: a view the document does not endorse (第一种意见认为…,
 有观点认为…) is never quoted as the answer (:func:`rejected_view`), and when the question asks for a judgement
 (算不算受贿, 是…还是…: :data:`JUDGEMENT_RE`) the case's own verdict sentences (构成/不构成…, 应认定为…:
-:data:`VERDICT_RE`) are preferred (:data:`VERDICT_BONUS`), from any of its passages (:func:`verdict_passages`
+:data:`VERDICT_RE`) are preferred (a bonus, Settings ``answer_verdict_bonus``), from any of its passages (:func:`verdict_passages`
 finds those retrieval did not return).
 
-Public API: :data:`JUDGEMENT_RE`, :data:`VERDICT_RE`, :data:`VERDICT_BONUS`, :data:`OPINION_RE`,
+Public API: :data:`JUDGEMENT_RE`, :data:`VERDICT_RE`, :data:`OPINION_RE`,
 :data:`ENDORSE_RE`, :func:`asks_judgement`, :func:`endorsed_views`, :func:`rejected_view`,
 :func:`verdict_passages`.
 """
@@ -23,8 +23,6 @@ JUDGEMENT_RE = re.compile(r"算不算|是不是|是否|还是|构成|定性|认�
 #: A sentence that states a judgement (构成/不构成…, 应认定为…, 以…论处); 构成要件 (the elements of an offence)
 #: is a definition, not a verdict.
 VERDICT_RE = re.compile(r"(?:不?构成(?!要件)|应当?认定|认定为|不宜认定|不能认定|定性为|以.{1,12}论处)")
-#: added to a verdict sentence's key-term coverage when the question asks for a judgement
-VERDICT_BONUS = 0.15
 #: A sentence reporting one of several views before the author decides (第二种意见认为…, 有观点认为…).
 OPINION_RE = re.compile(r"第([一二三四五六])种(?:意见|观点)认为|^\W*(?:也|另|还)?有(?:一种)?(?:观点|意见|人)认为")
 #: The author endorsing one of the numbered views (笔者同意第二种意见, 我们赞同第一种观点).

@@ -29,7 +29,7 @@ from bot.answer import cases
 from bot.answer.direct import locate_direct_answer, question_type
 from bot.answer.grounding import (COMMON_WORD_FREQUENCY, NOT_FOUND, Grounding, content_words, coverage, instructs,
                                   missing_articles, unstated_words)
-from bot.answer.selection import (FIRST_PASSAGE_SHARE, Policy, Sentence, body, candidates, choose, complete,
+from bot.answer.selection import (Policy, Sentence, body, candidates, choose, complete,
                                   regulation_decides, second_source)
 from bot.retrieval.hybrid import HybridRetriever
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
@@ -160,7 +160,7 @@ class ExtractiveAnswerer(Grounding):
         """(the direct answer, the index of the passage it comes from; None when there is none), by
         :func:`bot.answer.direct.locate_direct_answer` on the quoted evidence: a count or list from the quoted passages
         (``bodies``, in citation ``order``: their enumerations), any other kind only from a quoted sentence
-        covering at least ``FIRST_PASSAGE_SHARE`` of what the best quoted sentence covers of the question's key
+        covering at least ``answer_first_passage_share`` of what the best quoted sentence covers of the question's key
         terms (a duration stated next to another subject is no answer), best first; a yes/no only from a
         sentence that holds every content word of the question that is not everyday vocabulary (itself or a
         lexicon wording)."""
@@ -178,7 +178,7 @@ class ExtractiveAnswerer(Grounding):
             source.setdefault(s.whole or s.text, s.passage)
         covs = {x: coverage(terms, w, x) for x in source}
         best = max(covs.values(), default=0.0)
-        evidence = [x for x in source if covs[x] >= best * FIRST_PASSAGE_SHARE]
+        evidence = [x for x in source if covs[x] >= best * self.policy.first_passage_share]
         required = None
         if kind == "yesno":  # every content word but everyday vocabulary (参加, 报告: COMMON_WORD_FREQUENCY)
             import jieba
@@ -267,6 +267,6 @@ class ExtractiveAnswerer(Grounding):
         ranked.sort(key=lambda s: s.score, reverse=True)
         chosen = choose(question, ranked, self.policy)
         if not judgement:
-            chosen = regulation_decides(passages, ranked, chosen)
-            chosen = second_source(question, passages, ranked, chosen)
+            chosen = regulation_decides(passages, ranked, chosen, self.policy)
+            chosen = second_source(question, passages, ranked, chosen, self.policy)
         return complete(passages, chosen)

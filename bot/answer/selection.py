@@ -4,11 +4,11 @@
    at least ``answer_passage_share`` of what the best-covering passage covers, scored by its own key-term
    coverage plus ``answer_rank_bonus``/(retrieval rank). Questions, headings (Markdown, 4.2 …), bibliography
    entries and views a case does not endorse are never quoted; for a judgement asked about a case only its
-   verdict sentences count from weaker passages, with :data:`~bot.answer.cases.VERDICT_BONUS`; a sentence stating
-   a time span gets :data:`TIME_SPAN_BONUS` when one is asked for.
+   verdict sentences count from weaker passages, with ``answer_verdict_bonus``; a sentence stating a time span
+   gets ``answer_time_span_bonus`` when one is asked for.
 2. Choice (:func:`choose`): the best sentence (an enumeration lead or fragment brings what follows), then up to
    ``answer_max_sentences`` scoring at least ``answer_join_share`` of it within ``answer_max_chars``; the first
-   passage's best sentence when none comes from it (:data:`FIRST_PASSAGE_SHARE`); a time-span sentence when one
+   passage's best sentence when none comes from it (``answer_first_passage_share``); a time-span sentence when one
    is asked for and none is quoted.
 3. Trust order (:func:`regulation_decides`, :func:`second_source`) and completion (:func:`complete`: whole
    sentences, an item with its enumeration's lead, a lead with its items); :func:`body` writes one passage's
@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answer.cases import VERDICT_BONUS, VERDICT_RE, rejected_view
+from bot.answer.cases import VERDICT_RE, rejected_view
 from bot.answer.direct import direct_answer, is_item, question_type
 from bot.answer.grounding import contradicts, coverage, instructs
 from bot.config import Settings
@@ -37,19 +37,6 @@ from bot.text.zh import sentence_pieces
 DURATION_RE = re.compile(r"多久|多长时间|多长|几年|多少年|几个月|多少天|几天|期限|任期|多少时间|什么时候|哪天|何时")
 #: A sentence stating a time span or frequency (每五年举行一次, 一年, 二年内, 三个月, 六个月以上).
 TIME_SPAN_RE = re.compile(r"(?<!第)[一二三四五六七八九十百两\d]+\s*(?:个月|年|月|日|天|周|个工作日|学时)")
-#: added to a sentence's key-term coverage when the question asks for a time span and the sentence states one
-#: (as VERDICT_BONUS; eval.answers, eval/README.md)
-TIME_SPAN_BONUS = 0.15
-#: the best sentence of the retriever's first passage is quoted too when its score is at least this share
-#: of the best sentence's (eval.answers, answers holding the evidence, with the heading and reference
-#: filters: dev 114 → 118 of 164, blind 26 → 29 of 49; see eval/README.md for 0.3 and 0.6)
-FIRST_PASSAGE_SHARE = 0.5
-#: a sentence of another regulation than the one quoted joins the answer when it scores at least this share of
-#: the best sentence (and, for a number/duration/time question, states something of the asked kind): a rule
-#: stated both in the 党章 and in a 条例 (留党察看, 除名) is cited from both. Measured on the ten regulations
-#: (tests/test_answer_first.py): 0.8 keeps 纪律处分条例第十二条 beside 党章第四十一条 for 留党察看最长多久
-#: and adds no second regulation to 党员有几项权利 or 党的地方各级代表大会多久开一次.
-SECOND_SOURCE_SHARE = 0.8
 
 #: a bibliography entry of a paper: "[1] 刘某. 题名[J]. 刊名, 2018(4)." (GB/T 7714 document type codes)
 REFERENCE_ENTRY = re.compile(r"^\W*\[\d+\]\s*\S|\[(?:J|M|D|C|N|R|S|P|EB/OL)\]")
@@ -80,15 +67,22 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Policy:
-    """The numbers of the selection policy (Settings ``answer_*``; see their descriptions for the sources)."""
+    """The numbers of the selection policy, read from Settings (``answer_max_chars``, ``answer_overflow_chars``,
+    ``answer_max_sentences``, ``answer_fragment_chars``, ``answer_join_share``, ``answer_passage_share``,
+    ``answer_rank_bonus``, ``answer_first_passage_share``, ``answer_second_source_share``, ``answer_verdict_bonus``,
+    ``answer_time_span_bonus``; their descriptions give the sources). Build it with :meth:`from_settings`."""
 
-    max_chars: int = 260
-    overflow_chars: int = 120
-    max_sentences: int = 3
-    fragment_chars: int = 12
-    join_share: float = 0.75
-    passage_share: float = 0.8
-    rank_bonus: float = 0.05
+    max_chars: int
+    overflow_chars: int
+    max_sentences: int
+    fragment_chars: int
+    join_share: float
+    passage_share: float
+    rank_bonus: float
+    first_passage_share: float
+    second_source_share: float
+    verdict_bonus: float
+    time_span_bonus: float
 
     @classmethod
     def from_settings(cls, s: Settings, max_chars: int | None = None) -> Policy:
@@ -96,7 +90,10 @@ class Policy:
         return cls(max_chars=s.answer_max_chars if max_chars is None else max_chars,
                    overflow_chars=s.answer_overflow_chars, max_sentences=s.answer_max_sentences,
                    fragment_chars=s.answer_fragment_chars, join_share=s.answer_join_share,
-                   passage_share=s.answer_passage_share, rank_bonus=s.answer_rank_bonus)
+                   passage_share=s.answer_passage_share, rank_bonus=s.answer_rank_bonus,
+                   first_passage_share=s.answer_first_passage_share,
+                   second_source_share=s.answer_second_source_share, verdict_bonus=s.answer_verdict_bonus,
+                   time_span_bonus=s.answer_time_span_bonus)
 
 
 def quotable(s: str) -> bool:
@@ -137,9 +134,10 @@ def candidates(question: str, passages: list[RetrievedChunk], covs: list[float],
             verdict = own_case and bool(VERDICT_RE.search(s))
             if verdicts_only and not verdict:
                 continue
-            score = coverage(terms, weights, s) + policy.rank_bonus / (i + 1) + (VERDICT_BONUS if verdict else 0.0)
+            score = (coverage(terms, weights, s) + policy.rank_bonus / (i + 1)
+                     + (policy.verdict_bonus if verdict else 0.0))
             if asks_time and TIME_SPAN_RE.search(s):
-                score += TIME_SPAN_BONUS
+                score += policy.time_span_bonus
             out.append(Sentence(s.strip(), i, j, score))
     return out
 
@@ -170,37 +168,37 @@ def choose(question: str, ranked: list[Sentence], policy: Policy) -> list[Senten
             break
     _first_passage(ranked, chosen, length, policy)
     if DURATION_RE.search(question):
-        _time_span(ranked, chosen)
+        _time_span(ranked, chosen, policy)
     return chosen
 
 
 def _first_passage(ranked: list[Sentence], chosen: list[Sentence], length: int, policy: Policy) -> None:
     """The retriever's first passage ranked first on meaning: when no chosen sentence comes from it, its best
-    sentence joins ``chosen`` if it scores at least :data:`FIRST_PASSAGE_SHARE` of the best sentence and fits
+    sentence joins ``chosen`` if it scores at least ``first_passage_share`` of the best sentence and fits
     ``max_chars + overflow_chars`` (``length``: characters chosen so far)."""
     if all(s.passage != 0 for s in chosen):
-        first = [s for s in ranked if s.passage == 0 and s.score >= ranked[0].score * FIRST_PASSAGE_SHARE]
+        first = [s for s in ranked if s.passage == 0 and s.score >= ranked[0].score * policy.first_passage_share]
         if first and length + len(first[0].text) <= policy.max_chars + policy.overflow_chars:
             chosen.append(first[0])
 
 
-def _time_span(ranked: list[Sentence], chosen: list[Sentence]) -> None:
+def _time_span(ranked: list[Sentence], chosen: list[Sentence], policy: Policy) -> None:
     """A time span is asked for and none is quoted: the best sentence stating one (:data:`TIME_SPAN_RE`), from a
-    passage the answer already quotes and scoring at least :data:`FIRST_PASSAGE_SHARE` of the best, joins
+    passage the answer already quotes and scoring at least ``first_passage_share`` of the best, joins
     ``chosen`` (多久开一次 → 每五年举行一次 beside 由同级党的委员会召集)."""
     if not any(TIME_SPAN_RE.search(s.text) for s in chosen):
         quoted = {s.passage for s in chosen}
         spans = [s for s in ranked if s.passage in quoted and TIME_SPAN_RE.search(s.text)
-                 and s.score >= ranked[0].score * FIRST_PASSAGE_SHARE]
+                 and s.score >= ranked[0].score * policy.first_passage_share]
         if spans:
             chosen.append(spans[0])
 
 
 def second_source(question: str, passages: list[RetrievedChunk], candidates: list[Sentence],
-                  chosen: list[Sentence]) -> list[Sentence]:
+                  chosen: list[Sentence], policy: Policy) -> list[Sentence]:
     """A rule stated both in the 党章 and in a 条例 is cited from both: when every quoted regulation sentence
     comes from one regulation, the best sentence of another regulation joins when it scores at least
-    ``SECOND_SOURCE_SHARE`` of the best sentence and, for a question asking for a number, duration or time,
+    ``second_source_share`` of the best sentence and, for a question asking for a number, duration or time,
     states one (:data:`TIME_SPAN_RE` / a quantity / a point in time, the same test as the direct answer)."""
     titles = {passages[s.passage].chunk.title for s in chosen if passages[s.passage].chunk.doc_type == "法规"}
     if len(titles) != 1 or not chosen:
@@ -209,7 +207,7 @@ def second_source(question: str, passages: list[RetrievedChunk], candidates: lis
     kind = question_type(question)
     for s in candidates:
         c = passages[s.passage].chunk
-        if c.doc_type != "法规" or c.title in titles or s.score < top * SECOND_SOURCE_SHARE:
+        if c.doc_type != "法规" or c.title in titles or s.score < top * policy.second_source_share:
             continue
         if kind in ("duration", "number", "time", "count") and not direct_answer(question, [s.text], kind=kind):
             continue
@@ -218,13 +216,13 @@ def second_source(question: str, passages: list[RetrievedChunk], candidates: lis
 
 
 def regulation_decides(passages: list[RetrievedChunk], candidates: list[Sentence],
-                       chosen: list[Sentence]) -> list[Sentence]:
+                       chosen: list[Sentence], policy: Policy) -> list[Sentence]:
     """Trust order of a rule question: a 资料/案例 sentence that states another quantity than the best
     regulation sentence (:func:`contradicts`: 预备期为三年 against 党章 预备期为一年) is dropped, and that
     regulation sentence answers instead. Only a regulation sentence scoring at least
-    ``FIRST_PASSAGE_SHARE`` of the best sentence is relevant enough to decide."""
+    ``first_passage_share`` of the best sentence is relevant enough to decide."""
     rules = [s for s in candidates if passages[s.passage].chunk.doc_type == "法规"]
-    if not rules or rules[0].score < candidates[0].score * FIRST_PASSAGE_SHARE:
+    if not rules or rules[0].score < candidates[0].score * policy.first_passage_share:
         return chosen
     rule = rules[0]
     kept = [s for s in chosen if passages[s.passage].chunk.doc_type == "法规" or not contradicts(s.text, rule.text)]
