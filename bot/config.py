@@ -361,6 +361,56 @@ class Settings(BaseSettings):
         "kept from the first version, not separately measured",
     )
 
+    # --- answer (#17) ---
+    # The extractive answerer's sentence selection (bot.answer.selection, bot.answer.extractive). Measured with
+    # `python -m eval.answers` (answer text / a citation holding the labelled evidence) where a source is given;
+    # the others are the first version's defaults (0de34cf), kept, not separately measured.
+    answer_max_chars: int = Field(
+        260, ge=1, description="extractive answer: upper bound of the quoted sentences' length (characters, citations "
+        "and lead-ins excluded); default kept from the first version, not separately measured")
+    answer_overflow_chars: int = Field(
+        120, ge=0, description="extractive answer: characters beyond answer_max_chars allowed for an enumeration's "
+        "items after its lead and for the retriever's first passage's best sentence; default kept from the first "
+        "version, not separately measured")
+    answer_max_sentences: int = Field(
+        3, ge=1, description="extractive answer: at most this many sentences chosen on score (items of a chosen "
+        "lead, the first passage's sentence and whole-sentence completion come on top); default kept from the "
+        "first version, not separately measured")
+    answer_fragment_chars: int = Field(
+        12, ge=0, description="extractive answer: a best sentence shorter than this (characters) is a fragment and "
+        "brings the sentences after it, as an enumeration lead ending in ： does; default kept from the first "
+        "version, not separately measured")
+    answer_join_share: float = Field(
+        0.75, ge=0, le=1, description="extractive answer: a further sentence joins when it scores at least this "
+        "share of the best sentence; default kept from the first version, not separately measured")
+    answer_passage_share: float = Field(
+        0.8, ge=0, le=1, description="extractive answer: a passage (other than the retriever's first) covering less "
+        "than this share of the best passage's key-term coverage gives no sentences (only its case's verdicts); "
+        "default kept from the first version; eval/README.md (fifth session) measured exempting the first "
+        "passage, not this share")
+    answer_rank_bonus: float = Field(
+        0.05, ge=0, description="extractive answer: added to a sentence's score as bonus/(retrieval rank), rank 1 "
+        "first; eval/README.md (third step, tried and dropped): 0.2/(rank) gave dev 119-120 · blind 25 answers "
+        "holding the evidence against 118 · 30 at 0.05")
+    answer_first_passage_share: float = Field(
+        0.5, ge=0, le=1, description="extractive answer: when no chosen sentence comes from the retriever's first "
+        "passage, its best sentence joins at this share of the best sentence's score (also the share a regulation "
+        "sentence needs to decide a contradiction, a time-span sentence to join, and a quoted sentence to give the "
+        "direct answer); eval/README.md fifth session, eval.answers: dev 114 → 118 of 164, blind 26 → 29 of 49 with "
+        "the heading filters; 0.3 / 0.5 / 0.6 gave 119·29 / 119·28 / 118·28 before them")
+    answer_second_source_share: float = Field(
+        0.8, ge=0, le=1, description="extractive answer: a sentence of another regulation than the one quoted joins "
+        "at this share of the best sentence (a rule in both the 党章 and a 条例 is cited from both); "
+        "tests/test_answer_first.py on the ten regulations: 0.8 keeps 纪律处分条例第十二条 beside 党章第四十一条 for "
+        "留党察看最长多久 and adds no second regulation to 党员有几项权利 or 党的地方各级代表大会多久开一次")
+    answer_verdict_bonus: float = Field(
+        0.15, ge=0, description="extractive answer: added to a case's verdict sentence (构成/不构成…, 应认定为…) when "
+        "a judgement is asked; eval/README.md fourth session, 54 case questions: judgement questions answered "
+        "with a verdict 5 → 13 of 20")
+    answer_time_span_bonus: float = Field(
+        0.15, ge=0, description="extractive answer: added to a sentence stating a time span when one is asked "
+        "(多久, 几年 …), as answer_verdict_bonus; eval/README.md (党的地方各级代表大会多久开一次 → 每五年举行一次)")
+
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""

@@ -21,7 +21,8 @@ from bot.answer.extractive import ExtractiveAnswerer
 from bot.config import Settings, get_settings
 from bot.answer.generative import GenerativeAnswerer, Turn, heuristic_condense
 from bot.guard import check_question
-from bot.store.index import IngestProgress, IngestReport, KnowledgeIndex, ProgressFn
+from bot.ingest.report import IngestProgress, IngestReport, ProgressFn
+from bot.store.index import KnowledgeIndex
 from bot.retrieval.hybrid import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
 

@@ -4,10 +4,10 @@ Does the assistant answer what the knowledge base answers and decline what it do
 the share of questions answered (``grounded``) is printed, under two rules side by side:
 
 * **passage rule** — the grounding rule alone (the best passage covers enough of the question's key
-  terms, :meth:`bot.answer.extractive.ExtractiveAnswerer.grounded`): what decided before answerability looked at the
+  terms, :meth:`bot.answer.grounding.Grounding.grounded`): what decided before answerability looked at the
   answer;
 * **answer rule** — the full decision of :meth:`bot.pipeline.Pipeline.ask`: on top of the passage rule, a
-  question asking about a detail the knowledge base states nowhere (:func:`bot.answer.extractive.unstated_words`)
+  question asking about a detail the knowledge base states nowhere (:func:`bot.answer.grounding.unstated_words`)
   is declined with 知识库中未找到…依据…没有规定….
 
 Sets: eval/data/dev_questions.jsonl and blind_questions.jsonl (answerable: higher is better),

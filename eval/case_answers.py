@@ -4,8 +4,8 @@ The extractive answers to the case-library questions of the dev and blind sets, 
 reader of a 典型案例 needs (nothing is asserted):
 
 * **states a verdict** — of the questions that ask for a judgement (算不算受贿, 是…还是…, 怎么定性;
-  :data:`bot.answer.extractive.JUDGEMENT_RE`), how many answers contain a verdict sentence
-  (:data:`bot.answer.extractive.VERDICT_RE`: 构成/不构成…, 应认定为…);
+  :data:`bot.answer.cases.JUDGEMENT_RE`), how many answers contain a verdict sentence
+  (:data:`bot.answer.cases.VERDICT_RE`: 构成/不构成…, 应认定为…);
 * **quotes a numbered view** — answers containing 第X种意见认为…, listed with whether the case endorses
   that view (笔者同意第X种意见 anywhere in the document);
 * **cites the evidence** — answers whose first (any) citation holds the question's gold evidence.
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="案例问题的抽取式回答：是否给出定性结论、是否引用了未被采纳的意见")
     add_corpus_args(ap)
     args = ap.parse_args(argv)
-    from bot.answer.extractive import JUDGEMENT_RE, OPINION_RE, VERDICT_RE
+    from bot.answer.cases import JUDGEMENT_RE, OPINION_RE, VERDICT_RE
     from eval.retrieval import BLIND, open_pipeline
 
     pipe = open_pipeline(args.corpus, args.data_dir)

@@ -43,7 +43,7 @@ TOPICS = list(TOPIC_SOURCES)
 
 def round_trip(pipe, item) -> bool:
     """Does our own retrieval-grounded answering get ``item`` right?"""
-    from bot.answer.extractive import coverage, key_terms
+    from bot.answer.grounding import coverage, key_terms
     from bot.quiz import norm
     from eval.quizbank import score_item
 

@@ -65,7 +65,7 @@ def local_match(window: str, passage: str, n: int = 4) -> float:
 
 def score_item(pipe, item: dict, k: int = 3):
     """(chosen letter, {letter: score}, deciding passage) for one item."""
-    from bot.answer.extractive import coverage, key_terms
+    from bot.answer.grounding import coverage, key_terms
 
     stem = item["question"].replace("\u00a0", " ")
     blank = BLANK.search(stem)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answer.extractive import NOT_FOUND, key_terms
+from bot.answer.grounding import NOT_FOUND, key_terms
 from bot.retrieval.articles import parse_article_refs
 from bot.retrieval.query import normalize_query
 
@@ -198,7 +198,7 @@ def test_case_answer_quotes_the_endorsed_view_not_the_rejected_ones(pipeline):
 
 
 def test_opinion_and_endorsement_patterns():
-    from bot.answer.extractive import ENDORSE_RE, OPINION_RE, VERDICT_RE
+    from bot.answer.cases import ENDORSE_RE, OPINION_RE, VERDICT_RE
 
     assert OPINION_RE.search("第二种意见认为：何某构成违反政治规矩错误。").group(1) == "二"
     assert OPINION_RE.search("关于定性，存在两种不同意见：第一种意见认为，李某构成职务侵占违纪；").group(1) == "一"
@@ -228,11 +228,11 @@ def test_section_headings_are_not_quoted_as_answers(pipeline):
 
 
 def test_bibliography_entries_are_not_answer_sentences():
-    from bot.answer.extractive import _NUMBERED_HEADING, _REFERENCE
+    from bot.answer.selection import NUMBERED_HEADING, REFERENCE_ENTRY
 
-    assert _REFERENCE.search("- [1] 刘某. 新时代国有企业基层党建工作创新研究[J]. 人力资源管理, 2018(4): 1.")
-    assert _NUMBERED_HEADING.match("4.2 工作机制僵化与创新活力不足的问题。")
-    assert not _REFERENCE.search("党员必须履行下列义务：") and not _NUMBERED_HEADING.match("2018年1月，王某收受礼金。")
+    assert REFERENCE_ENTRY.search("- [1] 刘某. 新时代国有企业基层党建工作创新研究[J]. 人力资源管理, 2018(4): 1.")
+    assert NUMBERED_HEADING.match("4.2 工作机制僵化与创新活力不足的问题。")
+    assert not REFERENCE_ENTRY.search("党员必须履行下列义务：") and not NUMBERED_HEADING.match("2018年1月，王某收受礼金。")
 
 
 def test_abbreviation_in_the_question_does_not_cause_a_refusal(pipeline):
@@ -244,7 +244,7 @@ def test_abbreviation_in_the_question_does_not_cause_a_refusal(pipeline):
 
 
 def test_judgement_question_gets_the_cases_verdict_even_from_an_unretrieved_passage(pipeline):
-    from bot.answer.extractive import VERDICT_RE
+    from bot.answer.cases import VERDICT_RE
 
     q = "人前讲廉洁、人后收钱的两面人，构成什么违纪？"
     retrieved = pipeline.retrieve(q)
@@ -257,3 +257,21 @@ def test_judgement_question_gets_the_cases_verdict_even_from_an_unretrieved_pass
     assert ans.grounded and VERDICT_RE.search(ans.answer), ans.answer
     verdict_citations = [c for c in ans.citations if c.title == case.title and VERDICT_RE.search(c.text)]
     assert verdict_citations and all(c.text not in {p.chunk.text for p in without} for c in verdict_citations)
+
+
+def test_sentence_pieces_variants_and_article_references():
+    from bot.text.lexicon import REGULATION_ALIASES
+    from bot.text.refs import BARE_ARTICLE, article_reference
+    from bot.text.zh import CN_STOPS, STOP_ENDS, cited_sentences, sentence_pieces
+
+    text = "党员必须履行下列义务：\n（一）认真学习；遵守纪律。\n预备期为一年!"
+    assert sentence_pieces(text, keep_newlines=True) == [
+        "党员必须履行下列义务：", "\n", "（一）认真学习；", "遵守纪律。", "\n", "预备期为一年!"]
+    assert sentence_pieces(text, STOP_ENDS) == ["党员必须履行下列义务：", "（一）认真学习；遵守纪律。", "预备期为一年!"]
+    assert sentence_pieces("一。二\n三。", CN_STOPS, at_newline=False) == ["一。", "二\n三。"]
+    assert cited_sentences("预备期为一年。[1]他说：“不。”[2]") == ["预备期为一年。[1]", "他说：“不。”[2]"]
+    titled = article_reference(REGULATION_ALIASES)
+    loose = article_reference(REGULATION_ALIASES, title_required=False)
+    assert titled.search("党章 的 第 7 条").group("alias", "num") == ("党章", "7")
+    assert titled.search("请看第七条") is None and loose.search("请看第七条").group("num") == "七"
+    assert BARE_ARTICLE.search("第一百二十二条").group("num") == "一百二十二"

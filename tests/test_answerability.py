@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from bot.answer.extractive import abbreviates, content_words, unstated_words
+from bot.answer.grounding import abbreviates, content_words, unstated_words
 from bot.config import Settings
 from bot.pipeline import Pipeline
 from conftest import CORPUS

@@ -24,7 +24,7 @@ definition 是什么、什么是、指什么…                         none
 
 Nothing here invents an answer: when the evidence holds nothing of the asked kind, or the yes/no polarity is
 not decidable from it, :func:`direct_answer` returns "" and the reply is the quoted evidence alone.
-Question words that imply a quantity (年龄, 人数, 比例) are data in ``bot/lexicon.yaml`` (``answer_types``).
+Question words that imply a quantity (年龄, 人数, 比例) are data in ``bot/text/lexicon.yaml`` (``answer_types``).
 
 Public API: :func:`question_type`, :func:`direct_answer`, :func:`enumeration_items`, :func:`is_item`,
 :data:`QUESTION_TYPES`.
@@ -38,6 +38,7 @@ import cn2an
 
 from bot.text import lexicon
 from bot.text.refs import strip_article_label
+from bot.text.zh import STOP_ENDS, sentence_pieces
 
 _NUMERAL = r"[一二三四五六七八九十百千两零〇\d]"
 
@@ -91,7 +92,6 @@ _MODALS = sorted(_YES_NO, key=len, reverse=True)
 #: the question forms whose 不/没 asks rather than negates (能不能, 有没有, 可不可以)
 _ASKING_NOT = re.compile(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|允不允许")
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?\n]+")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def question_type(question: str) -> str | None:
@@ -261,7 +261,9 @@ def _predicate_terms(question: str, focus: list[str]) -> list[str]:
 
 
 def _split_sentences(text: str) -> list[str]:
-    return [strip_article_label(s.strip()) for s in _SENTENCE.findall(text) if s.strip()]
+    """The full sentences of ``text`` (ended by 。！？ or a line break, :func:`bot.text.zh.sentence_pieces`
+    with :data:`~bot.text.zh.STOP_ENDS`: a ； clause stays in its sentence), stripped, without an article label."""
+    return [strip_article_label(s.strip()) for s in sentence_pieces(text, STOP_ENDS) if s.strip()]
 
 
 def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | None = None,
@@ -284,62 +286,89 @@ def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | 
     focus = focus or []
     if kind in (None, "procedure", "definition"):
         return "", -1
-    texts = evidence
     if kind in ("duration", "number", "count"):
-        units = _asked_units(question) if kind != "duration" else None
-        for at, text in enumerate(texts):
-            for sentence in _split_sentences(text):
-                found = _quantities(sentence, kind, units)
-                if kind == "count":  # "四种形态" names something; a count is stated as 有五种 / 分为二类 / 五种：
-                    found = [m for m in found if re.search(r"(?:有|分为|分|包括|共|计|为)$", sentence[: m.start()])
-                             or sentence[m.end():].startswith(("：", ":"))]
-                if not found:
-                    continue
-                # the quantity nearest a focus term of the question, else the first one
-                pos = _focus_pos(sentence, focus)
-                m = min(found, key=lambda x: abs(x.start() - pos)) if pos >= 0 else found[0]
-                if kind == "count":
-                    tail = sentence[m.end():]
-                    if tail.startswith(("：", ":")):  # 有五种：警告、严重警告、… — the count and what it counts
-                        listed = _clause_at(sentence, m.end() + 1)
-                        if listed and len(listed) <= 60:
-                            return (f"{m.group(0)}：{listed}。"), at
-                    return (m.group(0) + "。"), at
-                return (_span_answer(sentence, m, 20).rstrip("，,") + "。"), at
-        if kind != "count":
-            return "", -1
+        found = _quantity_answer(question, evidence, kind, focus)
+        if found[0] or kind != "count":
+            return found
     if kind in ("count", "list"):
-        for at, text in enumerate(texts):
-            for lead in re.finditer(r"[：:]\s*\n", text):
-                items = enumeration_items(text, lead.end())
-                if len(items) >= 2:
-                    unit = _count_unit(question)
-                    return (f"{_cn(len(items))}{unit}。" if kind == "count" else f"共{_cn(len(items))}{unit}。"), at
-        return "", -1
+        return _enumeration_answer(question, evidence, kind)
     if kind == "time":
-        for at, text in enumerate(texts):
-            for sentence in _split_sentences(text):
-                if focus and _focus_pos(sentence, focus) < 0 and len(texts) > 1:
-                    continue
-                m = TIME_POINT_RE.search(sentence)
-                if m:
-                    return (_span_answer(sentence, m, 40).rstrip("，,") + "。"), at
-        return "", -1
+        return _time_answer(evidence, focus)
     if kind == "yesno":
-        words = _yes_no_words(question)
-        plain = _ASKING_NOT.sub("", question)
-        if not words or "不" in plain or "没" in plain or "未" in plain:
-            return "", -1  # a question that is itself negated (不能…吗) is not read for polarity here
-        terms = _predicate_terms(question, focus)
-        for at, text in enumerate(texts):
-            for sentence in _split_sentences(text):
-                if required and not all(any(w in sentence for w in group) for group in required):
-                    continue
-                verdict = _polarity(sentence, terms)
-                if verdict is None:
-                    continue
-                return (f"{words[0] if verdict else words[1]}。{sentence}"), at
-        return "", -1
+        return _yes_no_answer(question, evidence, focus, required)
+    return "", -1
+
+
+def _quantity_answer(question: str, texts: list[str], kind: str, focus: list[str]) -> tuple[str, int]:
+    """A duration, number or count stated in ``texts`` (:func:`locate_direct_answer`): the quantity nearest a
+    focus term of the first sentence stating one of the asked kind and unit, as its short clause (a count as
+    stated: 有五种, 五种：警告、…); ("", -1) when none."""
+    units = _asked_units(question) if kind != "duration" else None
+    for at, text in enumerate(texts):
+        for sentence in _split_sentences(text):
+            found = _quantities(sentence, kind, units)
+            if kind == "count":  # "四种形态" names something; a count is stated as 有五种 / 分为二类 / 五种：
+                found = [m for m in found if re.search(r"(?:有|分为|分|包括|共|计|为)$", sentence[: m.start()])
+                         or sentence[m.end():].startswith(("：", ":"))]
+            if not found:
+                continue
+            # the quantity nearest a focus term of the question, else the first one
+            pos = _focus_pos(sentence, focus)
+            m = min(found, key=lambda x: abs(x.start() - pos)) if pos >= 0 else found[0]
+            if kind == "count":
+                tail = sentence[m.end():]
+                if tail.startswith(("：", ":")):  # 有五种：警告、严重警告、… — the count and what it counts
+                    listed = _clause_at(sentence, m.end() + 1)
+                    if listed and len(listed) <= 60:
+                        return (f"{m.group(0)}：{listed}。"), at
+                return (m.group(0) + "。"), at
+            return (_span_answer(sentence, m, 20).rstrip("，,") + "。"), at
+    return "", -1
+
+
+def _enumeration_answer(question: str, texts: list[str], kind: str) -> tuple[str, int]:
+    """The number of items of the first enumeration (a lead ending in ： and at least two item lines) in
+    ``texts``: 八项。 for a count, 共八项。 for a list; ("", -1) when none."""
+    for at, text in enumerate(texts):
+        for lead in re.finditer(r"[：:]\s*\n", text):
+            items = enumeration_items(text, lead.end())
+            if len(items) >= 2:
+                unit = _count_unit(question)
+                return (f"{_cn(len(items))}{unit}。" if kind == "count" else f"共{_cn(len(items))}{unit}。"), at
+    return "", -1
+
+
+def _time_answer(texts: list[str], focus: list[str]) -> tuple[str, int]:
+    """The clause stating a point in time (:data:`TIME_POINT_RE`) in the first sentence holding a focus term
+    (any sentence when there is one text or no focus); ("", -1) when none."""
+    for at, text in enumerate(texts):
+        for sentence in _split_sentences(text):
+            if focus and _focus_pos(sentence, focus) < 0 and len(texts) > 1:
+                continue
+            m = TIME_POINT_RE.search(sentence)
+            if m:
+                return (_span_answer(sentence, m, 40).rstrip("，,") + "。"), at
+    return "", -1
+
+
+def _yes_no_answer(question: str, texts: list[str], focus: list[str],
+                   required: list[list[str]] | None) -> tuple[str, int]:
+    """能/不能 (the question's own verb) and the first sentence holding every ``required`` group whose clause
+    decides the polarity of the asked term (:func:`_polarity`); ("", -1) for a negated question or when none
+    decides."""
+    words = _yes_no_words(question)
+    plain = _ASKING_NOT.sub("", question)
+    if not words or "不" in plain or "没" in plain or "未" in plain:
+        return "", -1  # a question that is itself negated (不能…吗) is not read for polarity here
+    terms = _predicate_terms(question, focus)
+    for at, text in enumerate(texts):
+        for sentence in _split_sentences(text):
+            if required and not all(any(w in sentence for w in group) for group in required):
+                continue
+            verdict = _polarity(sentence, terms)
+            if verdict is None:
+                continue
+            return (f"{words[0] if verdict else words[1]}。{sentence}"), at
     return "", -1
 
 

@@ -2,12 +2,12 @@
 Xinference, DeepSeek, DashScope …) via LangChain's ``ChatOpenAI`` with ``base_url``.
 
 The extractive answerer stays the default and the fallback: when no endpoint is configured, when
-the evidence is too weak (same grounding check as :mod:`bot.answer.extractive`), or when the endpoint fails
+the evidence is too weak (same grounding check as :mod:`bot.answer.grounding`), or when the endpoint fails
 (connection refused, timeout, HTTP error, malformed stream), the answer is the extractive one with a
 note saying why. Every generated answer goes through :func:`bot.answer.verify.verify_citations`.
 
-Retries with exponential backoff and timeouts are the openai client's (``max_retries``, ``timeout``);
-the API key is a ``SecretStr`` and is never logged.
+The chat client, its errors and the fallback rule are :mod:`bot.llm` (``client``, ``fallback``); the passages
+are formatted by :func:`bot.llm.passages.format_passages`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.answer.extractive import NOT_FOUND, ExtractiveAnswerer, instructs, missing_articles, unstated_words
+from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer.grounding import NOT_FOUND, instructs, missing_articles, unstated_words
 from bot.config import Settings
+from bot.llm.client import LLMError, describe_error, make_chat_model
+from bot.llm.fallback import failure_reason
+from bot.llm.passages import format_passages
 from bot.llm.prompts import render
 from bot.retrieval.hybrid import HybridRetriever
 from bot.schema import Answer, RetrievedChunk
@@ -30,43 +34,6 @@ log = logging.getLogger(__name__)
 Turn = dict[str, Any]
 
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果|它|这|这个|这种|其|还有|另外)|呢[？?]?$")
-
-
-class LLMError(RuntimeError):
-    """The endpoint failed; the message (Chinese) is safe to show: it never contains the key."""
-
-
-def make_chat_model(settings: Settings, streaming: bool = True):
-    """A LangChain ``ChatOpenAI`` for the configured endpoint."""
-    from langchain_openai import ChatOpenAI
-
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-    return ChatOpenAI(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
-        api_key=key,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        temperature=settings.llm_temperature,
-        streaming=streaming,
-    )
-
-
-def describe_error(e: BaseException) -> str:
-    """A short Chinese description of an endpoint failure (no URL credentials, no key)."""
-    import openai
-
-    if isinstance(e, openai.APITimeoutError):
-        return "大模型服务响应超时"
-    if isinstance(e, openai.APIConnectionError):
-        return "无法连接大模型服务（地址错误或服务未启动）"
-    if isinstance(e, openai.AuthenticationError):
-        return "大模型服务拒绝访问（API Key 无效）"
-    if isinstance(e, openai.RateLimitError):
-        return "大模型服务繁忙（请求过多）"
-    if isinstance(e, openai.APIStatusError):
-        return f"大模型服务返回错误（HTTP {e.status_code}）"
-    return f"大模型服务出错（{type(e).__name__}）"
 
 
 def history_text(history: list[Turn], max_tokens: int) -> str:
@@ -116,13 +83,9 @@ class GenerativeAnswerer:
     def _messages(self, question: str, passages: list[RetrievedChunk]):
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        blocks = [
-            render("passage", n=i, title=p.chunk.title, article=p.chunk.article or "", doc_type=p.chunk.doc_type,
-                   text=p.chunk.text.replace("<<<", "‹‹‹").replace(">>>", "›››"))
-            for i, p in enumerate(passages, start=1)
-        ]
         return [SystemMessage(render("answer_system")),
-                HumanMessage(render("answer_user", passages="\n".join(blocks), question=question))]
+                HumanMessage(render("answer_user", passages=format_passages(p.chunk for p in passages),
+                                    question=question))]
 
     def stream(self, question: str, history: list[Turn] | None = None, doc_type: str | None = None) -> Iterator[str | Answer]:
         """Yield answer text as it is generated (str pieces), then the final verified
@@ -161,7 +124,7 @@ class GenerativeAnswerer:
             if not finished:
                 raise LLMError("大模型服务中断，回答不完整")
         except Exception as e:
-            reason = str(e) if isinstance(e, LLMError) else describe_error(e)
+            reason = failure_reason(e)
             log.warning("生成式回答失败，改用抽取式回答：%s", reason)
             fallback = self.extractive.answer_from(standalone, passages)
             fallback.mode = "extractive-fallback"

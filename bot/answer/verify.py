@@ -9,7 +9,7 @@ Rules, applied to every generated answer:
 3. a bare ``第X条`` must appear in a passage cited in the same sentence;
 4. a substantive answer must cite at least one passage.
 
-Violations are listed in ``reasons`` (Chinese) and make ``verified`` False. Markers are renumbered
+Sentences are split by :func:`bot.text.zh.cited_sentences`. Violations are listed in ``reasons`` (Chinese) and make ``verified`` False. Markers are renumbered
 1..m in order of first use, and ``citations`` holds exactly the cited passages.
 """
 
@@ -21,43 +21,11 @@ from dataclasses import dataclass, field
 from bot.retrieval.articles import resolve_titles
 from bot.text.lexicon import REGULATION_ALIASES
 from bot.schema import Citation, RetrievedChunk
-from bot.text.zh import chinese_number
+from bot.text.refs import BARE_ARTICLE, article_reference
+from bot.text.zh import chinese_number, cited_sentences
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
-_NUM = r"[0-9一二三四五六七八九十百零〇两]+"
-TITLED_ARTICLE = re.compile(
-    r"(?:《(?P<book>[^》]{2,40})》|(?P<alias>" + "|".join(sorted(map(re.escape, REGULATION_ALIASES), key=len, reverse=True))
-    + r"))\s*(?:的)?\s*第\s*(?P<num>" + _NUM + r")\s*条"
-)
-BARE_ARTICLE = re.compile(r"第\s*(?P<num>" + _NUM + r")\s*条")
-_END = "。！？；\n"
-
-
-def sentences(text: str) -> list[str]:
-    """Split at 。！？； and line breaks outside “…” quotations; the ``[n]`` markers that follow a
-    sentence end (or a closing quotation mark) stay with that sentence."""
-    out, cur, depth, i = [], "", 0, 0
-    while i < len(text):
-        ch = text[i]
-        cur += ch
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            depth = max(0, depth - 1)
-        if depth == 0 and (ch in _END or ch == "”"):
-            m = re.match(r"(?:\s*\[\d{1,3}\])+", text[i + 1:])
-            if m:
-                cur += m.group(0)
-                i += len(m.group(0))
-            if ch in _END or m:
-                nxt = text[i + 1: i + 2]
-                if ch in _END or nxt in _END or not nxt:
-                    out.append(cur)
-                    cur = ""
-        i += 1
-    if cur.strip():
-        out.append(cur)
-    return [x for x in out if x.strip()]
+TITLED_ARTICLE = article_reference(REGULATION_ALIASES)
 
 
 @dataclass
@@ -93,6 +61,37 @@ def _passage_supports(p: RetrievedChunk, titles: list[str] | None, number: int) 
     return False
 
 
+def _sentence_reasons(sentence: str, passages: list[RetrievedChunk], article_exists,
+                      known_titles: list[str]) -> list[str]:
+    """Rules 2 and 3 for one sentence of generated text (its ``[n]`` markers already valid): the reasons, in
+    Chinese, why an article it names is not backed by a passage it cites ([] when all are)."""
+    reasons: list[str] = []
+    cited = [passages[int(n) - 1] for n in MARKER.findall(sentence)]
+    spans = []
+    for m in TITLED_ARTICLE.finditer(sentence):
+        number = _num(m.group("num"))
+        if number is None:
+            continue
+        spans.append((m.start(), m.end()))
+        titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
+        label = m.group(0).strip()
+        if not article_exists(titles, number):
+            reasons.append(f"{label} 在知识库中不存在")
+        elif not cited:
+            reasons.append(f"{label} 没有标注出处")
+        elif not any(_passage_supports(p, titles, number) for p in cited):
+            reasons.append(f"{label} 不在所引用的资料中")
+    for m in BARE_ARTICLE.finditer(sentence):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        number = _num(m.group("num"))
+        if number is None:
+            continue
+        if cited and not any(_passage_supports(p, None, number) for p in cited):
+            reasons.append(f"{m.group(0)} 不在所引用的资料中")
+    return reasons
+
+
 def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, known_titles: list[str]) -> Verification:
     """Check and clean generated ``text`` against the ``passages`` it was given.
 
@@ -113,30 +112,8 @@ def verify_citations(text: str, passages: list[RetrievedChunk], article_exists, 
         return ""
 
     text = MARKER.sub(drop_bad, text)
-    for sentence in sentences(text):
-        cited = [passages[int(n) - 1] for n in MARKER.findall(sentence)]
-        spans = []
-        for m in TITLED_ARTICLE.finditer(sentence):
-            number = _num(m.group("num"))
-            if number is None:
-                continue
-            spans.append((m.start(), m.end()))
-            titles = resolve_titles(m.group("book"), m.group("alias"), known_titles) or [m.group("book")]
-            label = m.group(0).strip()
-            if not article_exists(titles, number):
-                reasons.append(f"{label} 在知识库中不存在")
-            elif not cited:
-                reasons.append(f"{label} 没有标注出处")
-            elif not any(_passage_supports(p, titles, number) for p in cited):
-                reasons.append(f"{label} 不在所引用的资料中")
-        for m in BARE_ARTICLE.finditer(sentence):
-            if any(s <= m.start() < e for s, e in spans):
-                continue
-            number = _num(m.group("num"))
-            if number is None:
-                continue
-            if cited and not any(_passage_supports(p, None, number) for p in cited):
-                reasons.append(f"{m.group(0)} 不在所引用的资料中")
+    for sentence in cited_sentences(text):
+        reasons += _sentence_reasons(sentence, passages, article_exists, known_titles)
     # renumber in order of first use
     order: list[int] = []
     for n in MARKER.findall(text):

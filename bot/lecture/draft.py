@@ -46,7 +46,7 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
         raise ValueError(empty_message("起草微党课"))
     fallback_note = None
     if use_llm or (use_llm is None and pipeline.has_llm):
-        from bot.answer.generative import LLMError, describe_error
+        from bot.llm import LLMError, describe_error
 
         try:
             return draft_lecture_llm(pipeline, topic, minutes, audience, rate)

@@ -116,7 +116,7 @@ class CaseStory:
 def _case_parts(text: str, title: str) -> tuple[list[str], list[str], list[str]]:
     """(facts, opinions, views): the case's sentences by the part they are in. Headings (short lines) switch
     the part; indexed passages carry no headings, so the first view or verdict ends the facts."""
-    from bot.answer.extractive import ENDORSE_RE, OPINION_RE
+    from bot.answer.cases import ENDORSE_RE, OPINION_RE
 
     lines = [ln.strip() for ln in text.split("\n") if ln.strip() and ln.strip().lstrip("# ") != title]
     facts: list[str] = []
@@ -148,7 +148,7 @@ def _case_parts(text: str, title: str) -> tuple[list[str], list[str], list[str]]
 def _case_conclusion(opinions: list[str], views: list[str], endorsed: set[str], terms: list[str]) -> tuple[list[str], list[str]]:
     """(conclusion, views not rejected): the endorsed opinion without its lead, else the first verdict
     among the views the case does not reject, else the view with most topic terms."""
-    from bot.answer.extractive import ENDORSE_RE, OPINION_RE, VERDICT_RE
+    from bot.answer.cases import ENDORSE_RE, OPINION_RE, VERDICT_RE
 
     def rejected(s: str) -> bool:
         m = OPINION_RE.search(s)
@@ -176,7 +176,7 @@ def case_story(text: str, title: str, budget: int, terms: list[str]) -> CaseStor
     笔者赞同第X种意见, with its "第X种意见认为" lead removed; views it rejects are never used), and the
     sentences citing the rule it turned on (《…》第…条). The facts fill ``budget`` spoken characters
     less the conclusion and rule, at most :data:`MAX_CASE_FACTS` sentences (at least one)."""
-    from bot.answer.extractive import ENDORSE_RE
+    from bot.answer.cases import ENDORSE_RE
 
     endorsed = {m.group(1) for m in ENDORSE_RE.finditer(text)}
     facts, opinions, views = _case_parts(text, title)

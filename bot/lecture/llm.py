@@ -47,7 +47,7 @@ def check_generated(text: str, passages, pipeline, total_chars: int) -> tuple[li
 def _passages(pipeline, topic: str) -> tuple[list, float]:
     """(passages for the model: the best articles then the case, best article's coverage); raises
     LLMError when the knowledge base does not cover the topic or has nothing on it."""
-    from bot.answer.generative import LLMError
+    from bot.llm import LLMError
     from bot.schema import RetrievedChunk
 
     ranked = select_articles(pipeline, topic)
@@ -67,7 +67,7 @@ def _generate(pipeline, passages, topic: str, minutes: float, audience: str, rat
     """(text, verified citations) from the chat model, one repair round; raises LLMError if still wrong."""
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from bot.answer.generative import LLMError, make_chat_model
+    from bot.llm import LLMError, make_chat_model
     from bot.llm.prompts import render
 
     blocks = "\n".join(render("passage", n=i, title=p.chunk.title, article=p.chunk.article or "", doc_type=p.chunk.doc_type,

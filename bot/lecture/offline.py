@@ -127,7 +127,7 @@ class Draft:
 
 def _start(pipeline, topic: str, minutes: float, audience: str, rate: int, templates: Path | None) -> Draft:
     """The draft with empty sections sized by :data:`SECTION_SHARES` and the topic's key terms."""
-    from bot.answer.extractive import key_terms
+    from bot.answer.grounding import key_terms
 
     tpl = Templates(topic, audience, templates or TEMPLATES_PATH)
     terms = key_terms(topic)
@@ -141,7 +141,7 @@ def _start(pipeline, topic: str, minutes: float, audience: str, rate: int, templ
 def _add_neighbours(d: Draft) -> None:
     """Articles next to the best one in its chapter, when they cover enough of the topic's key terms
     (``lecture_min_neighbour_coverage``), up to ``lecture_max_articles_with_neighbours`` articles."""
-    from bot.answer.extractive import coverage
+    from bot.answer.grounding import coverage
 
     st, articles = d.settings, d.articles
     top = articles[0]

@@ -45,7 +45,7 @@ def select_articles(pipeline, topic: str, k: int | None = None) -> list[tuple[Ch
     the article (and its chapter heading) + ``lecture_dense_weight`` × dense similarity, among the
     retriever's top ``k`` regulation passages (default ``lecture_retrieve_k``). One article per
     (regulation, article number): the same article of two editions (党章 2017/2022) is quoted once."""
-    from bot.answer.extractive import coverage, key_terms
+    from bot.answer.grounding import coverage, key_terms
 
     s = pipeline.settings
     terms = key_terms(topic)
@@ -66,7 +66,7 @@ def select_articles(pipeline, topic: str, k: int | None = None) -> list[tuple[Ch
 def topic_words(topic: str, families: dict) -> list[str]:
     """The words a topic is about: jieba content words (:func:`bot.answer.extractive.content_words`) plus the
     family keywords of the templates it contains (三会一课, 两面人: words jieba splits apart)."""
-    from bot.answer.extractive import content_words
+    from bot.answer.grounding import content_words
 
     words = content_words(topic)
     for spec in families.values():

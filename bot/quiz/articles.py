@@ -33,7 +33,7 @@ class _TopicScore:
     dense_bonus: float
 
     def __call__(self, c: Chunk) -> float:
-        from bot.answer.extractive import coverage
+        from bot.answer.grounding import coverage
 
         terms, w = self.terms, self.weights
         first = (sentences_of(c) or [c.text])[0]
@@ -104,7 +104,7 @@ class RegulationArticles:
 
     def _scorer(self, topic: str, terms: list[str], w: dict[str, float], hits: list, k: int) -> _TopicScore:
         """The topic score of :meth:`passages`, with the retriever's ranks and the topic's subject."""
-        from bot.answer.extractive import key_terms
+        from bot.answer.grounding import key_terms
         from bot.retrieval import normalize_query
 
         rank: dict[str, int] = {}
@@ -135,7 +135,7 @@ class RegulationArticles:
         finds articles about the topic that do not repeat its words (三会一课 for 组织生活). An article
         whose regulation title or chapter heading holds all the topic's terms is kept down to
         ``settings.quiz_home_keep`` × the best score."""
-        from bot.answer.extractive import coverage, key_terms
+        from bot.answer.grounding import coverage, key_terms
 
         terms = key_terms(topic)
         if not terms:

@@ -29,7 +29,7 @@ def _check_request(pipeline, topic: str, types: list[str] | None, source: str | 
 def _try_llm(pipeline, topic: str, n: int, types: list[str], difficulty: str,
              existing: list[str] | None) -> tuple[QuizSet | None, str | None]:
     """(the LLM's set, None) when it made items, else (None, the note saying why offline is used)."""
-    from bot.answer.generative import LLMError, describe_error
+    from bot.llm import LLMError, describe_error
     from bot.quiz.llm import generate_quiz_llm
 
     try:

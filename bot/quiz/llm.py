@@ -47,7 +47,7 @@ def _ask(chat, messages: list) -> _LLMItems:
     """
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from bot.answer.generative import LLMError
+    from bot.llm import LLMError
 
     for _attempt in range(2):
         raw = str(chat.invoke(messages).content)
@@ -102,7 +102,7 @@ def generate_quiz_llm(pipeline, topic: str, n: int = 12, types: list[str] | None
     """
     from langchain_core.messages import HumanMessage
 
-    from bot.answer.generative import make_chat_model
+    from bot.llm import make_chat_model
 
     st = pipeline.settings
     types = types or list(TYPES)

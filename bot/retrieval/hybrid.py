@@ -21,11 +21,6 @@ from bot.retrieval.query import keyword_query, normalize_query
 from bot.schema import RetrievedChunk
 from bot.store.index import KnowledgeIndex
 
-# Re-exported for modules that still import them from here (before #17 they lived in this module);
-# their home is bot.text.lexicon, bot.retrieval.query and bot.retrieval.articles.
-from bot.text.lexicon import ABBREVIATIONS, QUESTION_RE, REGULATION_ALIASES, STOP_PHRASES, STOP_RE  # noqa: F401
-from bot.retrieval.articles import ArticleRef, resolve_titles  # noqa: F401
-from bot.retrieval.query import expand_abbreviations, expand_aliases  # noqa: F401
 
 
 class HybridRetriever:
