@@ -14,7 +14,10 @@ from bot.guard import InputRejected
 from bot.study import ItemRecord, StudyService, StudyStore, branch_xlsx, content_key
 from bot.study.schedule import Answered, replay
 
+
 UTC = timezone.utc
+
+
 SHANGHAI = timezone(timedelta(hours=8))
 
 
@@ -31,39 +34,6 @@ def at(day: str, hour: int = 10) -> datetime:
     """A time on ``day`` (YYYY-MM-DD) in Beijing time."""
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
 
-
-# --- the schedule (pure) ------------------------------------------------------------------
-
-def test_leitner_boxes_and_due_days():
-    intervals = (1, 2, 4, 8, 16)
-    # right on the first answer: box 1 → 2, due two days later
-    s = replay([Answered(at("2026-03-01"), True)], intervals, "Asia/Shanghai")
-    assert (s.box, s.due, s.in_book) == (2, date(2026, 3, 3), False)
-    # wrong, then right: back to box 1 (due next day), then box 2 (due two days after the right answer)
-    s = replay([Answered(at("2026-03-01"), False), Answered(at("2026-03-02"), True)], intervals, "Asia/Shanghai")
-    assert (s.box, s.due, s.wrong, s.right) == (2, date(2026, 3, 4), 1, 1)
-    # five rights in a row stay in the top box: due 16 days after the last
-    answers = [Answered(at(f"2026-03-0{d}"), True) for d in range(1, 7)]
-    s = replay(answers, intervals, "Asia/Shanghai")
-    assert (s.box, s.due) == (5, date(2026, 3, 22))
-    assert replay([], intervals, "Asia/Shanghai") is None
-
-
-def test_book_needs_right_answers_on_two_different_days():
-    tz, iv = "Asia/Shanghai", (1, 2, 4, 8, 16)
-    wrong = Answered(at("2026-03-01"), False)
-    same_day = [wrong, Answered(at("2026-03-02", 9), True), Answered(at("2026-03-02", 20), True)]
-    assert replay(same_day, iv, tz).in_book  # two rights on one day count once
-    two_days = [wrong, Answered(at("2026-03-02"), True), Answered(at("2026-03-03"), True)]
-    assert not replay(two_days, iv, tz).in_book
-    broken = [wrong, Answered(at("2026-03-02"), True), Answered(at("2026-03-03"), False), Answered(at("2026-03-04"), True)]
-    assert replay(broken, iv, tz).in_book  # a wrong answer starts the count again
-    # 23:30 and 00:30 Beijing time are different days even though they are one hour apart
-    midnight = [wrong, Answered(at("2026-03-02", 23), True), Answered(at("2026-03-03", 0), True)]
-    assert not replay(midnight, iv, tz).in_book
-
-
-# --- the store on SQLite and PostgreSQL ------------------------------------------------------
 
 def test_schema_comes_from_alembic_and_reopens(study_db_url):
     store = StudyStore(study_db_url)
@@ -222,3 +192,4 @@ def test_a_second_topic_set_does_not_repeat_the_first(study_db_url, pipeline):
     second = svc.topic_set("党员的权利和义务", 4, avoid=[i.key for i in first.items])
     assert len(first.items) == 4 and len(second.items) == 4
     assert not {norm(i.stem) for i in first.items} & {norm(i.stem) for i in second.items}
+

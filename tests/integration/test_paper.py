@@ -11,6 +11,7 @@ import pytest
 from bot.quiz import load_blueprint
 from conftest import run_cli
 
+
 BLUEPRINT = """\
 title: 测试竞赛卷
 minutes: 30
@@ -23,16 +24,6 @@ cover:
   - {source: 中国共产党纪律处分条例, articles: 第八条-第十四条}
   - {topic: 发展党员}
 """
-
-
-def test_bad_blueprints_are_refused(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("sections:\n  - {type: 问答, count: 2, points: 1}\ncover:\n  - {topic: 发展党员}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="问答"):
-        load_blueprint(bad)
-    (tmp_path / "empty.yaml").write_text("sections: []\ncover: []\n", encoding="utf-8")
-    with pytest.raises(ValueError):
-        load_blueprint(tmp_path / "empty.yaml")
 
 
 def test_cli_paper_matches_blueprint(regulations_built, tmp_path):
@@ -66,3 +57,4 @@ def test_cli_paper_matches_blueprint(regulations_built, tmp_path):
 
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("题型", "题干") and len(rows) == total + 1
+

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.config_groups import GROUPS
 
 
+
 def test_groups_hold_existing_fields_with_their_types_and_values():
     settings = Settings(data_dir=Path("/tmp/x"), rrf_k=12, llm_base_url="http://h", llm_model="m")
     seen: set[str] = set()
@@ -32,19 +33,6 @@ def test_groups_hold_existing_fields_with_their_types_and_values():
         settings.retrieval.rrf_k = 3  # type: ignore[misc]
     # groups are views, not fields: no new environment names, nothing new in a dump
     assert set(settings.model_dump()) == set(Settings.model_fields)
-
-
-def test_get_pipeline_is_one_per_distinct_settings(tmp_path, monkeypatch):
-    from bot import pipeline as pl
-
-    built = []
-    monkeypatch.setattr(pl, "Pipeline", lambda s: built.append(s) or object())
-    monkeypatch.setattr(pl, "_PIPELINES", {})
-    a = pl.get_pipeline(Settings(data_dir=tmp_path / "a"))
-    assert pl.get_pipeline(Settings(data_dir=tmp_path / "a")) is a
-    b = pl.get_pipeline(Settings(data_dir=tmp_path / "b"))
-    assert b is not a and [s.data_dir for s in built] == [tmp_path / "a", tmp_path / "b"]
-    assert pl.settings_key(Settings(llm_api_key="k1")) != pl.settings_key(Settings(llm_api_key="k2"))
 
 
 def test_cli_builds_settings_from_options_without_touching_the_environment(tmp_path, monkeypatch):
@@ -78,3 +66,4 @@ def test_format_checks_say_what_the_cli_said():
         check_format("pptx", LECTURE_FORMATS)
     check_format("json", QUIZ_FORMATS)
     check_format("md", LECTURE_FORMATS)
+

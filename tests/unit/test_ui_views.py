@@ -1,7 +1,7 @@
 """What the 出题, 微党课 and 练习 tabs show, on literal items (no index needed): the quiz preview
 cards, the paper form's blueprint and its Chinese errors, the lecture preview's reference list, and
 the review of the wrong answers at the end of a practice set. The browser tests
-(tests/test_browser.py) check the same views rendered in chromium."""
+(tests/integration/test_browser.py) check the same views rendered in chromium."""
 
 from __future__ import annotations
 

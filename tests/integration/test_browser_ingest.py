@@ -1,4 +1,4 @@
-"""In a real browser (Playwright + Debian chromium, as tests/test_browser.py): the progress banner
+"""In a real browser (Playwright + Debian chromium, as tests/integration/test_browser.py): the progress banner
 while the app indexes its knowledge base at start-up, an answer carrying the indexing note, the job
 in the 知识库 tab, and the banner gone when indexing is done. Screenshots: ``test-output/browser/``."""
 

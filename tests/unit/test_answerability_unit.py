@@ -1,0 +1,45 @@
+"""Answerability (issue 18): a question asking about a detail that no indexed text states is declined with a
+plain statement of what is missing, while colloquial wording of what the texts do state is still answered."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bot.answer.grounding import abbreviates, content_words, unstated_words
+from bot.config import Settings
+from bot.pipeline import Pipeline
+from conftest import CORPUS
+
+
+
+def test_content_words_leave_out_question_and_asking_words():
+    assert content_words("党员可以在家里养宠物吗？") == ["党员", "家里", "宠物"]
+    assert content_words("党纪处分一共有几种？") == ["党纪处分"]
+    assert "KTV" in content_words("党员下班后可以去KTV唱歌吗？")
+    assert content_words("What are the main problems of Party building?") == []  # no word-by-word reading of English
+
+
+def test_unstated_words_on_a_literal_vocabulary():
+    text = "预备党员没有表决权、选举权和被选举权。党员应当按月交纳党费。年满十八岁的中国工人可以申请入党。人民法院审理案件。"
+
+    def occurs(word: str) -> bool:
+        return word in text
+
+    assert unstated_words("党费可以用信用卡缴纳吗？", occurs) == ["信用卡", "缴纳"]
+    assert unstated_words("预备党员能不能投票？", occurs) == []  # lexicon: 投票 → 表决权
+    assert unstated_words("多大年纪可以申请入党？", occurs) == []  # lexicon: 年纪 → 年满
+    assert unstated_words("党员对决定有看法怎么办？", occurs) == []  # 决定, 看法: everyday vocabulary
+    assert unstated_words("法院怎么审案？", occurs) == ["审案"]
+    assert unstated_words("法院怎么审案？", occurs, context="人民法院审理案件") == []  # 审案 abbreviates 审理案件
+    assert abbreviates("环保", "加强环境保护工作") and not abbreviates("手写", "应当向党组织提出书面的入党申请")
+
+
+def test_keyword_search_also_looks_for_the_regulations_wording():
+    from bot.text.lexicon import expand_synonyms
+    from bot.retrieval.query import keyword_query
+
+    assert "表决权" in expand_synonyms("预备党员能不能投票？") and "提升职务" in keyword_query("受处分多久不能提拔？")
+    assert expand_synonyms("预备党员的预备期多长？") == "预备党员的预备期多长？"  # no lexicon word, nothing added
+
