@@ -6,8 +6,8 @@ names (``DANGJIAN_<FIELD>``) stay the contract: a group holds *copies of the sam
 names*, built on each access (:func:`view`), so nothing can be set through a group
 (``dataclasses.FrozenInstanceError``) and a group never disagrees with its Settings.
 
-Which field belongs to which group (every field of Settings as of issue #17 is in exactly one group;
-fields added later belong to the group of their package and are added here):
+Which field belongs to which group (every field of Settings is in exactly one group;
+tests/unit/test_shells_unit.py fails on a field in none):
 
 =============  ==========================================================================================
 ``store``      where things live and how they are embedded: kb_dir, data_dir, collection, embedding_model,
@@ -15,8 +15,10 @@ fields added later belong to the group of their package and are added here):
                pooled_heading_weight
 ``retrieval``  top_k, candidates, rrf_k, dense_weight, bm25_weight, regulation_weight, sentence_weight,
                centering, centering_pool, centering_min_vectors, near_duplicate, reranker_model,
-               rerank_candidates, max_per_document
-``answer``     the grounding rule: min_coverage, min_coverage_dense, min_dense
+               rerank_candidates, max_per_document, regulation_prior_bm25_share, regulation_prior_dense_margin,
+               fusion_pool_factor, superseded_factor, near_duplicate_ngram
+``answer``     the grounding rule: min_coverage, min_coverage_dense, min_dense; the extractive answer's
+               selection policy: answer_* (#17)
 ``ingest``     input limits of documents and the ingest run: max_file_mb, max_document_chars, max_pdf_pages,
                max_container_mb, max_container_entries, parse_memory_mb, parse_timeout_s, bm25_refresh_s,
                ingest_throttle_s
@@ -28,8 +30,10 @@ fields added later belong to the group of their package and are added here):
 ``app``        users, max_upload_mb, host, port, ingest_on_start, kb_fallback_dir, status_refresh_s,
                ingest_chars_per_s, kb_job_wait_s
 ``lecture``    lecture_dense_weight, lecture_min_article_coverage, lecture_min_coverage,
-               lecture_good_coverage, lecture_min_neighbour_coverage, lecture_case_min_relevance
-``quiz``       quiz_retrieve_k, quiz_keep, quiz_retrieve_k_wide, quiz_keep_wide
+               lecture_good_coverage, lecture_min_neighbour_coverage, lecture_case_min_relevance, and the
+               lecture_* numbers moved out of bot/lecture in #17
+``quiz``       quiz_retrieve_k, quiz_keep, quiz_retrieve_k_wide, quiz_keep_wide, and the quiz_* numbers moved
+               out of bot/quiz in #17
 =============  ==========================================================================================
 
 The meaning, unit and measurement source of each field are in its ``Field(description=…)`` in
@@ -99,6 +103,11 @@ class RetrievalSettings:
     reranker_model: str | None
     rerank_candidates: int
     max_per_document: int
+    regulation_prior_bm25_share: float
+    regulation_prior_dense_margin: float
+    fusion_pool_factor: int
+    superseded_factor: float
+    near_duplicate_ngram: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,17 @@ class AnswerSettings:
     min_coverage: float
     min_coverage_dense: float
     min_dense: float
+    answer_max_chars: int
+    answer_overflow_chars: int
+    answer_max_sentences: int
+    answer_fragment_chars: int
+    answer_join_share: float
+    answer_passage_share: float
+    answer_rank_bonus: float
+    answer_first_passage_share: float
+    answer_second_source_share: float
+    answer_verdict_bonus: float
+    answer_time_span_bonus: float
 
 
 @dataclass(frozen=True)
@@ -191,6 +211,14 @@ class LectureSettings:
     lecture_good_coverage: float
     lecture_min_neighbour_coverage: float
     lecture_case_min_relevance: float
+    lecture_retrieve_k: int
+    lecture_case_retrieve_k: int
+    lecture_max_articles: int
+    lecture_article_floor_share: float
+    lecture_max_articles_with_neighbours: int
+    lecture_case_title_weight: float
+    lecture_case_text_weight: float
+    lecture_case_min_mentions: int
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,13 @@ class QuizSettings:
     quiz_keep: float
     quiz_retrieve_k_wide: int
     quiz_keep_wide: float
+    quiz_dense_bonus: float
+    quiz_home_keep: float
+    quiz_outside_home_keep: float
+    quiz_article_jitter: float
+    quiz_llm_retrieve_k: int
+    quiz_llm_keep: float
+    quiz_llm_passages: int
 
 
 #: group name (the Settings property) → its view class

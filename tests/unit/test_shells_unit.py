@@ -27,6 +27,7 @@ def test_groups_hold_existing_fields_with_their_types_and_values():
             seen.add(f.name)
             assert hints[f.name] == Settings.model_fields[f.name].annotation, (name, f.name)
             assert getattr(group, f.name) == getattr(settings, f.name)
+    assert seen == set(Settings.model_fields), f"fields in no group: {sorted(set(Settings.model_fields) - seen)}"
     assert settings.retrieval.rrf_k == 12 and settings.store.chroma_dir == settings.chroma_dir
     assert settings.llm.enabled is settings.llm_enabled is True
     with pytest.raises(dataclasses.FrozenInstanceError):
