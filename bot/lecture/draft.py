@@ -46,14 +46,12 @@ def draft_lecture(pipeline, topic: str, minutes: float = 8, audience: str = "普
         raise ValueError(empty_message("起草微党课"))
     fallback_note = None
     if use_llm or (use_llm is None and pipeline.has_llm):
-        from bot.llm import LLMError, describe_error
+        from bot.llm import try_llm
 
-        try:
-            return draft_lecture_llm(pipeline, topic, minutes, audience, rate)
-        except LLMError as e:
-            fallback_note = f"{e}，已改用离线模板起草。"
-        except Exception as e:
-            fallback_note = f"{describe_error(e)}，已改用离线模板起草。"
+        drafted, fallback_note = try_llm(lambda: draft_lecture_llm(pipeline, topic, minutes, audience, rate),
+                                         "已改用离线模板起草。")
+        if drafted is not None:
+            return drafted
     lecture = draft_offline(pipeline, topic, minutes, audience, rate, templates)
     if fallback_note:
         lecture.notes.insert(0, fallback_note)

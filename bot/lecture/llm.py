@@ -67,11 +67,10 @@ def _generate(pipeline, passages, topic: str, minutes: float, audience: str, rat
     """(text, verified citations) from the chat model, one repair round; raises LLMError if still wrong."""
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from bot.llm import LLMError, make_chat_model
+    from bot.llm import LLMError, format_passages, make_chat_model
     from bot.llm.prompts import render
 
-    blocks = "\n".join(render("passage", n=i, title=p.chunk.title, article=p.chunk.article or "", doc_type=p.chunk.doc_type,
-                              text=p.chunk.text.replace("<<<", "‹‹‹").replace(">>>", "›››")) for i, p in enumerate(passages, 1))
+    blocks = format_passages(p.chunk for p in passages)
     budget = "，".join(f"{name}约{int(total * share)}字" for name, share in SECTION_SHARES.items())
     messages = [HumanMessage(render("lecture", audience=audience, minutes=f"{minutes:g}", topic=topic, rate=rate,
                                     total=total, passages=blocks, budget=budget))]

@@ -29,29 +29,24 @@ def _check_request(pipeline, topic: str, types: list[str] | None, source: str | 
 def _try_llm(pipeline, topic: str, n: int, types: list[str], difficulty: str,
              existing: list[str] | None) -> tuple[QuizSet | None, str | None]:
     """(the LLM's set, None) when it made items, else (None, the note saying why offline is used)."""
-    from bot.llm import LLMError, describe_error
+    from bot.llm import try_llm
     from bot.quiz.llm import generate_quiz_llm
 
-    try:
-        qs = generate_quiz_llm(pipeline, topic, n, types, difficulty, existing)
-        qs.mode = "llm"
-        if qs.items:
-            return qs, None
-        return None, "大模型生成的题目都未通过原文校验，已改用离线出题。"
-    except LLMError as e:
-        return None, f"{e}，已改用离线出题。"
-    except Exception as e:  # endpoint down, timeout, HTTP error
-        return None, f"{describe_error(e)}，已改用离线出题。"
+    qs, note = try_llm(lambda: generate_quiz_llm(pipeline, topic, n, types, difficulty, existing), "已改用离线出题。")
+    if qs is None:
+        return None, note
+    qs.mode = "llm"
+    if qs.items:
+        return qs, None
+    return None, "大模型生成的题目都未通过原文校验，已改用离线出题。"
 
 
 def _offline(pipeline, topic: str, n: int, types: list[str], difficulty: str, existing: list[str] | None,
              seed: int | None, source: str | None, articles: str | None, per_article: int) -> tuple[QuizSet, str]:
     """The offline set and how its scope is named in a shortfall ("《…》第八条-第十四条", "主题“…”")."""
-    from bot.config import get_settings
-
     gen = QuizGenerator(pipeline, seed=seed)
     counts = split_counts(n, types)
-    st = get_settings()
+    st = pipeline.settings
     if source:
         chunks = gen.scoped(source, articles)
         qs = gen.generate(topic, counts, difficulty, existing, chunks=chunks, per_article=per_article)

@@ -11,6 +11,7 @@ import re
 
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.llm.json import extract_json
 from bot.quiz.extract import accepted_forms
 from bot.quiz.gate import check_item
 from bot.quiz.model import TYPES, ItemType, QuizItem, QuizSet, QuizSource, item_id, norm, split_counts
@@ -30,13 +31,6 @@ class _LLMItem(BaseModel):
 
 class _LLMItems(BaseModel):
     items: list[_LLMItem]
-
-
-def extract_json(text: str) -> str:
-    """The JSON object in a model reply (code fences and chatter around it removed)."""
-    text = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.M).strip()
-    start, end = text.find("{"), text.rfind("}")
-    return text[start: end + 1] if start >= 0 and end > start else text
 
 
 def _ask(chat, messages: list) -> _LLMItems:
@@ -82,10 +76,10 @@ def _check_body(item: QuizItem) -> str | None:
 
 
 def _prompt(topic: str, chunks: list[Chunk], n: int, types: list[str], difficulty: str) -> str:
+    from bot.llm import format_passages
     from bot.llm.prompts import render
 
-    blocks = "\n".join(render("passage", n=i, title=c.title, article=c.article or "", doc_type=c.doc_type,
-                              text=c.text.replace("<<<", "‹‹‹").replace(">>>", "›››")) for i, c in enumerate(chunks, 1))
+    blocks = format_passages(chunks)
     counts = split_counts(n, types)
     return render("quiz", passages=blocks, n=n, counts="，".join(f"{t}{k}题" for t, k in counts.items() if k),
                   difficulty=difficulty, topic=topic)
