@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,26 @@ def study_db_url(request, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# ---- helpers of the hardening tests (unit and integration) ----
+
+def rss_mb(pid: str | int = "self") -> float:
+    """Resident memory of process ``pid`` in MiB, from /proc (0.0 where /proc has no VmRSS line)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def zip_bomb(path: Path, paragraphs: int = 20_000_000) -> Path:
+    """A .docx-shaped zip whose word/document.xml holds ``paragraphs`` empty paragraphs (120 MB of XML
+    that deflates to about 120 KB)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            block = b"<w:p/>" * 100_000
+            for _ in range(paragraphs // 100_000):
+                f.write(block)
+    return path

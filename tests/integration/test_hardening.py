@@ -18,7 +18,7 @@ import pytest
 from bot.config import Settings
 from bot.guard import InputRejected, RateLimiter, check_question
 from bot.pipeline import Pipeline
-from conftest import REPO, launch_app, run_cli
+from conftest import REPO, launch_app, rss_mb, run_cli, zip_bomb
 
 
 CONSTITUTION_2022 = REPO.parent / "shared" / "corpus" / "regulations" / "中国共产党章程_2022.md"
@@ -36,26 +36,6 @@ HOSTILE_HTML = ("<html><head><title>党费交纳说明</title></head><body><p>�
 
 
 LIVE_TAGS = ("<script", "<img", "onerror=alert", "</script")
-
-
-def _rss_mb(pid: str | int = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def zip_bomb(path: Path, paragraphs: int = 20_000_000) -> Path:
-    """A .docx-shaped zip whose word/document.xml holds ``paragraphs`` empty paragraphs (120 MB of XML
-    that deflates to about 120 KB)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        with z.open("word/document.xml", "w", force_zip64=True) as f:
-            block = b"<w:p/>" * 100_000
-            for _ in range(paragraphs // 100_000):
-                f.write(block)
-    return path
 
 
 def test_cli_rejects_empty_and_oversized_questions_and_answers_a_batch(tmp_path, corpus):
@@ -158,10 +138,10 @@ def test_app_refuses_hostile_requests_and_renders_nothing_live(tmp_path, corpus)
         with pytest.raises(Exception, match="请求过于频繁"):
             client.predict("党员按月交纳党费", 5, "普通党员", 220, api_name="/lecture")
         # a zip bomb uploaded through the app is refused, removed and costs no memory
-        rss = _rss_mb(proc.pid)
+        rss = rss_mb(proc.pid)
         status, _, _ = client.predict([handle_file(str(zip_bomb(tmp_path / "bomb.docx")))], "资料", api_name="/kb_upload")
         assert "压缩炸弹" in status and "隔离区" in status and not (kb / "materials" / "bomb.docx").exists()
-        assert _rss_mb(proc.pid) - rss < 150
+        assert rss_mb(proc.pid) - rss < 150
         assert "一年" in client.predict("预备党员的预备期是多长时间？", api_name="/ask")
     cli = run_cli("ask", "党员交纳党费是什么义务？", "--json", env=env)
     assert cli.returncode == 0 and not any(tag in cli.stdout for tag in LIVE_TAGS)

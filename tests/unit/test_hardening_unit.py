@@ -19,26 +19,7 @@ from bot.config import Settings
 from bot.guard import InputRejected, RateLimiter, check_question
 from bot.pipeline import Pipeline
 from conftest import REPO, launch_app, run_cli
-
-
-def _rss_mb(pid: str | int = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def zip_bomb(path: Path, paragraphs: int = 20_000_000) -> Path:
-    """A .docx-shaped zip whose word/document.xml holds ``paragraphs`` empty paragraphs (120 MB of XML
-    that deflates to about 120 KB)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        with z.open("word/document.xml", "w", force_zip64=True) as f:
-            block = b"<w:p/>" * 100_000
-            for _ in range(paragraphs // 100_000):
-                f.write(block)
-    return path
+from conftest import rss_mb, zip_bomb
 
 
 def text_pdf(path: Path, pages: int, line: str = "Party members shall study the Party Constitution. ") -> Path:
@@ -93,7 +74,7 @@ def test_zip_bomb_and_oversized_pdfs_are_refused_at_once_and_quarantined(tmp_pat
     text_pdf(kb / "many-pages.pdf", pages=1500)  # over max_pdf_pages
     text_pdf(kb / "long-text.pdf", pages=40)  # about 80,000 characters, over the cap set above
     assert (kb / "long-text.pdf").stat().st_size < 200_000
-    rss = _rss_mb()
+    rss = rss_mb()
     started = time.perf_counter()
     report = pipe.ingest(kb, show_progress=False)
     seconds = time.perf_counter() - started
@@ -101,7 +82,7 @@ def test_zip_bomb_and_oversized_pdfs_are_refused_at_once_and_quarantined(tmp_pat
     assert set(failed) == {"bomb.docx", "many-pages.pdf", "long-text.pdf"}
     assert "压缩炸弹" in failed["bomb.docx"]["reason"]
     assert "页数过多" in failed["many-pages.pdf"]["reason"] and "文字过多" in failed["long-text.pdf"]["reason"]
-    assert seconds < 10 and _rss_mb() - rss < 100
+    assert seconds < 10 and rss_mb() - rss < 100
     assert not any((kb / name).exists() for name in failed)  # gone from the knowledge base …
     quarantine = tmp_path / "data" / "quarantine"
     assert all(Path(f["quarantined"]).is_file() for f in failed.values()) and Path(failed["bomb.docx"]["quarantined"]).parent == quarantine
