@@ -5,10 +5,9 @@ list), modal verbs to flip (:data:`MODALS`), an article's subject (:func:`articl
 article ranges typed by a user (:func:`parse_articles`). Pure functions over strings and
 :class:`bot.schema.Chunk`; no index needed.
 
-The quiz sentence splitter (:data:`SENTENCE`) is not :func:`bot.text.zh.split_sentences`: it splits
-at 。；！？ and line breaks only (no ASCII marks), keeps duplicates, and :func:`sentences_of` keeps
-sentences of at least 8 characters — items are numbered and keyed by these sentences, so the
-variant stays as it is.
+Sentences come from the shared splitter (:func:`bot.text.zh.sentence_pieces`: at 。；！？ and line breaks, no
+ASCII marks, duplicates kept), not :func:`bot.text.zh.split_sentences`; :func:`sentences_of` keeps sentences
+of at least 8 characters — items are numbered and keyed by these sentences.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import cn2an
 from bot.quiz.check import dangling_opening, fragment_option, subject_only
 from bot.schema import Chunk
 from bot.text.refs import strip_article_label
-from bot.text.zh import chinese_number
+from bot.text.zh import chinese_number, sentence_pieces
 
 _CN = "零一二三四五六七八九十百两半"
 #: a quantity: a fraction ("五分之一") or a number with a unit ("一年", "三人以上", "18周岁")
@@ -31,7 +30,6 @@ NUMBER = re.compile(
 #: flips that turn a rule into its opposite (必须 → 可以 would leave a true statement, so it is not used)
 MODALS = [("不得", "可以"), ("必须", "不得"), ("应当", "不得"), ("可以", "不得"), ("禁止", "允许")]
 #: a sentence of a passage: up to and including 。；！？, or up to a line break
-SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _MEMBER = r"[^、，。；：（）\s的]{2,10}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
 _FIRST = r"[^、，。；：（）\s]{2,20}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
 _LAST = r"[^、，。；：（）\s的等]{2,10}?|“[^”]{1,8}”[^、，。；：（）\s等]{0,6}?"
@@ -149,7 +147,7 @@ def sentences_of(chunk: Chunk) -> list[str]:
     """The sentences of a passage that items are made from: without its 第X条 label, at least 8
     characters, and not a lone parenthesis (:data:`_PARENTHETICAL`)."""
     body = strip_article_label(chunk.text)
-    return [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) >= 8 and not _PARENTHETICAL.match(s.strip())]
+    return [s.strip() for s in sentence_pieces(body) if len(s.strip()) >= 8 and not _PARENTHETICAL.match(s.strip())]
 
 
 def _sentence_runs(chunk: Chunk) -> list[Enumeration]:
