@@ -14,6 +14,7 @@ from bot.lecture.frames import TEMPLATES_PATH, Templates, topic_family
 from bot.lecture.model import SECTION_SHARES, TOLERANCE, Lecture, Reference, Section, coverage_level, spoken_len
 from bot.lecture.select import document_text, select_articles, select_case, whole_article
 from bot.schema import Chunk
+from bot.text.zh import CN_STOPS, sentence_pieces
 
 _NO_RULES = re.compile(r"不得|禁止|严禁|不准|不允许")
 _MUST = re.compile(r"应当|必须")
@@ -67,7 +68,7 @@ def dedupe_sentences(sections: list[Section]) -> None:
             if "“" in p and "”[" in p:  # a quote paragraph stays whole
                 paras.append(p)
                 continue
-            kept = [x for x in re.findall(r"[^。！？]+[。！？]?", p) if x.strip()]
+            kept = [x for x in sentence_pieces(p, CN_STOPS, at_newline=False) if x.strip()]
             out = []
             for x in kept:
                 key = re.sub(r"\[\d+\]|\s", "", x)
