@@ -44,7 +44,7 @@ class Pipeline:
         self.settings = settings or get_settings()
         self.index = KnowledgeIndex(self.settings)
         self.retriever = HybridRetriever(self.index, self.settings)
-        self.answerer = ExtractiveAnswerer(self.retriever)
+        self.answerer = ExtractiveAnswerer(self.retriever, settings=self.settings)
         self.generator: GenerativeAnswerer | None = None
         self._headings: dict[tuple[str, int], str] = {}
         if self.settings.llm_enabled:

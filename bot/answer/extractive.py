@@ -32,6 +32,7 @@ from bot.answer.grounding import (COMMON_WORD_FREQUENCY, NOT_FOUND, Grounding, c
 from bot.answer.selection import (Policy, Sentence, body, candidates, choose, complete,
                                   regulation_decides, second_source)
 from bot.retrieval.hybrid import HybridRetriever
+from bot.config import Settings
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 from bot.text import lexicon
 from bot.text.refs import join_article_pieces
@@ -45,11 +46,13 @@ class ExtractiveAnswerer(Grounding):
         min_coverage: grounding threshold (default ``settings.min_coverage``).
         max_chars: upper bound of the answer body length in characters (citations excluded; default
             ``settings.answer_max_chars``).
+        settings: the grounding thresholds and the selection policy (``answer_*``); default: the retriever's.
     """
 
-    def __init__(self, retriever: HybridRetriever, min_coverage: float | None = None, max_chars: int | None = None):
-        super().__init__(retriever, min_coverage)
-        self.policy = Policy.from_settings(retriever.settings, max_chars)
+    def __init__(self, retriever: HybridRetriever, min_coverage: float | None = None, max_chars: int | None = None,
+                 settings: Settings | None = None):
+        super().__init__(retriever, min_coverage, settings)
+        self.policy = Policy.from_settings(self.settings, max_chars)
         self.max_chars = self.policy.max_chars
         self._documents: dict[tuple[str, str], list[Chunk]] = {}
 

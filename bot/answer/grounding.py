@@ -30,6 +30,7 @@ from bot.text.lexicon import ABBREVIATIONS, REGULATION_ALIASES, STOP_PHRASES, ST
 from bot.retrieval.articles import ArticleLookup
 from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.query import expand_abbreviations, expand_aliases, normalize_query
+from bot.config import Settings
 from bot.schema import RetrievedChunk
 from bot.text import lexicon
 from bot.text.zh import TERM_RUN, char_bigrams, is_cjk
@@ -208,13 +209,16 @@ class Grounding:
     pass/fail decision, and whether a word occurs anywhere in the knowledge base. Thread-safe once constructed.
 
     Args:
-        retriever: the hybrid retriever (its index gives IDF weights, its settings the thresholds).
+        retriever: the hybrid retriever (its index gives IDF weights).
         min_coverage: grounding threshold (default ``settings.min_coverage``).
+        settings: the thresholds (``min_coverage``, ``min_coverage_dense``, ``min_dense``); default: the
+            retriever's. :class:`bot.pipeline.Pipeline` passes its own.
     """
 
-    def __init__(self, retriever: HybridRetriever, min_coverage: float | None = None):
+    def __init__(self, retriever: HybridRetriever, min_coverage: float | None = None, settings: Settings | None = None):
         self.retriever = retriever
-        self.min_coverage = retriever.settings.min_coverage if min_coverage is None else min_coverage
+        self.settings = settings or retriever.settings
+        self.min_coverage = self.settings.min_coverage if min_coverage is None else min_coverage
 
     def weights(self, terms: list[str]) -> dict[str, float]:
         """IDF weight of each of ``terms`` over the indexed chunks (BM25 statistics)."""
@@ -262,7 +266,7 @@ class Grounding:
     def passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         """Whether best coverage ``best`` grounds an answer from ``passages``: ``best ≥ min_coverage``, or
         ``best ≥ settings.min_coverage_dense`` with a passage's dense cosine ``≥ settings.min_dense``."""
-        s = self.retriever.settings
+        s = self.settings
         dense = max((p.dense_score or 0.0 for p in passages), default=0.0)
         return best >= self.min_coverage or (best >= s.min_coverage_dense and dense >= s.min_dense)
 
