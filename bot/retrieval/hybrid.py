@@ -42,6 +42,12 @@ class HybridRetriever:
         self._titles: list[str] | None = None
         self._titles_rev = ""
 
+    @property
+    def titles_cached(self) -> bool:
+        """True once the indexed titles are held in memory (after :meth:`known_titles` or a warm-up), so the
+        first question does not pay for reading them."""
+        return self._titles is not None
+
     def known_titles(self) -> list[str]:
         """Regulation titles in the index (re-read when the collection's revision changes)."""
         rev = self.index.ensure_bm25().revision

@@ -254,7 +254,7 @@ def test_warm_up_loads_the_keyword_index_before_the_first_question(built):
     pipe = Pipeline(settings)  # a new process's pipeline: nothing loaded yet
     assert pipe.index.bm25.retriever is None
     pipe.warm_up()
-    assert pipe.index.bm25.retriever is not None and pipe.retriever._titles
+    assert pipe.index.bm25.retriever is not None and pipe.retriever.titles_cached
     empty = Pipeline(Settings(data_dir=settings.data_dir.parent / "empty-warm-up", kb_dir=settings.kb_dir))
     empty.warm_up()  # an empty index: nothing to load, no error
     assert empty.index.bm25.retriever is None
