@@ -154,7 +154,7 @@ def ingest_on_start(settings, worker: IngestWorker) -> None:
 
 def main() -> None:
     from bot.store.embed import EmbedderError
-    from bot.store.index import KnowledgeIndexError
+    from bot.store.chroma import KnowledgeIndexError
 
     settings, source_note = app_settings()
     try:

@@ -62,7 +62,7 @@ def _pipeline(ctx: typer.Context):
     """The pipeline of this invocation's Settings (:func:`bot.pipeline.get_pipeline`); a model or index
     that cannot be opened stops the command with exit code 1."""
     from bot.store.embed import EmbedderError
-    from bot.store.index import KnowledgeIndexError
+    from bot.store.chroma import KnowledgeIndexError
     from bot.pipeline import get_pipeline
 
     try:

@@ -31,7 +31,7 @@ class Pipeline:
     """load → split → index → retrieve → answer, configured by one :class:`Settings`.
 
     Raises:
-        bot.store.index.EmbedderMismatchError: the index was built with another embedding model.
+        bot.store.chroma.EmbedderMismatchError: the index was built with another embedding model.
         bot.store.embed.EmbedderError: the embedding model cannot be loaded.
     """
 

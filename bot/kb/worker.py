@@ -64,7 +64,7 @@ class _Throttled(IngestProgress):
 @dataclass
 class Job:
     """One knowledge-base job. ``state``: 排队中 → 进行中 → 已完成 | 失败. ``result`` is what the job
-    function returned (an :class:`bot.store.index.IngestReport` for ingest jobs), ``error`` the Chinese
+    function returned (an :class:`bot.ingest.report.IngestReport` for ingest jobs), ``error`` the Chinese
     message of the exception it raised. Times are ``time.time()`` seconds."""
 
     id: int
@@ -136,7 +136,7 @@ class IngestWorker:
 
     def submit_ingest(self, root: Path | None = None, label: str | None = None, show_progress: bool = False) -> Job:
         """Queue an incremental ingest of ``root`` (default: the knowledge base folder); its result is
-        the :class:`bot.store.index.IngestReport`."""
+        the :class:`bot.ingest.report.IngestReport`."""
         root = Path(root or self.settings.kb_dir)
 
         def run(progress: IngestProgress) -> IngestReport:

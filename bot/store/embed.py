@@ -7,7 +7,7 @@
   by name (e.g. ``BAAI/bge-small-zh-v1.5``). ``sentence_transformers`` is imported lazily (~8 s).
 
 Every embedder has an ``id`` (model identity) and a ``dimension``; the index records both and
-refuses queries from another embedder (:class:`bot.store.index.EmbedderMismatchError`).
+refuses queries from another embedder (:class:`bot.store.chroma.EmbedderMismatchError`).
 """
 
 from __future__ import annotations

@@ -15,9 +15,8 @@ It remains so that :class:`bot.pipeline.Pipeline`, retrieval and :mod:`bot.kb` k
 hold; new code may take the component it needs (``index.store``, ``index.keyword``,
 ``index.catalog``, ``index.ingestor``). The names below are re-exported for existing imports.
 
-Public API: :class:`KnowledgeIndex`; re-exported: :func:`tokenize`, :class:`BM25Store`,
-:class:`IngestReport`, :class:`IngestProgress`, :data:`ProgressFn`, :class:`KnowledgeIndexError`,
-:class:`EmbedderMismatchError`, :func:`sentence_id`, :func:`chunk_id_of_sentence`.
+Public API: :class:`KnowledgeIndex`. The errors it raises live in :mod:`bot.store.chroma`, the ingest
+report types in :mod:`bot.ingest.report`.
 """
 
 from __future__ import annotations
@@ -30,17 +29,14 @@ import numpy as np
 
 from bot.config import Settings
 from bot.ingest import versions
-from bot.ingest.ingestor import REGULATION_REFRESH_FACTOR, Ingestor, migrate_keys
+from bot.ingest.ingestor import Ingestor, migrate_keys
 from bot.ingest.report import IngestProgress, IngestReport, ProgressFn
 from bot.schema import Chunk
-from bot.store.bm25 import BM25Store, KeywordIndex, tokenize
+from bot.store.bm25 import BM25Store, KeywordIndex
 from bot.store.catalog import Catalog
-from bot.store.chroma import (ChunkStore, EmbedderMismatchError, KnowledgeIndexError, chunk_id_of_sentence,
-                              sentence_id)
+from bot.store.chroma import ChunkStore
 
-__all__ = ["KnowledgeIndex", "tokenize", "BM25Store", "IngestReport", "IngestProgress", "ProgressFn",
-           "KnowledgeIndexError", "EmbedderMismatchError", "sentence_id", "chunk_id_of_sentence",
-           "REGULATION_REFRESH_FACTOR"]
+__all__ = ["KnowledgeIndex"]
 
 
 class KnowledgeIndex:
