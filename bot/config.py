@@ -87,6 +87,14 @@ class Settings(BaseSettings):
         "Tuned on the dev and quiz-bank sets (eval/README.md). 0 = off: ingest then embeds no sentences "
         "(about 40% faster)",
     )
+    sentence_doc_types: str = Field(
+        "法规,资料,讲稿",
+        description="document types (comma-separated, of 法规/案例/讲稿/资料) whose sentences are embedded for the "
+        "sentence-level ranking; passages of the other types are found by their passage vector and BM25 only. "
+        "Sentence vectors double the embedding work; the case library is 94% of the development corpus's text, "
+        "so leaving 案例 out embeds about half (eval/README.md 'Half the embedding work', issue 21). Adding a type "
+        "later gives its documents sentence vectors on the next ingest, without re-embedding their passages",
+    )
     chunk_vectors: str = Field(
         "embedded",
         pattern="^(pooled|embedded)$",
@@ -419,6 +427,13 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible endpoint and model are configured."""
         return self.llm.enabled
+
+    @property
+    def sentence_types(self) -> frozenset[str]:
+        """``sentence_doc_types`` as a set of document types (empty when ``sentence_weight`` is 0)."""
+        if self.sentence_weight <= 0:
+            return frozenset()
+        return frozenset(t.strip() for t in self.sentence_doc_types.split(",") if t.strip())
 
     @property
     def chroma_dir(self) -> Path:

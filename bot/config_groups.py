@@ -12,7 +12,7 @@ tests/unit/test_shells_unit.py fails on a field in none):
 =============  ==========================================================================================
 ``store``      where things live and how they are embedded: kb_dir, data_dir, collection, embedding_model,
                embedding_batch_size, chroma_host, chroma_port, hnsw_ef_search, chunk_vectors,
-               pooled_heading_weight
+               pooled_heading_weight, sentence_doc_types
 ``retrieval``  top_k, candidates, rrf_k, dense_weight, bm25_weight, regulation_weight, sentence_weight,
                centering, centering_pool, centering_min_vectors, near_duplicate, reranker_model,
                rerank_candidates, max_per_document, regulation_prior_bm25_share, regulation_prior_dense_margin,
@@ -72,6 +72,7 @@ class StoreSettings:
     chroma_port: int
     hnsw_ef_search: int
     chunk_vectors: str
+    sentence_doc_types: str
     pooled_heading_weight: float
 
     @property

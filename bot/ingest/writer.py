@@ -6,7 +6,8 @@ version's chunks are deleted (:meth:`DocumentWriter.delete_other_versions`), so 
 the old or the new version complete, never a document missing; a partly written version is detected
 by its chunk count and rewritten on the next run. A document's sentences are written before its chunks,
 and its chunks record that they have them (metadata ``sentences = 1``): an index built without sentence
-embeddings (an older version, or ``sentence_weight = 0``) gets them on the next ingest
+embeddings (an older version, ``sentence_weight = 0``, or a type newly added to ``sentence_doc_types``)
+gets them on the next ingest
 (:meth:`DocumentWriter.missing_sentences`), without re-embedding any chunk.
 
 Public API: :class:`DocumentWriter`.
@@ -39,13 +40,17 @@ class DocumentWriter:
     # ---------------------------------------------------------------- what is embedded
     @property
     def with_sentences(self) -> bool:
-        """Whether sentence embeddings are written (``settings.sentence_weight > 0``)."""
-        return self.settings.sentence_weight > 0
+        """Whether sentence embeddings are written for any document type (``settings.sentence_types``)."""
+        return bool(self.settings.sentence_types)
 
-    @property
-    def pooled(self) -> bool:
-        """Whether passage vectors are pooled from sentence vectors (``settings.chunk_vectors``)."""
-        return self.with_sentences and self.settings.chunk_vectors == "pooled"
+    def sentences_for(self, doc_type: str) -> bool:
+        """Whether documents of ``doc_type`` get sentence embeddings (``settings.sentence_doc_types``,
+        none when ``sentence_weight`` is 0)."""
+        return doc_type in self.settings.sentence_types
+
+    def pooled_for(self, doc_type: str) -> bool:
+        """Whether passage vectors of ``doc_type`` are pooled from its sentence vectors (``settings.chunk_vectors``)."""
+        return self.sentences_for(doc_type) and self.settings.chunk_vectors == "pooled"
 
     @staticmethod
     def sentence_chars(chunks: list[Chunk]) -> int:
@@ -53,12 +58,15 @@ class DocumentWriter:
         return sum(len(s) for c in chunks for s in split_sentences(c.text))
 
     def embed_chars(self, chunks: list[Chunk]) -> int:
-        """Characters embedded when writing ``chunks``: passages, plus sentences when enabled; with
-        pooled passage vectors, the sentences plus each distinct heading path once."""
-        if self.pooled:
+        """Characters embedded when writing one document's ``chunks``: passages, plus sentences when its
+        type gets them; with pooled passage vectors, the sentences plus each distinct heading path once."""
+        if not chunks:
+            return 0
+        doc_type = chunks[0].doc_type
+        if self.pooled_for(doc_type):
             return self.sentence_chars(chunks) + sum(len(label) for label in {c.path_label for c in chunks})
         n = sum(len(c.embed_text) for c in chunks)
-        return n + self.sentence_chars(chunks) if self.with_sentences else n
+        return n + self.sentence_chars(chunks) if self.sentences_for(doc_type) else n
 
     # ---------------------------------------------------------------- embedding
     def _embed(self, texts: list[str]) -> list[list[float]]:
@@ -89,7 +97,7 @@ class DocumentWriter:
             chunk_vectors = {Chunk.from_metadata(cid, doc, meta).embed_text: list(by_id[cid])
                              for cid, doc, meta in old if cid in by_id}
             sentence_vectors: dict[str, list[float]] = {}
-            if self.with_sentences:
+            if self.sentences_for(str(old[0][2].get("doc_type", ""))):
                 got = self.store.sentences.get(where={"$and": [{"path": path}, {"doc_hash": {"$ne": doc_hash}}]},
                                                include=["documents", "embeddings"])
                 sentence_vectors = {d: list(v) for d, v in zip(got["documents"], got["embeddings"])}
@@ -169,27 +177,28 @@ class DocumentWriter:
         if existing:
             collection.delete(ids=existing)
         known_chunks, known_sentences = self._reusable_vectors(c0.path, c0.doc_hash)
-        embedded, by_chunk = self._write_sentences(chunks, known_sentences) if self.with_sentences else (0, {})
-        if self.pooled:
+        with_sentences = self.sentences_for(c0.doc_type)
+        embedded, by_chunk = self._write_sentences(chunks, known_sentences) if with_sentences else (0, {})
+        if self.pooled_for(c0.doc_type):
             vectors, n = self._pooled_vectors(chunks, by_chunk, known_chunks)
         else:
             vectors, n = self._embed_reusing([c.embed_text for c in chunks], known_chunks)
         collection.add(
             ids=ids,
             documents=[c.text for c in chunks],
-            metadatas=[{**c.metadata(), "sentences": int(self.with_sentences)} for c in chunks],
+            metadatas=[{**c.metadata(), "sentences": int(with_sentences)} for c in chunks],
             embeddings=vectors,
         )
         return embedded + n
 
     def missing_sentences(self, manifest: dict[str, dict[str, Any]], skip: set[str]) -> list[list[Chunk]]:
-        """The chunks of each complete indexed document without sentence embeddings, except the
-        documents in ``skip`` (about to be rewritten anyway)."""
+        """The chunks of each complete indexed document of a type that gets sentence embeddings
+        (:meth:`sentences_for`) but has none, except the documents in ``skip`` (about to be rewritten anyway)."""
         if not self.with_sentences:
             return []
         todo = []
         for path, d in manifest.items():
-            if d.get("sentences") or path in skip or len(d["hashes"]) != 1:
+            if d.get("sentences") or path in skip or len(d["hashes"]) != 1 or not self.sentences_for(d["doc_type"]):
                 continue
             todo.append(self.store.document_chunks(path, next(iter(d["hashes"]))))
         return todo

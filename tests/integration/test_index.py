@@ -87,6 +87,42 @@ def test_index_without_sentence_embeddings_is_upgraded_in_place(tmp_path, corpus
     assert again.sentences_backfilled == 0 and again.chars_embedded == 0
 
 
+def test_case_documents_get_no_sentence_embeddings_by_default(tmp_path, corpus):
+    """Issue 21: the case library is most of the text; by default only its passages are embedded. Adding
+    案例 to sentence_doc_types later embeds the cases' sentences and leaves every passage vector alone."""
+    from bot.text.zh import split_sentences
+
+    kb = tmp_path / "kb"
+    (kb / "regulations").mkdir(parents=True)
+    (kb / "cases").mkdir()
+    shutil.copy(corpus / "regulations" / "党史学习教育工作条例_2024.md", kb / "regulations")
+    case = min((corpus / "cases").rglob("*.md"), key=lambda f: f.stat().st_size)
+    shutil.copy(case, kb / "cases")
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb))
+    report = pipe.ingest(kb, show_progress=False)
+    chunks = list(pipe.index.iter_chunks())
+    by_type = {t: [c for c in chunks if c.doc_type == t] for t in ("法规", "案例")}
+    assert by_type["法规"] and by_type["案例"]
+    with_sentences = set(_sentence_chunk_ids(pipe))
+    assert {c.id for c in by_type["法规"]} <= with_sentences
+    assert not {c.id for c in by_type["案例"]} & with_sentences
+    expected = sum(len(c.embed_text) for c in chunks) + sum(
+        len(s) for c in by_type["法规"] for s in split_sentences(c.text))
+    assert report.chars_embedded == expected
+    assert pipe.ingest(kb, show_progress=False).sentences_backfilled == 0  # not mistaken for a missing backfill
+    before = pipe.index.collection.get(include=["embeddings"])
+    del pipe
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", kb_dir=kb, sentence_doc_types="法规,案例"))
+    upgrade = pipe.ingest(kb, show_progress=False)
+    assert upgrade.sentences_backfilled == 1 and upgrade.chunks_added == 0
+    assert upgrade.chars_embedded == sum(len(s) for c in by_type["案例"] for s in split_sentences(c.text))
+    assert {c.id for c in by_type["案例"]} <= set(_sentence_chunk_ids(pipe))
+    after = pipe.index.collection.get(ids=before["ids"], include=["embeddings"])
+    old_vectors = dict(zip(before["ids"], np.asarray(before["embeddings"])))
+    assert len(after["ids"]) == len(old_vectors)
+    assert all(np.array_equal(old_vectors[i], v) for i, v in zip(after["ids"], np.asarray(after["embeddings"])))
+
+
 def test_documents_split_by_an_older_splitter_are_resplit(small, monkeypatch):
     import bot.ingest.split
 
