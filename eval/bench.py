@@ -2,10 +2,19 @@
 
 Prints (nothing is asserted):
 
-1. ingest throughput (documents/s, characters/s, characters embedded) — on a fresh temporary index: the
-   regulations plus ``--ingest-docs`` case files by default, the whole corpus with ``--full-ingest``; once
-   per ``--vectors`` mode (passage vectors pooled from sentence vectors: half the characters embedded; and
-   passages embedded whole, the default, ~30 min for the whole corpus); ``--ingest-only`` stops after this;
+0. characters embedded by a first index of the corpus in each ``--modes`` mode, counted by loading and
+   splitting only (exact: the same splitter and sentence splitter the writer uses; takes a minute);
+1. ingest throughput (documents/s, characters/s, characters embedded, wall time) — on a fresh temporary
+   index: the regulations plus ``--ingest-docs`` case files by default, the whole corpus with
+   ``--full-ingest``; once per ``--modes`` mode:
+
+   * ``default`` — the shipped settings: passages embedded whole, sentences embedded for the types in
+     ``sentence_doc_types`` (not the case library);
+   * ``all-sentences`` — the setting before issue 21: every document's sentences embedded too;
+   * ``pooled`` — passage vectors pooled from sentence vectors (every type's sentences embedded);
+
+   ``--keep-index DIR`` keeps the last mode's index there (e.g. to evaluate retrieval on it);
+   ``--ingest-only`` stops after this;
 2. ``retrieve`` and ``ask`` latency p50/p95 over the dev questions at corpus size (warm, one process);
 3. the same ``retrieve`` latency after adding ``--synthetic`` synthetic chunks to a copy of the
    index (texts: shuffled corpus sentences; vectors: real chunk vectors plus Gaussian noise, so the
@@ -17,6 +26,7 @@ Prints (nothing is asserted):
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import resource
@@ -51,9 +61,54 @@ def line(name: str, ms: list[float]) -> str:
     return f"  {name:<34} p50 {pct(ms, 50):7.1f} ms   p95 {pct(ms, 95):7.1f} ms   mean {statistics.mean(ms):7.1f} ms  (n={len(ms)})"
 
 
-def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled") -> None:
-    """Fresh-index ingest of the corpus (or a subset), with passage vectors pooled from the sentence
-    vectors or embedded whole (``Settings.chunk_vectors``); prints time and characters embedded."""
+ALL_TYPES = "法规,案例,讲稿,资料"
+#: ``--modes``: name → (Settings overrides, description).
+MODES: dict[str, tuple[dict, str]] = {
+    "default": ({}, "默认：片段整段向量化，句向量只建法规/资料/讲稿（sentence_doc_types）"),
+    "all-sentences": ({"sentence_doc_types": ALL_TYPES}, "改动前：所有文档的片段与句子都向量化"),
+    "pooled": ({"sentence_doc_types": ALL_TYPES, "chunk_vectors": "pooled"}, "片段向量由句向量汇聚"),
+}
+
+
+def count_embed_chars(corpus: Path, modes: list[str]) -> None:
+    """Print the characters a first index of ``corpus`` embeds in each mode, by loading and splitting
+    every document (no embedding): passages' ``embed_text`` (heading path + text) and, for the types
+    that get sentence vectors, their sentences (:func:`bot.text.zh.split_sentences`)."""
+    from bot.config import Settings
+    from bot.ingest.load import iter_files, load_document
+    from bot.ingest.split import split_document
+    from bot.text.zh import split_sentences
+
+    passages: dict[str, int] = {}
+    sentences: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    for f in iter_files(corpus):
+        try:
+            doc = load_document(f, corpus)
+        except Exception as e:  # noqa: BLE001 - a benchmark counts what loads
+            print(f"  跳过 {f}：{e}", file=sys.stderr)
+            continue
+        chunks = split_document(doc)
+        t = doc.doc_type
+        passages[t] = passages.get(t, 0) + sum(len(c.embed_text) for c in chunks)
+        sentences[t] = sentences.get(t, 0) + sum(len(x) for c in chunks for x in split_sentences(c.text))
+        labels[t] = labels.get(t, 0) + sum(len(x) for x in {c.path_label for c in chunks})
+    print("\n[0] 首次索引需要向量化的字数（只切分、不向量化；按文档类型）")
+    for t in sorted(passages):
+        print(f"  {t}：片段 {passages[t]} 字，句子 {sentences[t]} 字")
+    for mode in modes:
+        st = Settings(**MODES[mode][0])
+        types = st.sentence_types
+        if st.chunk_vectors == "pooled":
+            n = sum(sentences[t] + labels[t] if t in types else passages[t] for t in passages)
+        else:
+            n = sum(passages.values()) + sum(sentences[t] for t in passages if t in types)
+        print(f"  {mode:<14} {n / 1e6:5.2f} M 字  （{MODES[mode][1]}）")
+
+
+def bench_ingest(corpus: Path, full: bool, n_docs: int, mode: str = "default", keep: Path | None = None) -> None:
+    """Fresh-index ingest of the corpus (or a subset) in one of :data:`MODES`; prints wall time, load
+    average and characters embedded. ``keep``: move the index there afterwards (replacing it)."""
     from bot.config import Settings
     from bot.pipeline import Pipeline
 
@@ -70,14 +125,14 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled")
                 shutil.copy(f, src / "regulations")
             for f in sorted((corpus / "cases").rglob("*.md"))[:n_docs]:
                 shutil.copy(f, src / "cases")
-        pipe = Pipeline(Settings(data_dir=tmp / "data", chunk_vectors=vectors))
+        pipe = Pipeline(Settings(data_dir=tmp / "data", **MODES[mode][0]))
         t = time.perf_counter()
         r = pipe.ingest(src, show_progress=True)
         sec = time.perf_counter() - t
         docs = r.added + r.updated
         source_chars = sum(len(c.text) for c in pipe.index.iter_chunks())
         print(f"\n[1] 索引吞吐（{'全量语料' if full else f'子集：全部法规 + {n_docs} 篇案例'}，全新索引，"
-              f"片段向量：{'由句向量汇聚' if vectors == 'pooled' else '整段再向量化'}）")
+              f"{mode}：{MODES[mode][1]}；结束时负载 {os.getloadavg()[0]:.1f}，CPU {os.cpu_count()} 核）")
         print(f"  文档 {docs} 篇，片段 {r.chunks_added} 个（正文 {source_chars} 字），句向量 {pipe.stats()['sentences']} 条，"
               f"共向量化 {r.chars_embedded} 字（片段含标题路径 + 句子），用时 {sec:.1f} s")
         print(f"  {docs / sec:.2f} 篇/s，正文 {source_chars / sec:.0f} 字/s，向量化 {r.chars_embedded / sec:.0f} 字/s")
@@ -95,6 +150,11 @@ def bench_ingest(corpus: Path, full: bool, n_docs: int, vectors: str = "pooled")
                         if c.path.endswith(case.name))
         print(f"  改动一篇文档中的一句后再次索引：{time.perf_counter() - t:.2f} s，更新 {r3.updated} 篇，"
               f"向量化 {r3.chars_embedded} 字（该文档正文 {doc_chars} 字）")
+        if keep is not None:
+            del pipe
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.move(str(tmp / "data"), str(keep))
+            print(f"  索引已保留在 {keep}（知识库副本已删除：检索评测请用 --corpus {corpus}）")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -156,18 +216,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingest-docs", type=int, default=40, help="吞吐测试使用的案例篇数（非 --full-ingest 时）")
     ap.add_argument("--synthetic", type=int, default=100_000, help="追加的合成片段数（0 跳过）")
     ap.add_argument("--skip-ingest", action="store_true")
-    ap.add_argument("--ingest-only", action="store_true", help="只测索引吞吐（第 1 项），不测检索延迟")
-    ap.add_argument("--vectors", default="pooled,embedded",
-                    help="片段向量的方式，逗号分隔，逐一在全新索引上测吞吐：pooled（由句向量汇聚，向量化字数减半）、embedded（整段再向量化，默认）")
+    ap.add_argument("--ingest-only", action="store_true", help="只测向量化字数与索引吞吐（第 0、1 项），不测检索延迟")
+    ap.add_argument("--modes", default="all-sentences,default",
+                    help="逗号分隔，逐一在全新索引上测吞吐：" + "；".join(f"{k}（{v[1]}）" for k, v in MODES.items()))
+    ap.add_argument("--keep-index", type=Path, default=None, help="把最后一种方式建好的索引保留到此目录")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"错误：找不到语料目录 {args.corpus}", file=sys.stderr)
         return 2
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        print(f"错误：未知的 --modes {'、'.join(unknown)}（可选：{'、'.join(MODES)}）", file=sys.stderr)
+        return 2
+    count_embed_chars(args.corpus, modes)
     if not args.skip_ingest:
-        for vectors in [v.strip() for v in args.vectors.split(",") if v.strip()]:
-            bench_ingest(args.corpus, args.full_ingest, args.ingest_docs, vectors)
-        if args.ingest_only:
-            return 0
+        for i, mode in enumerate(modes):
+            bench_ingest(args.corpus, args.full_ingest, args.ingest_docs, mode,
+                         args.keep_index if i == len(modes) - 1 else None)
+    if args.ingest_only:
+        return 0
 
     from bot.config import Settings
     from bot.pipeline import Pipeline
