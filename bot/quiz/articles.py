@@ -53,6 +53,39 @@ class _TopicScore:
         return value + (0.5 if named else 0.0)
 
 
+def topic_subject(topic: str) -> str:
+    """The topic's subject, the words before its first 的 ("党员的权利和义务" → "党员"); "" when the
+    topic has none ("发展党员") or it is not 2–6 characters."""
+    from bot.retrieval import normalize_query
+
+    head = normalize_query(topic).split("的")[0]
+    return head if 2 <= len(head) <= 6 and head != topic else ""
+
+
+@dataclass
+class TopicFocus:
+    """Is an item's own text about the topic? (:meth:`RegulationArticles.topic_focus`)
+
+    ``terms``: the topic's key terms beyond its subject ("权利", "义务" of 党员的权利和义务; all of them
+    when it has no subject); ``weights`` their IDF; ``all_terms``/``all_weights`` every key term, for
+    the topic's *home* (a regulation or chapter whose title holds them all: 纪律处分条例 for
+    党的纪律处分), where every sentence is on the topic; ``need`` the weighted share of ``terms`` the
+    text must hold (``settings.quiz_item_focus``)."""
+
+    terms: list[str]
+    weights: dict[str, float]
+    all_terms: list[str]
+    all_weights: dict[str, float]
+    need: float
+
+    def __call__(self, text: str, chunk: Chunk) -> bool:
+        from bot.answer.grounding import coverage
+
+        if coverage(self.all_terms, self.all_weights, f"{chunk.title} {chunk.heading}") >= 0.99:
+            return True
+        return coverage(self.terms, self.weights, text) >= self.need
+
+
 class RegulationArticles:
     """The regulation articles of a :class:`bot.pipeline.Pipeline`'s index, as quiz items use them.
 
@@ -105,7 +138,6 @@ class RegulationArticles:
     def _scorer(self, topic: str, terms: list[str], w: dict[str, float], hits: list, k: int) -> _TopicScore:
         """The topic score of :meth:`passages`, with the retriever's ranks and the topic's subject."""
         from bot.answer.grounding import key_terms
-        from bot.retrieval import normalize_query
 
         rank: dict[str, int] = {}
         for i, h in enumerate(hits):  # a piece of an article stands for the whole article
@@ -114,12 +146,27 @@ class RegulationArticles:
                 rank.setdefault(whole.id, i)
         # the topic's subject ("党员" in "党员的权利和义务"): articles whose first sentence names it
         # are about it, not merely mentioning the same words (宪法 "公民有…的权利和义务")
-        head = normalize_query(topic).split("的")[0]
-        subject = head if 2 <= len(head) <= 6 and head != topic else ""
+        subject = topic_subject(topic)
         subject_terms = key_terms(subject) if subject else []
         sw = self.pipe.term_weights(subject_terms) if subject_terms else {}
         return _TopicScore(terms, w, subject, subject_terms, sw, rank, k,
                            self.pipe.settings.quiz_dense_bonus)
+
+    def topic_focus(self, topic: str) -> TopicFocus | None:
+        """The test an item's own sentence must pass to be on ``topic`` (:class:`TopicFocus`): an article
+        scored on the topic may still hold sentences about something else (党员教育管理条例 "党员教育管理是
+        党的建设基础性经常性工作" in a 党员的权利和义务 set: it names 党员 but neither 权利 nor 义务). None when
+        the topic has no key terms."""
+        from bot.answer.grounding import key_terms
+
+        terms = key_terms(topic)
+        if not terms:
+            return None
+        subject = topic_subject(topic)
+        own = set(key_terms(subject)) if subject else set()
+        focus = [t for t in terms if t not in own] or terms
+        return TopicFocus(focus, self.pipe.term_weights(focus), terms, self.pipe.term_weights(terms),
+                          self.pipe.settings.quiz_item_focus)
 
     def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
         """Regulation articles for the topic, best first, kept when their score is at least ``keep`` ×

@@ -6,7 +6,8 @@ made — no model needed:
 * *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
   ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
   enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
-* *modal verbs* (可以 ↔ 不得, 必须 ↔ 可以) → false 判断 items.
+* *whole sentences* → true 判断 items (no modal verb flipped to 不得 for a false one: an organiser
+  reads "党组织不得做好…" as absurd).
 
 The steps: the topic's articles (:class:`bot.quiz.articles.RegulationArticles`) → candidates per
 article (:mod:`bot.quiz.candidates`, from what :mod:`bot.quiz.extract` reads off the text) → a set:
@@ -22,9 +23,9 @@ from collections import Counter
 
 from bot.quiz.articles import RegulationArticles
 from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
-from bot.quiz.check import count_mismatch, same_fact
+from bot.quiz.check import count_mismatch, option_set, same_fact, statement_of
 from bot.quiz.extract import ITEM, Enumeration, enumerations
-from bot.quiz.gate import check_item, fact_text, gate, item_facts
+from bot.quiz.gate import check_item, fact_text, gate, item_facts, item_keys
 from bot.quiz.model import ENUM_TAG, TYPES, QuizItem, QuizSet, norm
 from bot.schema import Chunk
 
@@ -88,13 +89,16 @@ class QuizGenerator(RegulationArticles):
 
     def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
                  existing: list[str] | None = None, k: int = 20, keep: float = 0.9,
-                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None) -> QuizSet:
+                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None,
+                 on_topic: bool = False) -> QuizSet:
         """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
         passages as in :meth:`passages` (``k``, ``keep``) unless ``chunks`` is given; ``more``: further
         passages used only when the first ones do not give enough items. At most ``per_article``
         items from one article; no two items on one fact (:func:`bot.quiz.check.fact_key`); every
         candidate through :func:`check_item` and :meth:`gate`. When a type runs short, the other
-        requested types fill up to the total."""
+        requested types fill up to the total. ``on_topic``: every item's own sentence must be about
+        ``topic`` (:meth:`topic_focus`), not only its article (topic mode; a scope given exactly is
+        taken whole)."""
         self._precounted = Counter()
         chunks = self.passages(topic, k=k, keep=keep) if chunks is None else chunks
         cands = self._candidates(chunks, difficulty)
@@ -106,13 +110,15 @@ class QuizGenerator(RegulationArticles):
         result.articles = len({(c.title, c.article) for c in chunks})
         total = sum(counts.values())
         builder = _SetBuilder(self, result, self._queues(cands, total, per_article), existing, per_article)
+        builder.focus = self.topic_focus(topic) if on_topic and topic.strip() else None
         builder.fill(counts, total)
         return result
 
 
 class _SetBuilder:
     """Takes candidates into ``result`` one at a time (:meth:`take`), keeping the set's invariants:
-    stems unique (also against ``existing``), one item per fact, at most ``per_article`` per article."""
+    stems unique (also against ``existing``), one item per fact, one per answer key and per option
+    set, at most ``per_article`` per article, and (``focus``) every item's own sentence on the topic."""
 
     def __init__(self, gen: QuizGenerator, result: QuizSet, queues: dict[str, list], existing: list[str] | None,
                  per_article: int):
@@ -121,6 +127,9 @@ class _SetBuilder:
         self.facts: set = set()
         self.texts: list[str] = []  # fact texts of the items taken (same fact in another article)
         self.per: Counter = Counter()
+        self.keys: set[str] = set()  # answer keys taken (item_keys): one 六个月 item per set
+        self.option_sets: set = set()  # option sets of the choice items taken
+        self.focus = None  # TopicFocus of the topic, or None (scoped sets)
 
     def take(self, t: str) -> bool:
         """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
@@ -131,6 +140,14 @@ class _SetBuilder:
             if self.per[art] >= self.per_article:
                 continue
             result.candidates += 1
+            if self.focus is not None and not self.focus(item.source.quote + statement_of(item.stem), chunk):
+                result.dropped["题目不在主题内"] += 1
+                continue
+            answers = item_keys(item)
+            opts = option_set(item.options) if item.options and item.type != "判断" else None
+            if answers & self.keys or (opts and opts in self.option_sets):
+                result.dropped["与已选题答案或选项相同"] += 1
+                continue
             keys = item_facts(item, body)
             text = fact_text(item, body)
             if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)):
@@ -146,6 +163,9 @@ class _SetBuilder:
                 continue
             self.seen.add(norm(item.stem))
             self.facts.update(keys)
+            self.keys.update(answers)
+            if opts:
+                self.option_sets.add(opts)
             if text:
                 self.texts.append(text)
             self.per[art] += 1
