@@ -279,7 +279,6 @@ class Settings(BaseSettings):
     quiz_keep: float = Field(0.7, description="quiz: relevance cutoff of the first pass, as a fraction of the best article's score")
     quiz_retrieve_k_wide: int = Field(30, description="quiz: the same for the wider pass used when the first gives too few items")
     quiz_keep_wide: float = Field(0.55, description="quiz: relevance cutoff of the wider pass (fraction of the best score); articles below it never fill a set")
-    quiz_item_focus: float = Field(0.4, description="quiz: IDF-weighted share of the topic's key terms beyond its subject (权利/义务 of 党员的权利和义务) that an item's own sentence must hold, outside the topic's home regulation; measured with eval.quiz on the ten regulations 2026-12-03: 0.4 keeps a sentence naming either 权利 or 义务 and drops 党员教育管理 sentences that name neither")
 
     # --- lecture (#17) ---
     # numbers that were inline in bot/lecture (issue #20), moved here unchanged; each was set while reading the

@@ -66,24 +66,23 @@ def topic_subject(topic: str) -> str:
 class TopicFocus:
     """Is an item's own text about the topic? (:meth:`RegulationArticles.topic_focus`)
 
-    ``terms``: the topic's key terms beyond its subject ("权利", "义务" of 党员的权利和义务; all of them
-    when it has no subject); ``weights`` their IDF; ``all_terms``/``all_weights`` every key term, for
-    the topic's *home* (a regulation or chapter whose title holds them all: 纪律处分条例 for
-    党的纪律处分), where every sentence is on the topic; ``need`` the weighted share of ``terms`` the
-    text must hold (``settings.quiz_item_focus``)."""
+    ``words``: the topic's words beyond its subject, split at 的/和/与/及 ("权利", "义务" of
+    党员的权利和义务; "组织生活" of 组织生活): the text must hold one of them whole (a sentence with 组织
+    and 生活 apart, "从政治、思想、工作、生活上关怀党员", is not about 组织生活). ``all_terms``/``all_weights``:
+    every key term of the topic, for its *home* (a regulation or chapter whose title and heading
+    hold them all, as in :meth:`RegulationArticles.passages`: 纪律处分条例 for 党的纪律处分), where every
+    sentence is on the topic."""
 
-    terms: list[str]
-    weights: dict[str, float]
+    words: list[str]
     all_terms: list[str]
     all_weights: dict[str, float]
-    need: float
 
     def __call__(self, text: str, chunk: Chunk) -> bool:
         from bot.answer.grounding import coverage
 
         if coverage(self.all_terms, self.all_weights, f"{chunk.title} {chunk.heading}") >= 0.99:
             return True
-        return coverage(self.terms, self.weights, text) >= self.need
+        return any(w in text for w in self.words)
 
 
 class RegulationArticles:
@@ -156,17 +155,20 @@ class RegulationArticles:
         """The test an item's own sentence must pass to be on ``topic`` (:class:`TopicFocus`): an article
         scored on the topic may still hold sentences about something else (党员教育管理条例 "党员教育管理是
         党的建设基础性经常性工作" in a 党员的权利和义务 set: it names 党员 but neither 权利 nor 义务). None when
-        the topic has no key terms."""
+        the topic has no key terms. The topic's home is found as in :meth:`passages`."""
         from bot.answer.grounding import key_terms
+
+        from bot.retrieval import normalize_query
 
         terms = key_terms(topic)
         if not terms:
             return None
         subject = topic_subject(topic)
-        own = set(key_terms(subject)) if subject else set()
-        focus = [t for t in terms if t not in own] or terms
-        return TopicFocus(focus, self.pipe.term_weights(focus), terms, self.pipe.term_weights(terms),
-                          self.pipe.settings.quiz_item_focus)
+        rest = normalize_query(topic)
+        if subject and rest.startswith(subject + "的"):
+            rest = rest[len(subject) + 1:]
+        words = [w for w in re.split(r"[的和与及、，,\s]+", rest) if len(w) >= 2] or [rest]
+        return TopicFocus(words, terms, self.pipe.term_weights(terms))
 
     def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
         """Regulation articles for the topic, best first, kept when their score is at least ``keep`` ×

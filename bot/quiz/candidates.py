@@ -14,7 +14,7 @@ import random
 import re
 from collections.abc import Callable
 
-from bot.quiz.check import (dangling_opening, dangling_reference, missing_context, not_a_proposition, same_kind_list,
+from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, missing_context, not_a_proposition, same_kind_list,
                             unfinished_sentence)
 from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, NUMBER, Enumeration,
                               accepted_forms, number_variants, related_leads, sentences_of)
@@ -51,6 +51,12 @@ def single_choice(rng: random.Random, chunk: Chunk, s: str, body: str, key: str,
 INCLUSIVE = re.compile(r"（含([^（）]{1,8})）")
 
 
+def unit_of(element: str) -> str:
+    """The unit of a number element ("两名" → "名", "6个月以上" → "个月"; "" when none)."""
+    m = re.search(r"(个月|周岁|年|日|天|岁|人|名|次|种)", element)
+    return m.group(1) if m else ""
+
+
 def inclusive_variants(element: str, inner: str, variants: list[str]) -> list[str]:
     """Wrong values of ``element`` followed by the parenthetical "（含``inner``）", each with its own
     parenthetical ("两年以下（含两年）" → "三年以下（含三年）"), so a distractor stays consistent (an
@@ -79,6 +85,11 @@ def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Cand
                 continue
             body = s[: m.start()] + "（  ）" + s[m.end():]
             variants = number_variants(el)
+            # a wrong value already said in the sentence reads as a slip, not a rule ("留党察看一年、留党察看
+            # 一年", "一至一名", "不能少于半年，最长不超过半年")
+            said = {answer_key(x.group(0)) for x in NUMBER.finditer(s) if x.start() != m.start()}
+            said |= {answer_key(x + unit_of(el)) for x in re.findall(r"([一二三四五六七八九十两\d]+)至", s[: m.start()])}
+            variants = [v for v in variants if answer_key(v) not in said]
             paren = INCLUSIVE.match(s, m.end())
             if paren:  # "两年以下（含两年）": a wrong value changes the parenthetical too, or is not offered
                 variants = inclusive_variants(el, paren.group(1), variants)
@@ -193,6 +204,8 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
     key = enum.members[-1]
     if "“" in key or "”" in key:
         return out
+    if any("等" in m for m in enum.members[:-1]):
+        return out  # "…会议、培训等名义列支、转移、隐匿…": the list ended at 等, a new one began
     others = sorted(map(len, enum.members[:-1]))
     if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
         return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member

@@ -190,6 +190,8 @@ def missing_context(stem: str) -> str | None:
 #: nouns that can stand before a 其 as what it refers to ("受到处分的党员，…高于其原任职务"); 机关 is
 #: left out: "根据监察机关…结果，可以恢复其党员权利的" has no antecedent for 其 (the 党员 is elsewhere)
 _HOLDER = re.compile(r"党员|成员|干部|党组织|组织|人员|者|对象|代表|委员|书记|同志|本人|群众|公民|学生|积极分子|职工|党组|党委|支部|单位")
+#: who a "对于…的，" clause can name ("对于违纪的党组织"): "对于在党外组织担任职务的" names a post, not whose
+_PERSON = re.compile(r"党员|成员|干部|人员|者|对象|代表|委员|书记|同志|本人|群众|公民|学生|积极分子|职工|党组织")
 #: 其 in these words is no pronoun
 _NOT_QI = re.compile(r"其他|其它|其中|其余|其次|尤其|极其|与其|其实")
 #: 还 as "in addition", before a modal or a verb of a rule ("党员领导干部还不得参加…"): it adds to a
@@ -212,7 +214,7 @@ def dangling_reference(stem: str) -> str | None:
     if re.search(r"(?<![应])该(?!当)[\u4e00-\u9fff]", s) or _STILL.search(s):
         return "题干指代不明"
     m = _ABOUT.match(s)
-    if m and not _HOLDER.search(m.group(1)):
+    if m and not _PERSON.search(m.group(1)):
         return "题干指代不明"
     return None
 
@@ -220,7 +222,7 @@ def dangling_reference(stem: str) -> str | None:
 #: a statement opening with a bare verb of an instruction ("重点查处…", "注重从青年中发展党员", "通过网络
 #: 向群众宣传…"): it has no subject, so it is a task, not a proposition one can judge true or false
 _TASK = re.compile(r"^(加强|注重|重点|坚持|推进|深入|健全|完善|落实|突出|强化|围绕|着力|大力|积极|切实|统筹|通过|广泛|扎实|"
-                   r"认真|严格|有效|不断|充分)")
+                   r"认真|严格|有效|不断|充分|开好|做好|抓好|搞好|用好|开展|推动|发挥|引导|督促|实行|确保|保证|提高|增强|针对)")
 
 
 def not_a_proposition(statement: str) -> str | None:
@@ -230,9 +232,11 @@ def not_a_proposition(statement: str) -> str | None:
     s = statement_of(statement)
     if re.match(r"^为了?", s) and "制定" in s:
         return "题干不是命题"
-    if re.search(r"负责解释|起施行|制定本(条例|细则|办法|规定|规则)", s):
+    if re.search(r"负责解释|起施行|(制定|根据)本(条例|细则|办法|规定|规则)", s):
         return "题干不是命题"
-    if _TASK.match(s):
+    # a case clause, then a task with no one to do it ("尚不具备条件的，做好…工作"): who does it was
+    # said in the sentence before
+    if _TASK.match(s) or _TASK.match(re.sub(r"^[^，。；]{2,24}的，", "", s)):
         return "题干不是命题"
     return None
 

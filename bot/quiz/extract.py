@@ -98,7 +98,8 @@ def accepted_forms(answer: str) -> list[str]:
     """Equivalent written forms of an answer: "一年" → ["一年", "1年"]."""
     forms = [answer]
     m = re.fullmatch(rf"([{_CN}]+)(.*)", answer)
-    if m and (v := _to_int(m.group(1))) is not None and "分之" not in answer:
+    # "半年" has no digit form (半 read as 0.5 would give "0年")
+    if m and "半" not in m.group(1) and (v := _to_int(m.group(1))) is not None and "分之" not in answer:
         forms.append(f"{v}{m.group(2)}")
     return list(dict.fromkeys(forms))
 

@@ -31,6 +31,13 @@ from bot.schema import Chunk
 
 #: the order in which types take turns making up for one that runs short
 FILL_ORDER = ("单选", "多选", "填空", "判断")
+#: at most this many more true than false 判断 in a set: with modal flips gone (an organiser read them as
+#: absurd) false statements are scarce, and a row of 判断 that are all 正确 gives the key away; the
+#: other types fill the place (issue #19, organiser's reading)
+TRUE_SURPLUS = 3
+#: when every other candidate is spent, true 判断 may fill the set up to this share of it (12 of 20):
+#: 发展党员 keeps 20 items instead of stopping at 17
+RELAXED_TRUE_SHARE = 0.6
 
 
 class QuizGenerator(RegulationArticles):
@@ -118,7 +125,8 @@ class QuizGenerator(RegulationArticles):
 class _SetBuilder:
     """Takes candidates into ``result`` one at a time (:meth:`take`), keeping the set's invariants:
     stems unique (also against ``existing``), one item per fact, one per answer key and per option
-    set, at most ``per_article`` per article, and (``focus``) every item's own sentence on the topic."""
+    set, at most ``per_article`` per article, at most :data:`TRUE_SURPLUS` more true than false 判断,
+    and (``focus``) every item's own sentence on the topic."""
 
     def __init__(self, gen: QuizGenerator, result: QuizSet, queues: dict[str, list], existing: list[str] | None,
                  per_article: int):
@@ -130,6 +138,15 @@ class _SetBuilder:
         self.keys: set[str] = set()  # answer keys taken (item_keys): one 六个月 item per set
         self.option_sets: set = set()  # option sets of the choice items taken
         self.focus = None  # TopicFocus of the topic, or None (scoped sets)
+        self.judged: Counter = Counter()  # 判断 taken, by answer (TRUE_SURPLUS)
+        self.deferred: list = []  # true 判断 held back by true_cap, in queue order
+        self.relaxed_cap: int | None = None  # the cap once the other types have run out (fill)
+
+    def true_cap(self) -> int:
+        """How many true 判断 the set may hold now: :data:`TRUE_SURPLUS` more than the false ones, or,
+        once the set would otherwise fall short, ``relaxed_cap``."""
+        strict = self.judged["错误"] + TRUE_SURPLUS
+        return strict if self.relaxed_cap is None else max(strict, self.relaxed_cap)
 
     def take(self, t: str) -> bool:
         """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
@@ -138,6 +155,9 @@ class _SetBuilder:
             item, body, chunk, _ = q.pop(0)
             art = (chunk.title, chunk.article or chunk.id)
             if self.per[art] >= self.per_article:
+                continue
+            if item.type == "判断" and item.answer == "正确" and self.judged["正确"] >= self.true_cap():
+                self.deferred.append((item, body, chunk, _))  # may still be taken when the set falls short
                 continue
             result.candidates += 1
             if self.focus is not None and not self.focus(item.source.quote + statement_of(item.stem), chunk):
@@ -169,13 +189,16 @@ class _SetBuilder:
             if text:
                 self.texts.append(text)
             self.per[art] += 1
+            if item.type == "判断":
+                self.judged[str(item.answer)] += 1
             result.items.append(item)
             return True
         return False
 
     def fill(self, counts: dict[str, int], total: int) -> None:
         """Types interleaved so article slots are shared across types; then, when a type ran short,
-        the other requested types in :data:`FILL_ORDER` fill up to ``total``."""
+        the other requested types in :data:`FILL_ORDER` fill up to ``total``; last, when the set is
+        still short, the true 判断 held back by :data:`TRUE_SURPLUS`, up to :data:`RELAXED_TRUE_SHARE` of it."""
         made = Counter()
         progress = True
         while progress:
@@ -190,3 +213,12 @@ class _SetBuilder:
             for t in FILL_ORDER:
                 if counts.get(t, 0) > 0 and len(self.result.items) < total and self.take(t):
                     progress = True
+        if len(self.result.items) < total and counts.get("判断", 0) > 0 and self.deferred:
+            # every other candidate is spent: true 判断 held back may fill, up to RELAXED_TRUE_SHARE of the set
+            self.relaxed_cap = int(total * RELAXED_TRUE_SHARE)
+            self.queues["判断"] = self.deferred + self.queues["判断"]
+            self.deferred = []
+            while len(self.result.items) < total and self.take("判断"):
+                pass
+        if self.deferred:
+            self.result.dropped["正确的判断题已够多"] += len(self.deferred)

@@ -78,6 +78,9 @@ def test_non_propositions_are_caught():
     assert not_a_proposition("本办法由办公室负责解释。")
     assert not_a_proposition("重点整治推诿扯皮、敷衍塞责的作风问题。")  # a task without a subject
     assert not_a_proposition("注重从一线职工中选拔骨干。")
+    assert not_a_proposition("针对新成员的实际情况，采取灵活方式开展培训。")
+    assert not_a_proposition("暂不具备建组条件的，做好成员的联络登记等工作。")  # whose task is not said
+    assert not_a_proposition("违反保密规定的，给予批评教育。") is None  # a case and its consequence
     assert not_a_proposition("小组每月至少召开一次例会。") is None
     assert not_a_proposition("判断：成员应当按时提交月度小结。") is None
 
@@ -116,12 +119,16 @@ def test_items_sharing_a_key_are_recognised():
 
 def test_topic_focus_needs_the_topic_words_in_the_items_own_sentence():
     # topic "成员的权利和义务": subject 成员, focus terms 权利 and 义务
-    focus = TopicFocus(terms=["权利", "义务"], weights={"权利": 1.0, "义务": 1.0},
-                       all_terms=["成员", "权利", "义务"], all_weights={"成员": 1.0, "权利": 1.0, "义务": 1.0},
-                       need=0.4)
+    focus = TopicFocus(words=["权利", "义务"], all_terms=["成员", "权利", "义务"],
+                       all_weights={"成员": 1.0, "权利": 1.0, "义务": 1.0})
     elsewhere = _chunk("第五条 …", title="示例培训办法")
     assert focus("成员享有查阅本组织会议记录的权利。", elsewhere)
     assert not focus("成员培训是组织建设的基础性工作。", elsewhere)  # names 成员, not the topic
     # in the topic's home (a title holding every topic word) every sentence is on the topic
     home = _chunk("第五条 …", title="示例成员权利义务规定")
     assert focus("成员培训是组织建设的基础性工作。", home)
+    # a topic word must stand whole: 组织 and 生活 apart are not 组织生活
+    life = TopicFocus(words=["组织生活"], all_terms=["组织", "织生", "生活"], all_weights={})
+    assert not life("组织应当从工作、生活上关心成员。", elsewhere)
+    assert life("每名成员都应当参加组织生活。", elsewhere)
+
