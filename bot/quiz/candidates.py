@@ -216,9 +216,12 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
                          explanation=f"{cite(chunk)}规定：“{s}”故答案为“{key}”。",
                          source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), body))
     # a false 判断 with a member of a parallel list in the key's place, only one of the same
-    # kind (same length ±1 and last character: 组织纪律 for 廉洁纪律; "经常、认真、创造力" for
+    # kind (组织纪律 for 廉洁纪律; "经常、认真、创造力" for
     # "…严肃" is not a statement anyone would make)
-    near = [m for m in parallel if abs(len(m) - len(key)) <= 1 and m[-1] == key[-1]]
+    # same length and the same last two characters (one for a two-character member): "管理" for "悟原理"
+    # in "读原著、学原文、悟原理" read as garbled to an organiser
+    tail = 1 if len(key) <= 2 else 2
+    near = [m for m in parallel if len(m) == len(key) and m[-tail:] == key[-tail:] and m != key]
     if near and len(lead) <= 20:
         false_s = s[:start] + run.replace(key, near[0]) + s[start + len(run):]
         stem_f = lead_in(chunk) + "判断：" + false_s

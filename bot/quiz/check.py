@@ -163,7 +163,7 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
     return None
 
 
-_NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
+_NO_CONTEXT = re.compile(r"^([\u4e00-\u9fff]{0,2}(时间|期限)(一般)?(不少于|不超过|不得超过|为)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
                          r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
                          r"其中|以上|上述|主要有|主要包括|导致|造成|致使)")
 
@@ -175,8 +175,8 @@ _BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|�
 
 
 def missing_context(stem: str) -> str | None:
-    """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
-    precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
+    """Reason when the stem's statement opens with a list marker "（二）", a duration whose owner is not
+    said ("培训时间一般不少于…": whose training?), or a clause that refers to what precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
     text it does not show ("这些权利", "有下列行为之一", "第一款"): it is not a statement on its own
     (judged samples, issue #19)."""
     s = statement_of(stem)
@@ -222,7 +222,8 @@ def dangling_reference(stem: str) -> str | None:
 #: a statement opening with a bare verb of an instruction ("重点查处…", "注重从青年中发展党员", "通过网络
 #: 向群众宣传…"): it has no subject, so it is a task, not a proposition one can judge true or false
 _TASK = re.compile(r"^(加强|注重|重点|坚持|推进|深入|健全|完善|落实|突出|强化|围绕|着力|大力|积极|切实|统筹|通过|广泛|扎实|"
-                   r"认真|严格|有效|不断|充分|开好|做好|抓好|搞好|用好|开展|推动|发挥|引导|督促|实行|确保|保证|提高|增强|针对)")
+                   r"认真|严格|有效|不断|充分|开好|做好|抓好|搞好|用好|开展|推动|发挥|引导|督促|实行|确保|保证|提高|增强|针对|建立|"
+                   r"适应|改进)")
 
 
 def not_a_proposition(statement: str) -> str | None:

@@ -19,12 +19,12 @@ best articles first in a random window, types interleaved, every candidate throu
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 
 from bot.quiz.articles import RegulationArticles
 from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
-from bot.quiz.check import count_mismatch, option_set, same_fact, statement_of
-from bot.quiz.extract import ITEM, Enumeration, enumerations
+from bot.quiz.check import answer_key, count_mismatch, option_set, same_fact, statement_of
+from bot.quiz.extract import ITEM, NUMBER, Enumeration, enumerations
 from bot.quiz.gate import check_item, fact_text, gate, item_facts, item_keys
 from bot.quiz.model import ENUM_TAG, TYPES, QuizItem, QuizSet, norm
 from bot.schema import Chunk
@@ -139,6 +139,8 @@ class _SetBuilder:
         self.option_sets: set = set()  # option sets of the choice items taken
         self.focus = None  # TopicFocus of the topic, or None (scoped sets)
         self.judged: Counter = Counter()  # 判断 taken, by answer (TRUE_SURPLUS)
+        self.art_keys: defaultdict = defaultdict(set)  # article → answer keys of its items taken
+        self.art_said: defaultdict = defaultdict(set)  # article → numbers its items' stems state
         self.deferred: list = []  # true 判断 held back by true_cap, in queue order
         self.relaxed_cap: int | None = None  # the cap once the other types have run out (fill)
 
@@ -165,7 +167,11 @@ class _SetBuilder:
                 continue
             answers = item_keys(item)
             opts = option_set(item.options) if item.options and item.type != "判断" else None
-            if answers & self.keys or (opts and opts in self.option_sets):
+            said = {answer_key(m.group(0)) for m in NUMBER.finditer(item.stem)}
+            # nor may a stem state the key of another item on the same article, or the reverse ("留党察看（  ）、
+            # 留党察看二年" beside "恢复党员权利后（  ）内" whose key is 二年)
+            if (answers & self.keys or (opts and opts in self.option_sets)
+                    or said & self.art_keys[art] or answers & self.art_said[art]):
                 result.dropped["与已选题答案或选项相同"] += 1
                 continue
             keys = item_facts(item, body)
@@ -184,6 +190,8 @@ class _SetBuilder:
             self.seen.add(norm(item.stem))
             self.facts.update(keys)
             self.keys.update(answers)
+            self.art_keys[art].update(answers)
+            self.art_said[art].update(said)
             if opts:
                 self.option_sets.add(opts)
             if text:

@@ -132,3 +132,21 @@ def test_topic_focus_needs_the_topic_words_in_the_items_own_sentence():
     assert not life("组织应当从工作、生活上关心成员。", elsewhere)
     assert life("每名成员都应当参加组织生活。", elsewhere)
 
+
+
+def test_a_duration_without_its_owner_needs_context():
+    from bot.quiz.check import missing_context
+
+    assert missing_context("根据《示例规定》第五条，培训时间一般不少于（  ）。")  # whose training?
+    assert missing_context("根据《示例规定》第五条，见习期限最长不得超过（  ）。") is None  # 见习 says whose
+
+
+def test_a_number_distractor_never_repeats_a_number_of_its_sentence():
+    chunk = _chunk("第五条 见习期分为见习一年、见习二年。联络人由一至两名老成员担任。")
+    made = number_items(random.Random(3), chunk, "中")
+    assert any(item.type == "单选" for item, _ in made)
+    for item, _ in made:
+        if item.type == "单选":
+            opts = set(item.options.values())
+            assert not ({"一年", "二年", "两年"} - {item.options[item.answer]}) & opts, item.options
+            assert "一名" not in opts, item.options  # "一至一名" is a slip, not a rule
