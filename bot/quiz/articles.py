@@ -62,27 +62,39 @@ def topic_subject(topic: str) -> str:
     return head if 2 <= len(head) <= 6 and head != topic else ""
 
 
+#: share of the topic's key terms (IDF-weighted) a regulation title + chapter heading must hold for its
+#: articles to count as the topic's home in :class:`TopicFocus` ("第五章 预备党员的教育、考察和转正" for
+#: 预备党员的教育考察和转正, whose 、 breaks the bigram 育考)
+FOCUS_HOME = 0.6
+#: share of the topic's focus terms (IDF-weighted) an item's own sentence must hold when it names none of
+#: the topic's words whole ("党员的教育培训" for 党员教育培训; "组织…生活" apart, without the rare 织生, falls short)
+FOCUS_TERMS = 0.6
+
+
 @dataclass
 class TopicFocus:
     """Is an item's own text about the topic? (:meth:`RegulationArticles.topic_focus`)
 
-    ``words``: the topic's words beyond its subject, split at 的/和/与/及 ("权利", "义务" of
-    党员的权利和义务; "组织生活" of 组织生活): the text must hold one of them whole (a sentence with 组织
-    and 生活 apart, "从政治、思想、工作、生活上关怀党员", is not about 组织生活). ``all_terms``/``all_weights``:
-    every key term of the topic, for its *home* (a regulation or chapter whose title and heading
-    hold them all, as in :meth:`RegulationArticles.passages`: 纪律处分条例 for 党的纪律处分), where every
-    sentence is on the topic."""
+    On the topic when (a) its article's regulation title + chapter heading hold :data:`FOCUS_HOME` of
+    every key term of the topic (``all_terms``/``all_weights``: 纪律处分条例 for 党的纪律处分: there every
+    sentence is on the topic), or (b) the text holds one of ``words`` whole — the topic's words beyond
+    its subject, split at 的/和/与/及 ("权利", "义务" of 党员的权利和义务), or (c) it holds :data:`FOCUS_TERMS`
+    of ``terms``, the key terms (bigrams) of those words, IDF-weighted by ``weights``."""
 
     words: list[str]
+    terms: list[str]
+    weights: dict[str, float]
     all_terms: list[str]
     all_weights: dict[str, float]
 
     def __call__(self, text: str, chunk: Chunk) -> bool:
         from bot.answer.grounding import coverage
 
-        if coverage(self.all_terms, self.all_weights, f"{chunk.title} {chunk.heading}") >= 0.99:
+        if coverage(self.all_terms, self.all_weights, f"{chunk.title} {chunk.heading}") >= FOCUS_HOME:
             return True
-        return any(w in text for w in self.words)
+        if any(w in text for w in self.words):
+            return True
+        return coverage(self.terms, self.weights, text) >= FOCUS_TERMS
 
 
 class RegulationArticles:
@@ -168,7 +180,8 @@ class RegulationArticles:
         if subject and rest.startswith(subject + "的"):
             rest = rest[len(subject) + 1:]
         words = [w for w in re.split(r"[的和与及、，,\s]+", rest) if len(w) >= 2] or [rest]
-        return TopicFocus(words, terms, self.pipe.term_weights(terms))
+        focus = [t for w in words for t in key_terms(w)] or terms
+        return TopicFocus(words, focus, self.pipe.term_weights(focus), terms, self.pipe.term_weights(terms))
 
     def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
         """Regulation articles for the topic, best first, kept when their score is at least ``keep`` ×

@@ -119,8 +119,8 @@ def test_items_sharing_a_key_are_recognised():
 
 def test_topic_focus_needs_the_topic_words_in_the_items_own_sentence():
     # topic "成员的权利和义务": subject 成员, focus terms 权利 and 义务
-    focus = TopicFocus(words=["权利", "义务"], all_terms=["成员", "权利", "义务"],
-                       all_weights={"成员": 1.0, "权利": 1.0, "义务": 1.0})
+    focus = TopicFocus(words=["权利", "义务"], terms=["权利", "义务"], weights={},
+                       all_terms=["成员", "权利", "义务"], all_weights={"成员": 1.0, "权利": 1.0, "义务": 1.0})
     elsewhere = _chunk("第五条 …", title="示例培训办法")
     assert focus("成员享有查阅本组织会议记录的权利。", elsewhere)
     assert not focus("成员培训是组织建设的基础性工作。", elsewhere)  # names 成员, not the topic
@@ -128,9 +128,16 @@ def test_topic_focus_needs_the_topic_words_in_the_items_own_sentence():
     home = _chunk("第五条 …", title="示例成员权利义务规定")
     assert focus("成员培训是组织建设的基础性工作。", home)
     # a topic word must stand whole: 组织 and 生活 apart are not 组织生活
-    life = TopicFocus(words=["组织生活"], all_terms=["组织", "织生", "生活"], all_weights={})
+    life = TopicFocus(words=["组织生活"], terms=["组织", "织生", "生活"], weights={"组织": 1.0, "织生": 3.0, "生活": 1.0},
+                      all_terms=["组织", "织生", "生活"], all_weights={})
     assert not life("组织应当从工作、生活上关心成员。", elsewhere)
     assert life("每名成员都应当参加组织生活。", elsewhere)
+
+    # most of a long topic's terms, not the words whole: "成员的教育培训" for 成员教育培训
+    training = TopicFocus(words=["成员教育培训"], terms=["成员", "员教", "教育", "育培", "培训"], weights={},
+                          all_terms=["成员", "员教", "教育", "育培", "培训"], all_weights={})
+    assert training("加强成员的教育培训。", elsewhere)
+    assert not training("成员应当按时参加培训。", elsewhere)
 
 
 
