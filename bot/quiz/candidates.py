@@ -14,8 +14,8 @@ import random
 import re
 from collections.abc import Callable
 
-from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, missing_context, not_a_proposition, same_kind_list,
-                            unfinished_sentence)
+from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, missing_context, not_a_proposition,
+                            same_kind_list, unfinished_sentence)
 from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, NUMBER, Enumeration,
                               accepted_forms, number_variants, related_leads, sentences_of)
 from bot.quiz.gate import check_item

@@ -163,7 +163,8 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
     return None
 
 
-_NO_CONTEXT = re.compile(r"^([\u4e00-\u9fff]{0,2}(时间|期限)(一般)?(不少于|不超过|不得超过|为)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
+_NO_CONTEXT = re.compile(r"^([\u4e00-\u9fff]{0,2}(时间|期限)(一般)?(不少于|不超过|不得超过|为)|"
+                         r"（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
                          r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
                          r"其中|以上|上述|主要有|主要包括|导致|造成|致使)")
 
@@ -176,7 +177,8 @@ _BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|�
 
 def missing_context(stem: str) -> str | None:
     """Reason when the stem's statement opens with a list marker "（二）", a duration whose owner is not
-    said ("培训时间一般不少于…": whose training?), or a clause that refers to what precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
+    said ("培训时间一般不少于…": whose training?), or a clause that refers to what precedes it
+    ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
     text it does not show ("这些权利", "有下列行为之一", "第一款"): it is not a statement on its own
     (judged samples, issue #19)."""
     s = statement_of(stem)
