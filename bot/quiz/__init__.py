@@ -3,7 +3,7 @@
 Where things live:
 
 * ``model``      — :class:`QuizItem`, :class:`QuizSet`, :data:`TYPES`, :func:`answer_text`, :func:`grade`, :func:`norm`;
-* ``extract``    — what items are made from: sentences, numbers, enumerations, modal verbs of article text;
+* ``extract``    — what items are made from: sentences, numbers, enumerations of article text;
 * ``articles``   — which regulation articles a topic or scope draws on;
 * ``candidates`` — candidate items made from one article (offline mode);
 * ``check``      — the quality gate's checks (pure functions over strings);

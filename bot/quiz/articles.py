@@ -53,6 +53,50 @@ class _TopicScore:
         return value + (0.5 if named else 0.0)
 
 
+def topic_subject(topic: str) -> str:
+    """The topic's subject, the words before its first 的 ("党员的权利和义务" → "党员"); "" when the
+    topic has none ("发展党员") or it is not 2–6 characters."""
+    from bot.retrieval import normalize_query
+
+    head = normalize_query(topic).split("的")[0]
+    return head if 2 <= len(head) <= 6 and head != topic else ""
+
+
+#: share of the topic's key terms (IDF-weighted) a regulation title + chapter heading must hold for its
+#: articles to count as the topic's home in :class:`TopicFocus` ("第五章 预备党员的教育、考察和转正" for
+#: 预备党员的教育考察和转正, whose 、 breaks the bigram 育考)
+FOCUS_HOME = 0.6
+#: share of the topic's focus terms (IDF-weighted) an item's own sentence must hold when it names none of
+#: the topic's words whole ("党员的教育培训" for 党员教育培训; "组织…生活" apart, without the rare 织生, falls short)
+FOCUS_TERMS = 0.6
+
+
+@dataclass
+class TopicFocus:
+    """Is an item's own text about the topic? (:meth:`RegulationArticles.topic_focus`)
+
+    On the topic when (a) its article's regulation title + chapter heading hold :data:`FOCUS_HOME` of
+    every key term of the topic (``all_terms``/``all_weights``: 纪律处分条例 for 党的纪律处分: there every
+    sentence is on the topic), or (b) the text holds one of ``words`` whole — the topic's words beyond
+    its subject, split at 的/和/与/及 ("权利", "义务" of 党员的权利和义务), or (c) it holds :data:`FOCUS_TERMS`
+    of ``terms``, the key terms (bigrams) of those words, IDF-weighted by ``weights``."""
+
+    words: list[str]
+    terms: list[str]
+    weights: dict[str, float]
+    all_terms: list[str]
+    all_weights: dict[str, float]
+
+    def __call__(self, text: str, chunk: Chunk) -> bool:
+        from bot.answer.grounding import coverage
+
+        if coverage(self.all_terms, self.all_weights, f"{chunk.title} {chunk.heading}") >= FOCUS_HOME:
+            return True
+        if any(w in text for w in self.words):
+            return True
+        return coverage(self.terms, self.weights, text) >= FOCUS_TERMS
+
+
 class RegulationArticles:
     """The regulation articles of a :class:`bot.pipeline.Pipeline`'s index, as quiz items use them.
 
@@ -105,7 +149,6 @@ class RegulationArticles:
     def _scorer(self, topic: str, terms: list[str], w: dict[str, float], hits: list, k: int) -> _TopicScore:
         """The topic score of :meth:`passages`, with the retriever's ranks and the topic's subject."""
         from bot.answer.grounding import key_terms
-        from bot.retrieval import normalize_query
 
         rank: dict[str, int] = {}
         for i, h in enumerate(hits):  # a piece of an article stands for the whole article
@@ -114,12 +157,31 @@ class RegulationArticles:
                 rank.setdefault(whole.id, i)
         # the topic's subject ("党员" in "党员的权利和义务"): articles whose first sentence names it
         # are about it, not merely mentioning the same words (宪法 "公民有…的权利和义务")
-        head = normalize_query(topic).split("的")[0]
-        subject = head if 2 <= len(head) <= 6 and head != topic else ""
+        subject = topic_subject(topic)
         subject_terms = key_terms(subject) if subject else []
         sw = self.pipe.term_weights(subject_terms) if subject_terms else {}
         return _TopicScore(terms, w, subject, subject_terms, sw, rank, k,
                            self.pipe.settings.quiz_dense_bonus)
+
+    def topic_focus(self, topic: str) -> TopicFocus | None:
+        """The test an item's own sentence must pass to be on ``topic`` (:class:`TopicFocus`): an article
+        scored on the topic may still hold sentences about something else (党员教育管理条例 "党员教育管理是
+        党的建设基础性经常性工作" in a 党员的权利和义务 set: it names 党员 but neither 权利 nor 义务). None when
+        the topic has no key terms. The topic's home is found as in :meth:`passages`."""
+        from bot.answer.grounding import key_terms
+
+        from bot.retrieval import normalize_query
+
+        terms = key_terms(topic)
+        if not terms:
+            return None
+        subject = topic_subject(topic)
+        rest = normalize_query(topic)
+        if subject and rest.startswith(subject + "的"):
+            rest = rest[len(subject) + 1:]
+        words = [w for w in re.split(r"[的和与及、，,\s]+", rest) if len(w) >= 2] or [rest]
+        focus = [t for w in words for t in key_terms(w)] or terms
+        return TopicFocus(words, focus, self.pipe.term_weights(focus), terms, self.pipe.term_weights(terms))
 
     def passages(self, topic: str, k: int = 20, keep: float = 0.9) -> list[Chunk]:
         """Regulation articles for the topic, best first, kept when their score is at least ``keep`` ×

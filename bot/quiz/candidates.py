@@ -1,6 +1,6 @@
 """Candidate items made from one article (offline mode), before the quality gate: from numbers
-(:func:`number_items`), from enumerations (:func:`enumeration_items`), from whole sentences and
-flipped modal verbs (:func:`statement_items`), and the "下列说法正确的是" 单选 built from those
+(:func:`number_items`), from enumerations (:func:`enumeration_items`), from whole sentences
+(:func:`statement_items`; no flipped modal verbs), and the "下列说法正确的是" 单选 built from those
 statements (:func:`statement_choices`).
 
 Each candidate is ``(item, body)``: ``body`` is the statement checked against the source (the blank
@@ -14,8 +14,9 @@ import random
 import re
 from collections.abc import Callable
 
-from bot.quiz.check import dangling_opening, in_topic_clause, missing_context, same_kind_list, unfinished_sentence
-from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, MODALS, NUMBER, Enumeration,
+from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, missing_context, not_a_proposition,
+                            same_kind_list, unfinished_sentence)
+from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, NUMBER, Enumeration,
                               accepted_forms, number_variants, related_leads, sentences_of)
 from bot.quiz.gate import check_item
 from bot.quiz.model import LETTERS, QuizItem, QuizSource, cite, item_id, lead_in, norm
@@ -46,6 +47,31 @@ def single_choice(rng: random.Random, chunk: Chunk, s: str, body: str, key: str,
                     source=_source(chunk, s), difficulty="中", tags=[chunk.title, *tags])
 
 
+#: an inclusive parenthetical right after a number ("两年以下（含两年）", "三人以上（含三人）")
+INCLUSIVE = re.compile(r"（含([^（）]{1,8})）")
+
+
+def unit_of(element: str) -> str:
+    """The unit of a number element ("两名" → "名", "6个月以上" → "个月"; "" when none)."""
+    m = re.search(r"(个月|周岁|年|日|天|岁|人|名|次|种)", element)
+    return m.group(1) if m else ""
+
+
+def inclusive_variants(element: str, inner: str, variants: list[str]) -> list[str]:
+    """Wrong values of ``element`` followed by the parenthetical "（含``inner``）", each with its own
+    parenthetical ("两年以下（含两年）" → "三年以下（含三年）"), so a distractor stays consistent (an
+    organiser read "三年以下（含两年）" as garbled). [] when ``inner`` is not the element's own number
+    (then no wrong value is offered).
+
+    >>> inclusive_variants("两年以下", "两年", ["一年以下", "三年以下"])
+    ['一年以下（含一年）', '三年以下（含三年）']
+    """
+    core = re.sub(r"(以上|以下|以内)$", "", element)
+    if norm(inner) != norm(core):
+        return []
+    return [f"{v}（含{re.sub(r'(以上|以下|以内)$', '', v)}）" for v in variants]
+
+
 def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Candidate]:
     """For every number element of every sentence: a 填空, and when it has three plausible wrong
     values a 单选 (nearest values; farthest for 易) and a false 判断 (the nearest value)."""
@@ -55,20 +81,33 @@ def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Cand
             el = m.group(0)
             if m.start() == 0:  # "一人有…两种以上违纪行为": a sentence's subject, not a quantity
                 continue
+            if s[: m.start()].endswith("（含"):  # the "（含两年）" of "两年以下（含两年）": not a quantity of its own
+                continue
             body = s[: m.start()] + "（  ）" + s[m.end():]
             variants = number_variants(el)
+            # a wrong value already said in the sentence reads as a slip, not a rule ("留党察看一年、留党察看
+            # 一年", "一至一名", "不能少于半年，最长不超过半年")
+            said = {answer_key(x.group(0)) for x in NUMBER.finditer(s) if x.start() != m.start()}
+            said |= {answer_key(x + unit_of(el)) for x in re.findall(r"([一二三四五六七八九十两\d]+)至", s[: m.start()])}
+            variants = [v for v in variants if answer_key(v) not in said]
+            paren = INCLUSIVE.match(s, m.end())
+            if paren:  # "两年以下（含两年）": a wrong value changes the parenthetical too, or is not offered
+                variants = inclusive_variants(el, paren.group(1), variants)
+            whole = el + paren.group(0) if paren else el
             stem = lead_in(chunk) + body
             expl = f"{cite(chunk)}规定：“{s}”故答案为“{el}”。"
             out.append((QuizItem(id=item_id(stem), type="填空", stem=stem, answer=accepted_forms(el), explanation=expl,
                                  source=_source(chunk, s), difficulty="易", tags=[chunk.title, "数字"]), body))
             if len(variants) >= 3:
                 distractors = variants[:3] if difficulty != "易" else variants[-3:]
-                out.append((single_choice(rng, chunk, s, body, el, distractors, ["数字"]), body))
+                cbody = s[: m.start()] + "（  ）" + s[m.start() + len(whole):]
+                out.append((single_choice(rng, chunk, s, cbody, whole, distractors, ["数字"]), cbody))
                 wrong = variants[0]
-                false_s = s[: m.start()] + wrong + s[m.end():]
+                end = paren.end() if paren else m.end()
+                false_s = s[: m.start()] + wrong + s[end:]
                 stem_f = lead_in(chunk) + "判断：" + false_s
                 out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
-                                     explanation=f"{cite(chunk)}规定：“{s}”题中“{wrong}”应为“{el}”，故错误。",
+                                     explanation=f"{cite(chunk)}规定：“{s}”题中“{wrong}”应为“{whole}”，故错误。",
                                      source=_source(chunk, s), difficulty="中", tags=[chunk.title, "数字"]), false_s))
     return out
 
@@ -165,6 +204,8 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
     key = enum.members[-1]
     if "“" in key or "”" in key:
         return out
+    if any("等" in m for m in enum.members[:-1]):
+        return out  # "…会议、培训等名义列支、转移、隐匿…": the list ended at 等, a new one began
     others = sorted(map(len, enum.members[:-1]))
     if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
         return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member
@@ -175,9 +216,12 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
                          explanation=f"{cite(chunk)}规定：“{s}”故答案为“{key}”。",
                          source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), body))
     # a false 判断 with a member of a parallel list in the key's place, only one of the same
-    # kind (same length ±1 and last character: 组织纪律 for 廉洁纪律; "经常、认真、创造力" for
+    # kind (组织纪律 for 廉洁纪律; "经常、认真、创造力" for
     # "…严肃" is not a statement anyone would make)
-    near = [m for m in parallel if abs(len(m) - len(key)) <= 1 and m[-1] == key[-1]]
+    # same length and the same last two characters (one for a two-character member): "管理" for "悟原理"
+    # in "读原著、学原文、悟原理" read as garbled to an organiser
+    tail = 1 if len(key) <= 2 else 2
+    near = [m for m in parallel if len(m) == len(key) and m[-tail:] == key[-tail:] and m != key]
     if near and len(lead) <= 20:
         false_s = s[:start] + run.replace(key, near[0]) + s[start + len(run):]
         stem_f = lead_in(chunk) + "判断：" + false_s
@@ -205,8 +249,9 @@ def enumeration_items(rng: random.Random, enum: Enumeration, pool: list[Enumerat
 
 def statement_items(chunk: Chunk) -> list[Candidate]:
     """A true 判断 for every sentence of :data:`MIN_STATEMENT`–:data:`MAX_JUDGEMENT` characters (an item
-    of a list stated with its lead), and a false one with its first flippable modal verb changed
-    (:data:`bot.quiz.extract.MODALS`; not for list items)."""
+    of a list stated with its lead). No false version with a modal verb flipped (应当/必须/可以 → 不得):
+    an independent organiser read those as absurd and giving the key away ("党组织不得做好党费收缴…",
+    "都不得受到追究"; eval/README.md); false statements come from changed numbers and list members."""
     out = []
     body_text = strip_article_label(chunk.text)
     lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
@@ -221,17 +266,6 @@ def statement_items(chunk: Chunk) -> list[Candidate]:
         out.append((QuizItem(id=item_id(stem), type="判断", stem=stem, answer="正确",
                              explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
                              source=_source(chunk, s), difficulty="易", tags=[chunk.title, "原文"]), s))
-        # a list item is a condition or a behaviour: "…的违纪行为不得受到党纪处分的" listed among the
-        # grounds for a heavier 处分 is nonsense, not a false statement
-        for a, b in ([] if framed else MODALS):
-            # not a modal inside a 的-phrase: "违纪行为应当受到的处分幅度" → "不得受到的处分幅度" is nonsense
-            if a in s and not re.search(re.escape(a) + r"[^，。；、的]{1,3}的", s) and not in_topic_clause(s, s.index(a)):
-                false_s = s.replace(a, b, 1)
-                stem_f = lead_in(chunk) + "判断：" + frame(false_s)
-                out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
-                                     explanation=f"{cite(chunk)}规定：“{s}”题中“{b}”应为“{a}”，故错误。",
-                                     source=_source(chunk, s), difficulty="中", tags=[chunk.title, "情态"]), false_s))
-                break
     return out
 
 
@@ -241,16 +275,15 @@ def _usable(item: QuizItem, body: str | None) -> bool:
     stmt = body or ""
     return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem
             and MIN_STATEMENT <= len(stmt) <= MAX_CHOICE_STATEMENT and not missing_context("判断：" + stmt)
-            and not dangling_opening("判断：" + stmt) and not unfinished_sentence(item.source.quote))
+            and not dangling_opening("判断：" + stmt) and not dangling_reference("判断：" + stmt)
+            and not not_a_proposition(stmt) and not unfinished_sentence(item.source.quote))
 
 
 def _pick_false(rng: random.Random, key: QuizItem, chunk: Chunk, false: list, really_false: Callable) -> list:
     """Three false statements of other sentences of ``chunk``'s regulation, each checked false."""
     others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
     rng.shuffle(others)
-    # the same article first; a changed number before a changed modal verb (a row of
-    # "不得" statements gives the key away)
-    others.sort(key=lambda x: (x[2].id != chunk.id, "数字" not in x[0].tags))
+    others.sort(key=lambda x: x[2].id != chunk.id)  # the same article first
     picked, quotes = [], {norm(key.source.quote)}
     for x in others:
         if norm(x[0].source.quote) not in quotes and really_false(x):
@@ -278,18 +311,16 @@ def _statement_choice(rng: random.Random, key: QuizItem, kbody: str, chunk: Chun
 
 def statement_choices(rng: random.Random, cands: list, truth_probe: Callable[[str], bool]) -> list:
     """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
-    the three distractors false versions (a modal verb or a number changed, as the false 判断
-    items are made, each checked false against the index) of other sentences of the same
-    regulation among the topic's articles (the same article first, changed numbers before
-    changed modal verbs). Statements of 15–50 characters that stand on their own (the gate's
+    the three distractors false versions (a number changed, as the false 判断 items are made,
+    each checked false against the index) of other sentences of the same regulation among the
+    topic's articles (the same article first). Statements of 15–50 characters that stand on their own (the gate's
     context checks); every sentence used is one of the item's facts.
 
     ``cands``: (item, body, chunk, rank) of every candidate; returns new ones of the same shape."""
     true = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "正确"]
-    # only a changed modal verb or number is surely false; a list member swapped for another
-    # ("…甘于奉献、廉洁自律" for "…严守纪律") may still be a fair statement
-    false = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "错误"
-             and ("情态" in i.tags or "数字" in i.tags)]
+    # only a changed number is surely false and reads as a real rule; a list member swapped for
+    # another ("…甘于奉献、廉洁自律" for "…严守纪律") may still be a fair statement
+    false = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "错误" and "数字" in i.tags]
     checked: dict[str, bool] = {}
 
     def really_false(x) -> bool:

@@ -12,6 +12,9 @@ generator counts drops by reason (``QuizSet.dropped``). The checks:
 * :func:`kind_of` / :func:`kind_mismatch` — distractors of the same kind as the key;
 * :func:`missing_context` / :func:`too_long` / :func:`unfinished_sentence` — a stem is a whole
   statement that stands on its own, of a length a contest item has;
+* :func:`dangling_reference` — nor lean on a sentence it does not show (其/该/还/"对于…的，");
+* :func:`not_a_proposition` — a 判断 states a proposition (not a purpose clause or a task);
+* :func:`answer_key` / :func:`option_set` — a set has one item per key and per option set;
 * :func:`fact_key` — items that test the same fact (same source sentence and same masked element,
   or the true and false versions of one statement) share a key; a set keeps one per key.
 """
@@ -160,7 +163,8 @@ def resolve_opening(statement: str, subject: str | None) -> str | None:
     return None
 
 
-_NO_CONTEXT = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
+_NO_CONTEXT = re.compile(r"^([\u4e00-\u9fff]{0,2}(时间|期限)(一般)?(不少于|不超过|不得超过|为)|"
+                         r"（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|情节(较轻|较重|严重|特别严重)的|"
                          r"有前款|有上述|依照前款|前款|如果|另有|但是?[，,]?|并且?|同时|也|否则|对此|为此|据此|因此|"
                          r"其中|以上|上述|主要有|主要包括|导致|造成|致使)")
 
@@ -172,8 +176,9 @@ _BACK_REFERENCE = re.compile(r"上述|前款|前两款|前三款|本款|前项|�
 
 
 def missing_context(stem: str) -> str | None:
-    """Reason when the stem's statement opens with a list marker "（二）" or a clause that refers to what
-    precedes it ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
+    """Reason when the stem's statement opens with a list marker "（二）", a duration whose owner is not
+    said ("培训时间一般不少于…": whose training?), or a clause that refers to what precedes it
+    ("情节严重的，给予…", "有前款行为的", "导致…政治生态恶化的，给予…"), or points back at
     text it does not show ("这些权利", "有下列行为之一", "第一款"): it is not a statement on its own
     (judged samples, issue #19)."""
     s = statement_of(stem)
@@ -181,6 +186,61 @@ def missing_context(stem: str) -> str | None:
     shown = re.sub(r"“[^”]*”，(其中包括|下列|以下)", "", stem or "")
     if _NO_CONTEXT.match(s) or _BACK_REFERENCE.search(statement_of(shown)):
         return "题干缺少上下文"
+    return None
+
+
+#: nouns that can stand before a 其 as what it refers to ("受到处分的党员，…高于其原任职务"); 机关 is
+#: left out: "根据监察机关…结果，可以恢复其党员权利的" has no antecedent for 其 (the 党员 is elsewhere)
+_HOLDER = re.compile(r"党员|成员|干部|党组织|组织|人员|者|对象|代表|委员|书记|同志|本人|群众|公民|学生|积极分子|职工|党组|党委|支部|单位")
+#: who a "对于…的，" clause can name ("对于违纪的党组织"): "对于在党外组织担任职务的" names a post, not whose
+_PERSON = re.compile(r"党员|成员|干部|人员|者|对象|代表|委员|书记|同志|本人|群众|公民|学生|积极分子|职工|党组织")
+#: 其 in these words is no pronoun
+_NOT_QI = re.compile(r"其他|其它|其中|其余|其次|尤其|极其|与其|其实")
+#: 还 as "in addition", before a modal or a verb of a rule ("党员领导干部还不得参加…"): it adds to a
+#: sentence the stem does not show
+_STILL = re.compile(r"(?<![归退偿交送返发])还(?=应当|应|要|须|必须|可以|可|不得|不能|需要|需|得|将|有|包括|是|会|对|就)")
+#: an opening "对于…的，" that names no one ("对于担任党外职务的，…", "对于个别…的，"): whose case it is
+#: was said in the sentence before
+_ABOUT = re.compile(r"^对于([^，。；]{1,14})的，")
+
+
+def dangling_reference(stem: str) -> str | None:
+    """Reason when the stem's statement leans on a sentence it does not show: a 其 with no one named
+    before it in the statement ("根据处理结果，可以恢复其权利的…"), 该 + noun ("该机关", "该党员"), 还 as
+    "in addition" ("干部还不得…"), or an opening "对于…的，" that names no one ("对于担任党外职务的，…")."""
+    s = statement_of(stem)
+    plain = _NOT_QI.sub("", s)
+    at = plain.find("其")
+    if at >= 0 and not _HOLDER.search(plain[:at]):
+        return "题干指代不明"
+    if re.search(r"(?<![应])该(?!当)[\u4e00-\u9fff]", s) or _STILL.search(s):
+        return "题干指代不明"
+    m = _ABOUT.match(s)
+    if m and not _PERSON.search(m.group(1)):
+        return "题干指代不明"
+    return None
+
+
+#: a statement opening with a bare verb of an instruction ("重点查处…", "注重从青年中发展党员", "通过网络
+#: 向群众宣传…"): it has no subject, so it is a task, not a proposition one can judge true or false
+_TASK = re.compile(r"^(加强|注重|重点|坚持|推进|深入|健全|完善|落实|突出|强化|围绕|着力|大力|积极|切实|统筹|通过|广泛|扎实|"
+                   r"认真|严格|有效|不断|充分|开好|做好|抓好|搞好|用好|开展|推动|发挥|引导|督促|实行|确保|保证|提高|增强|针对|建立|"
+                   r"适应|改进)")
+
+
+def not_a_proposition(statement: str) -> str | None:
+    """Reason when a 判断's ``statement`` is no proposition to judge: a purpose clause ("为了规范…，根据…，
+    制定本细则。"), a note on the text itself ("本条例由…负责解释", "自…起施行"), or a task without a
+    subject (:data:`_TASK`)."""
+    s = statement_of(statement)
+    if re.match(r"^为了?", s) and "制定" in s:
+        return "题干不是命题"
+    if re.search(r"负责解释|起施行|(制定|根据)本(条例|细则|办法|规定|规则)", s):
+        return "题干不是命题"
+    # a case clause, then a task with no one to do it ("尚不具备条件的，做好…工作"): who does it was
+    # said in the sentence before
+    if _TASK.match(s) or _TASK.match(re.sub(r"^[^，。；]{2,24}的，", "", s)):
+        return "题干不是命题"
     return None
 
 
@@ -279,16 +339,33 @@ def same_fact(a: str, b: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= SAME_FACT
 
 
-def in_topic_clause(sentence: str, pos: int) -> bool:
-    """Is position ``pos`` inside the "对于…的，" clause that opens ``sentence`` (what the rule is about,
-    not the rule)? A modal verb there is part of a description: "对于应当受到撤销党内职务处分，但是本人
-    没有担任党内职务的，…" flipped to "不得受到" is nonsense, not a false statement."""
-    m = re.match(r"对于?(.*?)的，", sentence)
-    return bool(m) and m.start(1) <= pos < m.end(1)
-
-
 def fact_key(quote: str, masked: str | None) -> tuple[str, str]:
     """Identity of the fact an item tests: its source sentence and the element masked or changed
     (None for a statement judged as a whole, so the true and false versions of one statement share
     a key)."""
     return (_norm(quote), _norm(masked or ""))
+
+
+_NUMBER_KEY = re.compile(rf"([{_CN}\d半]+)(个)?(年|月|日|天|周岁|岁|人|名|次|种|项)")
+
+
+def answer_key(text: str) -> str:
+    """What an answer says, for "no two items of a set share a key": a number answer as value and unit
+    whatever its form ("六个月", "6个月以上", "六个月（含六个月）" → "6月"), any other answer normalised.
+    An organiser read three 六个月 items in one set as one question asked three times."""
+    t = re.sub(r"（[^（）]*）", "", text or "").strip()
+    m = _NUMBER_KEY.fullmatch(re.sub(r"(以上|以下|以内)$", "", t))
+    if m:
+        try:
+            value = chinese_number(m.group(1).replace("半", "0.5")) if m.group(1) != "半" else 0.5
+        except (ValueError, TypeError):
+            value = m.group(1)
+        return f"{value}{m.group(3)}"
+    return _norm(t)
+
+
+def option_set(options: dict[str, str]) -> frozenset[str]:
+    """The options of a choice item as a set (order and letters ignored), for "no two items of a set
+    offer the same options" (六个月/五个月/七个月/八个月 twice)."""
+    return frozenset(answer_key(o) for o in options.values())
+

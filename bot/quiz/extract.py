@@ -1,7 +1,7 @@
 """What items are made from, read off regulation text: sentences (:func:`sentences_of`), number
 elements and their plausible wrong values (:data:`NUMBER`, :func:`number_variants`,
 :func:`accepted_forms`), enumerations (:func:`enumerations`: 顿号 runs and an article's （一）（二）…
-list), modal verbs to flip (:data:`MODALS`), an article's subject (:func:`article_subject`), and
+list), an article's subject (:func:`article_subject`), and
 article ranges typed by a user (:func:`parse_articles`). Pure functions over strings and
 :class:`bot.schema.Chunk`; no index needed.
 
@@ -27,8 +27,6 @@ _CN = "零一二三四五六七八九十百两半"
 NUMBER = re.compile(
     rf"(?<![{_CN}\d第])(?:[{_CN}\d]+分之[{_CN}\d]+|[{_CN}\d]+(?:个)?(?:年|个月|日|天|周岁|岁|人|名|次|种))(?:以上|以下|以内)?(?!半)"
 )
-#: flips that turn a rule into its opposite (必须 → 可以 would leave a true statement, so it is not used)
-MODALS = [("不得", "可以"), ("必须", "不得"), ("应当", "不得"), ("可以", "不得"), ("禁止", "允许")]
 #: a sentence of a passage: up to and including 。；！？, or up to a line break
 _MEMBER = r"[^、，。；：（）\s的]{2,10}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
 _FIRST = r"[^、，。；：（）\s]{2,20}|“[^”]{1,8}”[^、，。；：（）\s]{0,6}"
@@ -100,7 +98,8 @@ def accepted_forms(answer: str) -> list[str]:
     """Equivalent written forms of an answer: "一年" → ["一年", "1年"]."""
     forms = [answer]
     m = re.fullmatch(rf"([{_CN}]+)(.*)", answer)
-    if m and (v := _to_int(m.group(1))) is not None and "分之" not in answer:
+    # "半年" has no digit form (半 read as 0.5 would give "0年")
+    if m and "半" not in m.group(1) and (v := _to_int(m.group(1))) is not None and "分之" not in answer:
         forms.append(f"{v}{m.group(2)}")
     return list(dict.fromkeys(forms))
 

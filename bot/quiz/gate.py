@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.quiz.check import (dangling_opening, fact_key, fragment_option, kind_mismatch, leaks_key, missing_context,
-                            resolve_opening, statement_of, too_long, unfinished_sentence)
+from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, fact_key, fragment_option, kind_mismatch, leaks_key,
+                            missing_context, not_a_proposition, resolve_opening, statement_of, too_long,
+                            unfinished_sentence)
 from bot.quiz.extract import article_subject
 from bot.quiz.model import ENUM_TAG, QuizItem, norm
 from bot.schema import Chunk
@@ -133,7 +134,8 @@ def _option_faults(item: QuizItem, body: str | None) -> str | None:
 def gate(item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
     """The issue-#19 quality gate (:mod:`bot.quiz.check`) on one item made from ``chunk``; may rewrite
     a stem that ends with "；" or whose statement opens with a pronoun (using the article's subject).
-    Returns the drop reason or None."""
+    Then no 其/该/还/"对于…的，" left without an antecedent, and a 判断 is a proposition. Returns the
+    drop reason or None."""
     if (why := _option_faults(item, body)):
         return why
     if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
@@ -150,6 +152,10 @@ def gate(item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
         if not fixed:
             return "题干指代不明"
         item.stem = item.stem[: len(item.stem) - len(statement)] + fixed
+    if (why := dangling_reference(item.stem)):
+        return why
+    if item.type == "判断" and (why := not_a_proposition(item.stem)):
+        return why
     return None
 
 
@@ -191,10 +197,25 @@ def fact_text(item: QuizItem, body: str | None) -> str | None:
     list is their fact). Compared across articles and regulations with :func:`bot.quiz.check.same_fact`."""
     if any(t.startswith(ENUM_TAG) for t in item.tags) or "列举归属" in item.tags:
         return None
-    if item.type == "判断":
+    if item.type == "判断" or "说法辨析" in item.tags:  # a 说法 item states its key sentence as a 判断 would
         return item.source.quote
     if item.type in ("填空", "单选") and body and "（  ）" in body:
         key = (item.answer[0] if isinstance(item.answer, list) else item.options.get(str(item.answer), ""))
         at = body.index("（  ）")
         return body[max(0, at - 10): at] + key + body[at + 4: at + 14]
     return None
+
+
+def item_keys(item: QuizItem) -> set[str]:
+    """What an item's answer says (:func:`bot.quiz.check.answer_key`): a 填空's answer, a 单选's key
+    (not of a "下列说法正确的是", whose key is a whole sentence), the true value a false 判断 changed
+    ("题中“五个月”应为“六个月”"). A set keeps one item per key."""
+    if item.type == "填空":
+        answers = item.answer if isinstance(item.answer, list) else [item.answer]
+        return {answer_key(answers[0])}
+    if item.type == "单选" and "说法辨析" not in item.tags:
+        return {answer_key(item.options.get(str(item.answer), ""))}
+    if item.type == "判断" and (m := re.search(r"应为“([^”]+)”", item.explanation)):
+        return {answer_key(m.group(1))}
+    return set()
+

@@ -55,7 +55,8 @@ def _offline(pipeline, topic: str, n: int, types: list[str], difficulty: str, ex
         first = gen.passages(topic, k=st.quiz_retrieve_k, keep=st.quiz_keep)
         # a narrow topic: more passages, but only ones still close to the topic (relevance cutoff)
         wider = gen.passages(topic, k=st.quiz_retrieve_k_wide, keep=st.quiz_keep_wide)
-        qs = gen.generate(topic, counts, difficulty, existing, chunks=first, per_article=per_article, more=wider)
+        qs = gen.generate(topic, counts, difficulty, existing, chunks=first, per_article=per_article, more=wider,
+                          on_topic=True)
         qs.articles = len({(c.title, c.article) for c in [*first, *wider]})
         scope = f"主题“{topic}”"
     return qs, scope

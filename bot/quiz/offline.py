@@ -6,7 +6,8 @@ made — no model needed:
 * *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
   ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
   enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
-* *modal verbs* (可以 ↔ 不得, 必须 ↔ 可以) → false 判断 items.
+* *whole sentences* → true 判断 items (no modal verb flipped to 不得 for a false one: an organiser
+  reads "党组织不得做好…" as absurd).
 
 The steps: the topic's articles (:class:`bot.quiz.articles.RegulationArticles`) → candidates per
 article (:mod:`bot.quiz.candidates`, from what :mod:`bot.quiz.extract` reads off the text) → a set:
@@ -18,18 +19,25 @@ best articles first in a random window, types interleaved, every candidate throu
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 
 from bot.quiz.articles import RegulationArticles
 from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
-from bot.quiz.check import count_mismatch, same_fact
-from bot.quiz.extract import ITEM, Enumeration, enumerations
-from bot.quiz.gate import check_item, fact_text, gate, item_facts
+from bot.quiz.check import answer_key, count_mismatch, option_set, same_fact, statement_of
+from bot.quiz.extract import ITEM, NUMBER, Enumeration, enumerations
+from bot.quiz.gate import check_item, fact_text, gate, item_facts, item_keys
 from bot.quiz.model import ENUM_TAG, TYPES, QuizItem, QuizSet, norm
 from bot.schema import Chunk
 
 #: the order in which types take turns making up for one that runs short
 FILL_ORDER = ("单选", "多选", "填空", "判断")
+#: at most this many more true than false 判断 in a set: with modal flips gone (an organiser read them as
+#: absurd) false statements are scarce, and a row of 判断 that are all 正确 gives the key away; the
+#: other types fill the place (issue #19, organiser's reading)
+TRUE_SURPLUS = 3
+#: when every other candidate is spent, true 判断 may fill the set up to this share of it (14 of 20):
+#: 发展党员 keeps 20 items instead of stopping at 18 (measured on the ten regulations, 2026-12-03)
+RELAXED_TRUE_SHARE = 0.7
 
 
 class QuizGenerator(RegulationArticles):
@@ -88,13 +96,16 @@ class QuizGenerator(RegulationArticles):
 
     def generate(self, topic: str, counts: dict[str, int], difficulty: str = "中",
                  existing: list[str] | None = None, k: int = 20, keep: float = 0.9,
-                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None) -> QuizSet:
+                 chunks: list[Chunk] | None = None, per_article: int = 2, more: list[Chunk] | None = None,
+                 on_topic: bool = False) -> QuizSet:
         """Items for ``topic``: ``counts`` per type (e.g. {"单选": 3, "多选": 3, "判断": 3, "填空": 3});
         passages as in :meth:`passages` (``k``, ``keep``) unless ``chunks`` is given; ``more``: further
         passages used only when the first ones do not give enough items. At most ``per_article``
         items from one article; no two items on one fact (:func:`bot.quiz.check.fact_key`); every
         candidate through :func:`check_item` and :meth:`gate`. When a type runs short, the other
-        requested types fill up to the total."""
+        requested types fill up to the total. ``on_topic``: every item's own sentence must be about
+        ``topic`` (:meth:`topic_focus`), not only its article (topic mode; a scope given exactly is
+        taken whole)."""
         self._precounted = Counter()
         chunks = self.passages(topic, k=k, keep=keep) if chunks is None else chunks
         cands = self._candidates(chunks, difficulty)
@@ -106,13 +117,16 @@ class QuizGenerator(RegulationArticles):
         result.articles = len({(c.title, c.article) for c in chunks})
         total = sum(counts.values())
         builder = _SetBuilder(self, result, self._queues(cands, total, per_article), existing, per_article)
+        builder.focus = self.topic_focus(topic) if on_topic and topic.strip() else None
         builder.fill(counts, total)
         return result
 
 
 class _SetBuilder:
     """Takes candidates into ``result`` one at a time (:meth:`take`), keeping the set's invariants:
-    stems unique (also against ``existing``), one item per fact, at most ``per_article`` per article."""
+    stems unique (also against ``existing``), one item per fact, one per answer key and per option
+    set, at most ``per_article`` per article, at most :data:`TRUE_SURPLUS` more true than false 判断,
+    and (``focus``) every item's own sentence on the topic."""
 
     def __init__(self, gen: QuizGenerator, result: QuizSet, queues: dict[str, list], existing: list[str] | None,
                  per_article: int):
@@ -121,6 +135,20 @@ class _SetBuilder:
         self.facts: set = set()
         self.texts: list[str] = []  # fact texts of the items taken (same fact in another article)
         self.per: Counter = Counter()
+        self.keys: set[str] = set()  # answer keys taken (item_keys): one 六个月 item per set
+        self.option_sets: set = set()  # option sets of the choice items taken
+        self.focus = None  # TopicFocus of the topic, or None (scoped sets)
+        self.judged: Counter = Counter()  # 判断 taken, by answer (TRUE_SURPLUS)
+        self.art_keys: defaultdict = defaultdict(set)  # article → answer keys of its items taken
+        self.art_said: defaultdict = defaultdict(set)  # article → numbers its items' stems state
+        self.deferred: list = []  # true 判断 held back by true_cap, in queue order
+        self.relaxed_cap: int | None = None  # the cap once the other types have run out (fill)
+
+    def true_cap(self) -> int:
+        """How many true 判断 the set may hold now: :data:`TRUE_SURPLUS` more than the false ones, or,
+        once the set would otherwise fall short, ``relaxed_cap``."""
+        strict = self.judged["错误"] + TRUE_SURPLUS
+        return strict if self.relaxed_cap is None else max(strict, self.relaxed_cap)
 
     def take(self, t: str) -> bool:
         """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
@@ -130,7 +158,22 @@ class _SetBuilder:
             art = (chunk.title, chunk.article or chunk.id)
             if self.per[art] >= self.per_article:
                 continue
+            if item.type == "判断" and item.answer == "正确" and self.judged["正确"] >= self.true_cap():
+                self.deferred.append((item, body, chunk, _))  # may still be taken when the set falls short
+                continue
             result.candidates += 1
+            if self.focus is not None and not self.focus(item.source.quote + statement_of(item.stem), chunk):
+                result.dropped["题目不在主题内"] += 1
+                continue
+            answers = item_keys(item)
+            opts = option_set(item.options) if item.options and item.type != "判断" else None
+            said = {answer_key(m.group(0)) for m in NUMBER.finditer(item.stem)}
+            # nor may a stem state the key of another item on the same article, or the reverse ("留党察看（  ）、
+            # 留党察看二年" beside "恢复党员权利后（  ）内" whose key is 二年)
+            if (answers & self.keys or (opts and opts in self.option_sets)
+                    or said & self.art_keys[art] or answers & self.art_said[art]):
+                result.dropped["与已选题答案或选项相同"] += 1
+                continue
             keys = item_facts(item, body)
             text = fact_text(item, body)
             if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)):
@@ -146,16 +189,24 @@ class _SetBuilder:
                 continue
             self.seen.add(norm(item.stem))
             self.facts.update(keys)
+            self.keys.update(answers)
+            self.art_keys[art].update(answers)
+            self.art_said[art].update(said)
+            if opts:
+                self.option_sets.add(opts)
             if text:
                 self.texts.append(text)
             self.per[art] += 1
+            if item.type == "判断":
+                self.judged[str(item.answer)] += 1
             result.items.append(item)
             return True
         return False
 
     def fill(self, counts: dict[str, int], total: int) -> None:
         """Types interleaved so article slots are shared across types; then, when a type ran short,
-        the other requested types in :data:`FILL_ORDER` fill up to ``total``."""
+        the other requested types in :data:`FILL_ORDER` fill up to ``total``; last, when the set is
+        still short, the true 判断 held back by :data:`TRUE_SURPLUS`, up to :data:`RELAXED_TRUE_SHARE` of it."""
         made = Counter()
         progress = True
         while progress:
@@ -170,3 +221,12 @@ class _SetBuilder:
             for t in FILL_ORDER:
                 if counts.get(t, 0) > 0 and len(self.result.items) < total and self.take(t):
                     progress = True
+        if len(self.result.items) < total and counts.get("判断", 0) > 0 and self.deferred:
+            # every other candidate is spent: true 判断 held back may fill, up to RELAXED_TRUE_SHARE of the set
+            self.relaxed_cap = int(total * RELAXED_TRUE_SHARE)
+            self.queues["判断"] = self.deferred + self.queues["判断"]
+            self.deferred = []
+            while len(self.result.items) < total and self.take("判断"):
+                pass
+        if self.deferred:
+            self.result.dropped["正确的判断题已够多"] += len(self.deferred)

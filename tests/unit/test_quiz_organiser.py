@@ -1,0 +1,159 @@
+"""Gate rules from the independent organiser's reading of seven generated sets (issue #19, eval/README.md
+"Independent organiser's reading"): no modal-flip falsehoods, no garbled number distractors, no stem
+leaning on a sentence it does not show, no non-proposition as a 判断, one item per answer key and per
+option set, and every item's own sentence on the topic. Literal examples, written for these tests."""
+
+from __future__ import annotations
+
+import random
+
+from bot.quiz.articles import TopicFocus
+from bot.quiz.candidates import inclusive_variants, number_items, statement_items
+from bot.quiz.check import answer_key, dangling_reference, not_a_proposition, option_set
+from bot.quiz.gate import item_keys
+from bot.quiz.model import QuizItem, QuizSource
+from bot.schema import Chunk
+
+
+def _chunk(text: str, title: str = "示例工作规定", heading: str = "") -> Chunk:
+    return Chunk(id="c1", text=text, title=title, doc_type="法规", source="s", path="p", heading=heading,
+                 article="第五条", article_no=5)
+
+
+# ---- 1. modal flips are no way to make a false statement ----
+
+def test_no_false_statement_by_flipping_a_modal_verb():
+    chunk = _chunk("第五条 支部书记应当每季度向全体成员通报一次学习安排。小组成员可以在例会上提出书面建议。")
+    made = statement_items(chunk)
+    assert made, "the true statements are still made"
+    assert all(item.answer == "正确" for item, _ in made)
+    assert not any("不得" in (body or "") for _, body in made)
+
+
+# ---- 5. a number distractor keeps its parenthetical consistent ----
+
+def test_inclusive_parenthetical_changes_with_the_number():
+    assert inclusive_variants("三年以下", "三年", ["两年以下", "四年以下"]) == ["两年以下（含两年）", "四年以下（含四年）"]
+    # a parenthetical that is not the number's own: no distractor at all rather than a garbled one
+    assert inclusive_variants("三人以上", "一人", ["两人以上", "四人以上"]) == []
+
+
+def test_number_items_never_garble_an_inclusive_parenthetical():
+    chunk = _chunk("第五条 情节较轻的，给予三年以下（含三年）的考察期，期满后重新评定等级。")
+    made = number_items(random.Random(1), chunk, "中")
+    choices = [i for i, _ in made if i.type == "单选"]
+    assert choices, "a 单选 on the 考察期 is still made"
+    for item in choices:
+        for opt in item.options.values():
+            num = opt.split("（含")[0].replace("以下", "")
+            assert opt.endswith(f"（含{num}）"), opt  # "两年以下（含两年）", never "两年以下（含三年）"
+        assert "（含" not in item.stem  # the blank covers the parenthetical too
+    for item, body in made:
+        if item.type == "判断":
+            assert "以下（含三年）" not in body or "三年以下（含三年）" in body, body
+    # the number inside the parenthetical is never an element of its own
+    assert not any(i.type == "填空" and "（含（  ））" in i.stem for i, _ in made)
+
+
+# ---- 3. stems without an antecedent, and non-propositions ----
+
+def test_dangling_references_are_caught():
+    assert dangling_reference("判断：依据审计结论，可以撤回其年度评优资格的，应当及时撤回。")  # 其 with no one before it
+    assert dangling_reference("判断：小组长还应当在月底提交工作小结。")  # 还 adds to a sentence not shown
+    assert dangling_reference("判断：该委员会的成员应当回避。")  # 该 + noun
+    assert dangling_reference("判断：对于兼任外部职务的，应当建议外部单位免去相应职务。")  # 对于…的 naming no one
+    assert dangling_reference("根据《示例规定》第五条，对于个别可以从轻的，应当报上级批准。")
+
+
+def test_statements_with_their_antecedent_pass():
+    assert dangling_reference("判断：受到通报的成员，一年内不得担任高于其原任岗位的岗位。") is None
+    assert dangling_reference("判断：其他成员可以列席会议。") is None  # 其他 is no pronoun
+    assert dangling_reference("判断：成员应该按时提交材料。") is None  # 应该 is no 该
+    assert dangling_reference("判断：对于连续缺席会议的成员，应当谈话提醒。") is None  # names whom
+    assert dangling_reference("判断：借用的设备应当按期归还。") is None  # 归还 is no 还
+
+
+def test_non_propositions_are_caught():
+    assert not_a_proposition("为了做好示例工作，根据有关规定，制定本办法。")
+    assert not_a_proposition("本办法由办公室负责解释。")
+    assert not_a_proposition("重点整治推诿扯皮、敷衍塞责的作风问题。")  # a task without a subject
+    assert not_a_proposition("注重从一线职工中选拔骨干。")
+    assert not_a_proposition("针对新成员的实际情况，采取灵活方式开展培训。")
+    assert not_a_proposition("暂不具备建组条件的，做好成员的联络登记等工作。")  # whose task is not said
+    assert not_a_proposition("违反保密规定的，给予批评教育。") is None  # a case and its consequence
+    assert not_a_proposition("小组每月至少召开一次例会。") is None
+    assert not_a_proposition("判断：成员应当按时提交月度小结。") is None
+
+
+# ---- 4. one item per answer key and per option set ----
+
+def test_answer_key_reads_a_number_whatever_its_form():
+    assert answer_key("六个月") == answer_key("6个月以上") == answer_key("六个月（含六个月）")
+    assert answer_key("六个月") != answer_key("六年")
+    assert answer_key("两名") == answer_key("2名")
+    assert answer_key("按期报告") == "按期报告"
+
+
+def test_option_sets_ignore_order_and_letters():
+    a = option_set({"A": "三个月", "B": "六个月", "C": "一年", "D": "两年"})
+    b = option_set({"A": "两年", "B": "1年", "C": "6个月", "D": "3个月"})
+    assert a == b
+    assert a != option_set({"A": "三个月", "B": "六个月", "C": "一年", "D": "三年"})
+
+
+def _item(type_: str, answer, options=None, explanation="", tags=None) -> QuizItem:
+    return QuizItem(id="x", type=type_, stem="题干", options=options or {}, answer=answer, explanation=explanation,
+                    source=QuizSource(title="示例工作规定", article="第五条", quote="原文"), tags=tags or [])
+
+
+def test_items_sharing_a_key_are_recognised():
+    fill = _item("填空", ["六个月", "6个月"])
+    single = _item("单选", "B", {"A": "五个月以上", "B": "6个月以上", "C": "七个月以上", "D": "八个月以上"})
+    false_judgement = _item("判断", "错误", explanation="规定：“…”题中“五个月”应为“六个月”，故错误。")
+    assert item_keys(fill) == item_keys(single) == item_keys(false_judgement)
+    # a "下列说法正确的是" key is a whole sentence, not an answer another item could share
+    assert item_keys(_item("单选", "A", {"A": "甲", "B": "乙", "C": "丙", "D": "丁"}, tags=["说法辨析"])) == set()
+
+
+# ---- 2. an item's own sentence is about the topic ----
+
+def test_topic_focus_needs_the_topic_words_in_the_items_own_sentence():
+    # topic "成员的权利和义务": subject 成员, focus terms 权利 and 义务
+    focus = TopicFocus(words=["权利", "义务"], terms=["权利", "义务"], weights={},
+                       all_terms=["成员", "权利", "义务"], all_weights={"成员": 1.0, "权利": 1.0, "义务": 1.0})
+    elsewhere = _chunk("第五条 …", title="示例培训办法")
+    assert focus("成员享有查阅本组织会议记录的权利。", elsewhere)
+    assert not focus("成员培训是组织建设的基础性工作。", elsewhere)  # names 成员, not the topic
+    # in the topic's home (a title holding every topic word) every sentence is on the topic
+    home = _chunk("第五条 …", title="示例成员权利义务规定")
+    assert focus("成员培训是组织建设的基础性工作。", home)
+    # a topic word must stand whole: 组织 and 生活 apart are not 组织生活
+    life = TopicFocus(words=["组织生活"], terms=["组织", "织生", "生活"], weights={"组织": 1.0, "织生": 3.0, "生活": 1.0},
+                      all_terms=["组织", "织生", "生活"], all_weights={})
+    assert not life("组织应当从工作、生活上关心成员。", elsewhere)
+    assert life("每名成员都应当参加组织生活。", elsewhere)
+
+    # most of a long topic's terms, not the words whole: "成员的教育培训" for 成员教育培训
+    training = TopicFocus(words=["成员教育培训"], terms=["成员", "员教", "教育", "育培", "培训"], weights={},
+                          all_terms=["成员", "员教", "教育", "育培", "培训"], all_weights={})
+    assert training("加强成员的教育培训。", elsewhere)
+    assert not training("成员应当按时参加培训。", elsewhere)
+
+
+
+def test_a_duration_without_its_owner_needs_context():
+    from bot.quiz.check import missing_context
+
+    assert missing_context("根据《示例规定》第五条，培训时间一般不少于（  ）。")  # whose training?
+    assert missing_context("根据《示例规定》第五条，见习期限最长不得超过（  ）。") is None  # 见习 says whose
+
+
+def test_a_number_distractor_never_repeats_a_number_of_its_sentence():
+    chunk = _chunk("第五条 见习期分为见习一年、见习二年。联络人由一至两名老成员担任。")
+    made = number_items(random.Random(3), chunk, "中")
+    assert any(item.type == "单选" for item, _ in made)
+    for item, _ in made:
+        if item.type == "单选":
+            opts = set(item.options.values())
+            assert not ({"一年", "二年", "两年"} - {item.options[item.answer]}) & opts, item.options
+            assert "一名" not in opts, item.options  # "一至一名" is a slip, not a rule
