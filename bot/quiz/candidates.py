@@ -247,11 +247,39 @@ def enumeration_items(rng: random.Random, enum: Enumeration, pool: list[Enumerat
     return out
 
 
+#: prohibitions and the permission that contradicts them: "受留党察看处分的党员，不能作入党介绍人" → "…可以作入党
+#:介绍人" is the classic false 判断 of contest banks. The other direction (应当/必须/可以 → 不得) is not used: an
+#: independent organiser read those as absurd and giving the key away ("党组织不得做好党费收缴…"; eval/README.md).
+PROHIBITIONS = [("不得", "可以"), ("不能", "可以"), ("不宜", "可以"), ("禁止", "允许"), ("严禁", "允许")]
+
+
+def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
+    """``sentence`` with its prohibition turned into a permission, as (false statement, prohibition,
+    permission), or None when it has none in its main clause: a prohibition inside a condition ("…不得…的，
+    给予警告处分": a behaviour, flipping it is nonsense), before a 的-phrase ("不得使用的经费"), or in 不得不.
+
+    >>> lifted_prohibition("受到警告处分一年内的党员，不得在党内提升职务。")[0]
+    '受到警告处分一年内的党员，可以在党内提升职务。'
+    >>> lifted_prohibition("违反规定不得公款宴请的，给予警告处分。") is None
+    True
+    """
+    if "不得不" in sentence:
+        return None
+    found = [(sentence.find(a), a, b) for a, b in PROHIBITIONS if a in sentence]
+    if not found:
+        return None
+    pos, a, b = min(found)
+    rest = sentence[pos:]
+    if re.search(r"的[，,；]", rest) or re.match(re.escape(a) + r"[^，。；、]{0,6}的", rest):
+        return None
+    return sentence[:pos] + b + sentence[pos + len(a):], a, b
+
+
 def statement_items(chunk: Chunk) -> list[Candidate]:
     """A true 判断 for every sentence of :data:`MIN_STATEMENT`–:data:`MAX_JUDGEMENT` characters (an item
-    of a list stated with its lead). No false version with a modal verb flipped (应当/必须/可以 → 不得):
-    an independent organiser read those as absurd and giving the key away ("党组织不得做好党费收缴…",
-    "都不得受到追究"; eval/README.md); false statements come from changed numbers and list members."""
+    of a list stated with its lead), and a false one for a sentence whose main clause prohibits something,
+    with the prohibition lifted (:func:`lifted_prohibition`; not for list items). False statements also come
+    from changed numbers and list members."""
     out = []
     body_text = strip_article_label(chunk.text)
     lead = body_text.split("（一）")[0].strip().rstrip("：") if "（一）" in body_text else ""
@@ -266,6 +294,13 @@ def statement_items(chunk: Chunk) -> list[Candidate]:
         out.append((QuizItem(id=item_id(stem), type="判断", stem=stem, answer="正确",
                              explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
                              source=_source(chunk, s), difficulty="易", tags=[chunk.title, "原文"]), s))
+        lifted = None if framed else lifted_prohibition(s)
+        if lifted:
+            false_s, a, b = lifted
+            stem_f = lead_in(chunk) + "判断：" + false_s
+            out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
+                                 explanation=f"{cite(chunk)}规定：“{s}”题中“{b}”应为“{a}”，故错误。",
+                                 source=_source(chunk, s), difficulty="中", tags=[chunk.title, "情态"]), false_s))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from bot.quiz.articles import TopicFocus
-from bot.quiz.candidates import inclusive_variants, number_items, statement_items
+from bot.quiz.candidates import inclusive_variants, lifted_prohibition, number_items, statement_items
 from bot.quiz.check import answer_key, dangling_reference, not_a_proposition, option_set
 from bot.quiz.gate import item_keys
 from bot.quiz.model import QuizItem, QuizSource
@@ -114,6 +114,23 @@ def test_items_sharing_a_key_are_recognised():
     # a "下列说法正确的是" key is a whole sentence, not an answer another item could share
     assert item_keys(_item("单选", "A", {"A": "甲", "B": "乙", "C": "丙", "D": "丁"}, tags=["说法辨析"])) == set()
 
+
+
+def test_a_lifted_prohibition_is_the_false_statement_of_a_prohibiting_sentence():
+    chunk = _chunk("第五条 受到通报批评未满一年的成员，不得担任小组召集人。评议结果应当存入个人档案。")
+    made = statement_items(chunk)
+    false = [(item, body) for item, body in made if item.answer == "错误"]
+    assert len(false) == 1  # only the prohibition is lifted; the duty (应当) is never turned into 不得
+    item, body = false[0]
+    assert body == "受到通报批评未满一年的成员，可以担任小组召集人。"
+    assert "“可以”应为“不得”" in item.explanation
+
+
+def test_no_prohibition_is_lifted_inside_a_condition_or_a_noun_phrase():
+    assert lifted_prohibition("擅自动用不得挪用的专项经费的，给予警告处分。") is None
+    assert lifted_prohibition("违反规定不得公款旅游的，予以批评教育。") is None
+    assert lifted_prohibition("工作人员不得不加班时，应当登记。") is None
+    assert lifted_prohibition("借调人员不能超过两名。") == ("借调人员可以超过两名。", "不能", "可以")
 
 # ---- 2. an item's own sentence is about the topic ----
 
