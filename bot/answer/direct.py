@@ -244,10 +244,27 @@ def _yes_no_words(question: str) -> tuple[str, str] | None:
     return ("是", "否") if "是否" in q else None
 
 
+#: the verb a yes/no question turns on (能不能, 可以, 要 …): what follows it is what is asked
+_VERB_RE = re.compile(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|能否|可否|是否|可以|能够|需要|必须|应当|应该|允许|能|要|有")
+
+
+def _predicate_groups(question: str, required: list[list[str]] | None) -> list[list[str]] | None:
+    """Of ``required`` (groups of wordings, one per content word), those of the words asked about after the
+    question's verb: 预备党员在支部大会上可以参加表决吗 is decided by a sentence on 表决 (第七条 没有表决权), which
+    need not name the meeting (支部大会) the question sets it in. None follows (参加 and 表决 are everyday words,
+    not required): no group is required, the polarity is still read next to an asked term (:func:`_polarity`).
+    All of ``required`` when the question has no such verb."""
+    m = _VERB_RE.search(question)
+    if not required or not m:
+        return required
+    after = question[m.end():]
+    return [g for g in required if g[0] in after]
+
+
 def _predicate_terms(question: str, focus: list[str]) -> list[str]:
     """The focus terms asked about after the question's verb (预备党员能不能投票 → 投票 and its wordings; all of
     ``focus`` when none follows the verb): the verb's object decides yes/no, not the subject."""
-    m = re.search(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|能否|可否|是否|可以|能够|需要|必须|应当|应该|允许|能|要|有", question)
+    m = _VERB_RE.search(question)
     if not m:
         return focus
     after = question[m.end():]
@@ -275,8 +292,9 @@ def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | 
 
     ``focus``: the question's content words with their lexicon wordings (the asked term, for yes/no).
     ``required`` (yes/no only): groups of wordings, one group per content word of the question; a sentence
-    decides yes/no only when it holds one wording of every group (党员出国要向组织报告吗 is not decided by a
-    sentence on 向党组织报告 that never says 出国).
+    decides yes/no only when it holds one wording of every group asked about after the question's verb
+    (:func:`_predicate_groups`; 可以参加表决吗 needs 表决, not the 支部大会 it is set in). Whether the rest of the
+    question is stated at all is the answerability check's to decide (:func:`bot.answer.grounding.uncovered_focus`).
     Every span returned occurs in ``evidence`` except the count word of a counted enumeration ("八项。", the
     number of items the text lists) and the yes/no word (能/不能) before the sentence that decides it.
 
@@ -361,6 +379,7 @@ def _yes_no_answer(question: str, texts: list[str], focus: list[str],
     if not words or "不" in plain or "没" in plain or "未" in plain:
         return "", -1  # a question that is itself negated (不能…吗) is not read for polarity here
     terms = _predicate_terms(question, focus)
+    required = _predicate_groups(question, required)
     for at, text in enumerate(texts):
         for sentence in _split_sentences(text):
             if required and not all(any(w in sentence for w in group) for group in required):
