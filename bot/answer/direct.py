@@ -209,6 +209,9 @@ def _polarity(sentence: str, focus: list[str]) -> bool | None:
     pos = _focus_pos(sentence, focus)
     if pos < 0:
         return None
+    term = next(w for w in focus if sentence.find(w) == pos)
+    if re.match(r"[\u4e00-\u9fff]?的", sentence[pos + len(term):]):
+        return None  # the term qualifies a noun (有表决权的党员): the sentence says nothing of the question's subject
     for a, b in _clauses(sentence):
         if a <= pos < b:
             before = sentence[a:pos]

@@ -285,5 +285,10 @@ class ExtractiveAnswerer(Grounding):
         chosen = choose(question, ranked, self.policy)
         if not judgement:
             chosen = regulation_decides(passages, ranked, chosen, self.policy)
-            chosen = second_source(question, passages, ranked, chosen, self.policy)
+            # a second regulation may restate the rule in fewer of the question's words (党章第四十一条 留党察看最长不超过
+            # 两年 beside 纪律处分条例第十二条): for that, every passage's sentences are candidates
+            wide = candidates(question, passages, covs, terms, w, judgement, self.endorsed_views,
+                              replace(self.policy, passage_share=0.0))
+            wide.sort(key=lambda s: s.score, reverse=True)
+            chosen = second_source(question, passages, ranked, chosen, self.policy, wide)
         return complete(passages, chosen)

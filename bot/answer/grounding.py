@@ -185,23 +185,30 @@ def covers(word: str, text: str) -> bool:
     群众), or as a Chinese abbreviation of something in ``text`` (:func:`abbreviates`)."""
     if word in text:
         return True
-    if any(x in text for x in lexicon.synonyms().get(word, [])):
-        return True
-    if any(x in text for x in ABBREVIATIONS.get(word, [])):
-        return True
+    for x in lexicon.synonyms().get(word, []) + ABBREVIATIONS.get(word, []):
+        # a wording of four or more characters counts when each of its bigrams is in the text (党代会 → 党的代表大会:
+        # the 党章 writes 党的…的代表大会, naming each level between)
+        if x in text or (len(x) >= 4 and all(b in text for b in char_bigrams(x))):
+            return True
     core = word.lstrip("在对从向把被给为").rstrip("中里上内外时后前的子")
-    if core != word and len(core) >= 2 and core in text:
-        return True
+    if core != word and (len(core) < 2 or core in text):
+        return True  # 在群众中 is about 群众; 县里 about 县 (as in unstated_words)
     return abbreviates(word, text)
 
 
 def uncovered_focus(question: str, text: str) -> list[str]:
-    """The question's focus terms (:func:`content_words`, everyday vocabulary included, short names of
-    regulations left out) that ``text`` (the sentences an answer quotes) does not state (:func:`covers`).
+    """The question's focus terms (:func:`content_words` without everyday vocabulary — jieba frequency ≥
+    :data:`COMMON_WORD_FREQUENCY`: 处理, 所有, 还是, 时候 say nothing of the asked detail — and without short names of
+    regulations) that ``text`` (the sentences an answer quotes) does not state (:func:`covers`). Unlike
+    :func:`unstated_words` a term counts as missing even when some other indexed text states it: 出国 is in the
+    厉行节约条例, but not in the 细则 sentence on reporting that 党员出国要向组织报告吗 retrieves.
 
     Example: ``uncovered_focus("党员出国要向组织报告吗？", "…不如实向党组织报告有关情况…")`` → ``["出国"]``: the
     quoted duty to report says nothing about going abroad."""
-    return [w for w in content_words(question) if w not in REGULATION_ALIASES and not covers(w, text)]
+    import jieba
+
+    return [w for w in content_words(question) if w not in REGULATION_ALIASES
+            and jieba.dt.FREQ.get(w, 0) < COMMON_WORD_FREQUENCY and not covers(w, text)]
 
 
 def not_stated(titles: list[str], covered: list[str], missing: list[str]) -> str:
