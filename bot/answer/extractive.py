@@ -121,11 +121,13 @@ class ExtractiveAnswerer(Grounding):
 
     def _unfocused(self, question: str, chosen: list[Sentence]) -> tuple[list[str], str]:
         """(the question's focus terms the quoted sentences ``chosen`` leave unstated, a note for the log): a term
-        is stated when :func:`bot.answer.grounding.uncovered_focus` finds it in the quoted text; the rest count
-        as stated when the question is close in meaning to a quoted sentence (:meth:`similarity` ≥
+        is stated when :func:`bot.answer.grounding.uncovered_focus` finds it in the quoted text, or when it is the
+        knowledge base's own vocabulary (held by at least ``settings.focus_common_share`` of the chunks: 党员, 组织);
+        the rest count as stated when the question is close in meaning to a quoted sentence (:meth:`similarity` ≥
         ``settings.focus_min_cosine``). [] when the focus is covered."""
         quoted = [s.whole or s.text for s in chosen]
-        missing = uncovered_focus(question, "\n".join(quoted))
+        missing = [w for w in uncovered_focus(question, "\n".join(quoted))
+                   if self.share(w) < self.settings.focus_common_share]  # 党员, 组织: the knowledge base's own vocabulary
         if not missing:
             return [], ""
         cos = self.similarity(question, [s.whole or s.text for s in chosen if not s.context] or quoted)

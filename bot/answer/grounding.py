@@ -323,6 +323,17 @@ class Grounding:
         sims = m @ q / (np.linalg.norm(m, axis=1) * (np.linalg.norm(q) or 1.0) + 1e-12)
         return float(sims.max())
 
+    def share(self, word: str) -> float:
+        """The share of indexed chunks that hold ``word``, in [0, 1]: its BM25 document frequency over the number of
+        chunks (for a word longer than two characters, that of its rarest bigram: an upper bound)."""
+        from bot.store.bm25 import tokenize
+
+        bm25 = self.retriever.index.ensure_bm25()
+        tokens = [t for t in tokenize(word) if len(t) >= 2 or t.isascii()]
+        if not tokens or not len(bm25.ids):
+            return 0.0
+        return min(bm25.document_frequencies(tokens).values()) / len(bm25.ids)
+
     def passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         """Whether best coverage ``best`` grounds an answer from ``passages``: ``best ≥ min_coverage``, or
         ``best ≥ settings.min_coverage_dense`` with a passage's dense cosine ``≥ settings.min_dense``."""
