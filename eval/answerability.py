@@ -8,7 +8,13 @@ the share of questions answered (``grounded``) is printed, under two rules side 
   answer;
 * **answer rule** — the full decision of :meth:`bot.pipeline.Pipeline.ask`: on top of the passage rule, a
   question asking about a detail the knowledge base states nowhere (:func:`bot.answer.grounding.unstated_words`)
-  is declined with 知识库中未找到…依据…没有规定….
+  is declined with 知识库中未找到…依据…没有规定…, and so is a reply whose quoted sentences leave a specific focus
+  word of the question unstated (:func:`bot.answer.grounding.uncovered_focus`: 党员出国要向组织报告吗 answered from a
+  sentence on reporting that never says 出国) unless the question is close in meaning to a quoted sentence
+  (``settings.focus_min_cosine``): 知识库中的《…》规定了…，但没有规定….
+
+``--no-ingest`` reads a prebuilt index as it is (``--corpus`` is then only the knowledge-base root its paths are
+relative to), e.g. the ten-regulation index: ``--corpus ../shared/corpus --data-dir <copy of the index> --no-ingest``.
 
 Sets: eval/data/dev_questions.jsonl and blind_questions.jsonl (answerable: higher is better),
 near_domain.jsonl (in-Party questions whose asked detail no indexed text states) and out_of_scope.jsonl
@@ -38,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="可答性：范围内作答率、近域与范围外拒答率（段落规则 vs 回答规则）")
     add_corpus_args(ap)
     ap.add_argument("--list", action="store_true", help="列出答错的问题（范围内被拒、范围外被答）")
+    ap.add_argument("--no-ingest", action="store_true", help="不导入语料，直接读取 --data-dir 中已建好的索引")
     args = ap.parse_args(argv)
     from eval.retrieval import open_pipeline
 
-    pipe = open_pipeline(args.corpus, args.data_dir)
+    pipe = open_pipeline(args.corpus, args.data_dir, ingest=not args.no_ingest)
     print(f"{'问题集':<14}{'题数':>5}{'段落规则作答率':>16}{'回答规则作答率':>16}{'恰当拒答':>10}")
     for name, (file, answerable) in SETS.items():
         path = DATA / file

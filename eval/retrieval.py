@@ -43,7 +43,10 @@ COLUMNS = ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]
 K = 10
 
 
-def open_pipeline(corpus: Path, data_dir: Path | None):
+def open_pipeline(corpus: Path, data_dir: Path | None, ingest: bool = True):
+    """The pipeline over the index in ``data_dir`` (default: settings) with ``corpus`` as its knowledge-base
+    folder; ``corpus`` is ingested first unless ``ingest`` is False (then the index is read as it is, e.g. a
+    prebuilt index of the regulations alone, whose paths are relative to the corpus root)."""
     from bot.config import Settings
     from bot.pipeline import Pipeline
 
@@ -51,6 +54,9 @@ def open_pipeline(corpus: Path, data_dir: Path | None):
     if data_dir:
         kw["data_dir"] = data_dir
     pipe = Pipeline(Settings(**kw))
+    if not ingest:
+        print(f"索引：{pipe.stats()['chunks']} 个片段（未重新导入）", file=sys.stderr)
+        return pipe
     report = pipe.ingest(corpus)
     print(f"索引：{pipe.stats()['chunks']} 个片段（本次新写入 {report.chunks_added}）", file=sys.stderr)
     return pipe

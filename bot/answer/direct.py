@@ -209,6 +209,9 @@ def _polarity(sentence: str, focus: list[str]) -> bool | None:
     pos = _focus_pos(sentence, focus)
     if pos < 0:
         return None
+    term = next(w for w in focus if sentence.find(w) == pos)
+    if _QUALIFIES_PERSONS.match(sentence[pos + len(term):]):
+        return None  # 有表决权的党员 picks out people by the term: it says nothing of the question's subject
     for a, b in _clauses(sentence):
         if a <= pos < b:
             before = sentence[a:pos]
@@ -244,10 +247,29 @@ def _yes_no_words(question: str) -> tuple[str, str] | None:
     return ("是", "否") if "是否" in q else None
 
 
+#: what follows an asked term that only picks out people by it (有表决权的党员, 有选举权的人): no yes/no statement
+_QUALIFIES_PERSONS = re.compile(r"[\u4e00-\u9fff]?的(?:正式|预备)?(?:党员|人员|人|同志|干部|成员|代表|公民)")
+#: a phrase stating where or when the asked case is set (在支部大会上, 在留党察看期间)
+_SETTING_RE = re.compile(r"在[^，,。？?吗]{1,12}?(?:上|中|里|内|时|期间)")
+#: the verb a yes/no question turns on (能不能, 可以, 要 …): what follows it is what is asked
+_VERB_RE = re.compile(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|能否|可否|是否|可以|能够|需要|必须|应当|应该|允许|能|要|有")
+
+
+def _predicate_groups(question: str, required: list[list[str]] | None) -> list[list[str]] | None:
+    """Of ``required`` (groups of wordings, one per content word), those not in the setting the question places
+    its case in (在支部大会上, 在任职期间, 在…中/里/时): 预备党员在支部大会上可以参加表决吗 is decided by a sentence on
+    预备党员 and 表决 (第七条 没有表决权), which need not name the meeting. A condition outside such a phrase stays
+    required (党员出国要向组织报告吗: a sentence on reporting that never says 出国 decides nothing)."""
+    if not required:
+        return required
+    settings = "".join(m.group(0) for m in _SETTING_RE.finditer(question))
+    return [g for g in required if g[0] not in settings]
+
+
 def _predicate_terms(question: str, focus: list[str]) -> list[str]:
     """The focus terms asked about after the question's verb (预备党员能不能投票 → 投票 and its wordings; all of
     ``focus`` when none follows the verb): the verb's object decides yes/no, not the subject."""
-    m = re.search(r"([能可要用会有是该得需准])[不没]\1|可不可以|需不需要|应不应该|能否|可否|是否|可以|能够|需要|必须|应当|应该|允许|能|要|有", question)
+    m = _VERB_RE.search(question)
     if not m:
         return focus
     after = question[m.end():]
@@ -275,8 +297,9 @@ def locate_direct_answer(question: str, evidence: list[str], focus: list[str] | 
 
     ``focus``: the question's content words with their lexicon wordings (the asked term, for yes/no).
     ``required`` (yes/no only): groups of wordings, one group per content word of the question; a sentence
-    decides yes/no only when it holds one wording of every group (党员出国要向组织报告吗 is not decided by a
-    sentence on 向党组织报告 that never says 出国).
+    decides yes/no only when it holds one wording of every group outside the setting of the question
+    (:func:`_predicate_groups`; 在支部大会上可以参加表决吗 is not required to name the 支部大会 it is set in). Whether the rest of the
+    question is stated at all is the answerability check's to decide (:func:`bot.answer.grounding.uncovered_focus`).
     Every span returned occurs in ``evidence`` except the count word of a counted enumeration ("八项。", the
     number of items the text lists) and the yes/no word (能/不能) before the sentence that decides it.
 
@@ -361,6 +384,7 @@ def _yes_no_answer(question: str, texts: list[str], focus: list[str],
     if not words or "不" in plain or "没" in plain or "未" in plain:
         return "", -1  # a question that is itself negated (不能…吗) is not read for polarity here
     terms = _predicate_terms(question, focus)
+    required = _predicate_groups(question, required)
     for at, text in enumerate(texts):
         for sentence in _split_sentences(text):
             if required and not all(any(w in sentence for w in group) for group in required):

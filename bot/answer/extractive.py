@@ -28,13 +28,14 @@ from dataclasses import replace
 from bot.answer import cases
 from bot.answer.direct import locate_direct_answer, question_type
 from bot.answer.grounding import (COMMON_WORD_FREQUENCY, NOT_FOUND, Grounding, content_words, coverage, instructs,
-                                  missing_articles, unstated_words)
+                                  missing_articles, not_stated, uncovered_focus, unstated_words)
 from bot.answer.selection import (Policy, Sentence, body, candidates, choose, complete,
                                   regulation_decides, second_source)
 from bot.retrieval.hybrid import HybridRetriever
 from bot.config import Settings
 from bot.schema import Answer, Chunk, Citation, RetrievedChunk
 from bot.text import lexicon
+from bot.text.lexicon import REGULATION_ALIASES
 from bot.text.refs import join_article_pieces
 
 
@@ -92,8 +93,13 @@ class ExtractiveAnswerer(Grounding):
                           notes=["相关片段含有针对助手的指令性文字，已按不可信内容排除"])
         order, by_passage = self._order(terms_of, passages, covs, chosen)
         bodies = [body(passages[i].chunk.text, by_passage[i]) for i in order]
-        unstated = [] if any(p.direct for p in passages) else unstated_words(
+        direct_ref = any(p.direct for p in passages)
+        unstated = [] if direct_ref else unstated_words(
             question, self.occurs, "\n".join(passages[i].chunk.text for i in order))
+        notes: list[str] = []
+        if not unstated and not direct_ref:  # the quoted sentences must cover the question's focus
+            unstated, note = self._unfocused(question, chosen)
+            notes += [note] if note else []
         # answer first: a short span of what is quoted, of the kind the question asks for (never when the
         # detail asked about is not in the knowledge base); the passage it comes from is cited first
         kind = question_type(question)
@@ -106,11 +112,27 @@ class ExtractiveAnswerer(Grounding):
         citations, parts = self._cite(passages, order, bodies, bool(first))
         if unstated:  # the topic is there, the detail asked about is not: say so, cite only what is there
             asked = "、".join(f"“{w}”" for w in unstated)
-            return Answer(answer=f"知识库中未找到关于{asked}的依据：收录的文本有相关内容（见下），但没有规定{asked}。\n"
+            covered = [w for w in content_words(question) if w not in unstated and w not in REGULATION_ALIASES]
+            return Answer(answer=not_stated([c.title for c in citations], covered, unstated) + "\n"
                                  + "\n".join(parts), grounded=False, citations=citations, question=question,
-                          notes=[f"问题问到的{asked}在知识库中没有出现"])
+                          notes=notes + [f"问题问到的{asked}在所引文本中没有出现"])
         return Answer(answer="\n".join(([first] if first else []) + parts), grounded=True, citations=citations,
-                      question=question, direct_answer=first)
+                      question=question, direct_answer=first, notes=notes)
+
+    def _unfocused(self, question: str, chosen: list[Sentence]) -> tuple[list[str], str]:
+        """(the question's focus terms the quoted sentences ``chosen`` leave unstated, a note for the log): a term
+        is stated when :func:`bot.answer.grounding.uncovered_focus` finds it in the quoted text, or when it is the
+        knowledge base's own vocabulary (held by at least ``settings.focus_common_share`` of the chunks: 党员, 组织);
+        the rest count as stated when the question is close in meaning to a quoted sentence (:meth:`similarity` ≥
+        ``settings.focus_min_cosine``). [] when the focus is covered."""
+        quoted = [s.whole or s.text for s in chosen]
+        missing = [w for w in uncovered_focus(question, "\n".join(quoted))
+                   if self.share(w) < self.settings.focus_common_share]  # 党员, 组织: the knowledge base's own vocabulary
+        if not missing:
+            return [], ""
+        cos = self.similarity(question, [s.whole or s.text for s in chosen if not s.context] or quoted)
+        note = f"所引句子未出现{'、'.join(missing)}；问句与所引句子的最高余弦 {cos:.3f}"
+        return ([] if cos >= self.settings.focus_min_cosine else missing), note
 
     @staticmethod
     def _order(question: str, passages: list[RetrievedChunk], covs: list[float],
@@ -265,5 +287,10 @@ class ExtractiveAnswerer(Grounding):
         chosen = choose(question, ranked, self.policy)
         if not judgement:
             chosen = regulation_decides(passages, ranked, chosen, self.policy)
-            chosen = second_source(question, passages, ranked, chosen, self.policy)
+            # a second regulation may restate the rule in fewer of the question's words (党章第四十一条 留党察看最长不超过
+            # 两年 beside 纪律处分条例第十二条): for that, every passage's sentences are candidates
+            wide = candidates(question, passages, covs, terms, w, judgement, self.endorsed_views,
+                              replace(self.policy, passage_share=0.0))
+            wide.sort(key=lambda s: s.score, reverse=True)
+            chosen = second_source(question, passages, ranked, chosen, self.policy, wide)
         return complete(passages, chosen)

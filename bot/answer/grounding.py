@@ -11,12 +11,17 @@ that the knowledge base states nowhere (answerability).
   indexed) is told so (:func:`missing_articles`) instead of being answered from other articles.
 - A question asking about a detail no indexed text states (入党申请书必须手写吗) is not answered from the rest
   (:func:`unstated_words`, :func:`content_words`, :func:`abbreviates`; ``python -m eval.answerability``).
+- A reply must cover the question's focus (:func:`uncovered_focus`): every content word stated by the quoted
+  sentences (verbatim, through the lexicon or as an abbreviation), or the question close in meaning to one of
+  them (:meth:`Grounding.similarity` ≥ ``settings.focus_min_cosine``); else 党员出国要向组织报告吗 would be
+  answered from a sentence on reporting that never says 出国 (:func:`not_stated` says so instead).
 - Document text is data, never instructions: a passage addressed to the assistant is no evidence
   (:func:`instructs`); a 资料 sentence stating another quantity than the regulation contradicts it
   (:func:`contradicts`).
 
 Public API: :class:`Grounding`, :func:`key_terms`, :func:`coverage`, :func:`content_words`,
-:func:`unstated_words`, :func:`abbreviates`, :func:`missing_articles`, :func:`instructs`, :func:`quantities`,
+:func:`unstated_words`, :func:`abbreviates`, :func:`covers`, :func:`uncovered_focus`,
+:func:`not_stated`, :func:`missing_articles`, :func:`instructs`, :func:`quantities`,
 :func:`contradicts`, :data:`NOT_FOUND`, :data:`COMMON_WORD_FREQUENCY`, :data:`INSTRUCTION_RE`.
 """
 
@@ -174,6 +179,47 @@ def unstated_words(question: str, occurs, context: str = "") -> list[str]:
     return out
 
 
+def covers(word: str, text: str) -> bool:
+    """Whether ``text`` states ``word``: verbatim, through one of its lexicon wordings (投票 → 表决权) or its
+    abbreviation's full wording (纪委 → 纪律检查委员会), as the core of a preposition/suffix form (在群众中 →
+    群众), or as a Chinese abbreviation of something in ``text`` (:func:`abbreviates`)."""
+    if word in text:
+        return True
+    for x in lexicon.synonyms().get(word, []) + ABBREVIATIONS.get(word, []):
+        # a wording of four or more characters counts when each of its bigrams is in the text (党代会 → 党的代表大会:
+        # the 党章 writes 党的…的代表大会, naming each level between)
+        if x in text or (len(x) >= 4 and all(b in text for b in char_bigrams(x))):
+            return True
+    core = word.lstrip("在对从向把被给为").rstrip("中里上内外时后前的子")
+    if core != word and (len(core) < 2 or core in text):
+        return True  # 在群众中 is about 群众; 县里 about 县 (as in unstated_words)
+    return abbreviates(word, text)
+
+
+def uncovered_focus(question: str, text: str) -> list[str]:
+    """The question's focus terms (:func:`content_words` without everyday vocabulary — jieba frequency ≥
+    :data:`COMMON_WORD_FREQUENCY`: 处理, 所有, 还是, 时候 say nothing of the asked detail — and without short names of
+    regulations) that ``text`` (the sentences an answer quotes) does not state (:func:`covers`). Unlike
+    :func:`unstated_words` a term counts as missing even when some other indexed text states it: 出国 is in the
+    厉行节约条例, but not in the 细则 sentence on reporting that 党员出国要向组织报告吗 retrieves.
+
+    Example: ``uncovered_focus("党员出国要向组织报告吗？", "…不如实向党组织报告有关情况…")`` → ``["出国"]``: the
+    quoted duty to report says nothing about going abroad."""
+    import jieba
+
+    return [w for w in content_words(question) if w not in REGULATION_ALIASES
+            and jieba.dt.FREQ.get(w, 0) < COMMON_WORD_FREQUENCY and not covers(w, text)]
+
+
+def not_stated(titles: list[str], covered: list[str], missing: list[str]) -> str:
+    """The plain statement that the knowledge base holds the topic but not the asked detail:
+    "知识库中的《T》规定了与“报告”有关的内容，但没有规定“出国”。" (``titles``: the cited texts' titles; ``covered``: the
+    question's focus terms the cited text does state; ``missing``: those it does not)."""
+    where = "、".join(f"《{t}》" for t in dict.fromkeys(titles)) or "收录的文本"
+    about = f"与{'、'.join(f'“{w}”' for w in covered)}有关的内容" if covered else "相关内容"
+    return f"知识库中的{where}规定了{about}（见下），但没有规定{'、'.join(f'“{w}”' for w in missing)}。"
+
+
 def instructs(text: str) -> bool:
     """Whether ``text`` holds an instruction to the assistant (:data:`INSTRUCTION_RE`)."""
     return bool(INSTRUCTION_RE.search(text))
@@ -262,6 +308,31 @@ class Grounding:
         if not all(index.ensure_bm25().document_frequencies(tokens).values()):
             return False
         return len(text) <= 2 or index.contains(text)
+
+    def similarity(self, question: str, sentences: list[str]) -> float:
+        """The highest cosine between ``question`` (embedded as a query) and each of ``sentences`` (embedded as
+        passages) with the index's embedding model, in [-1, 1]; -1.0 when there are no sentences."""
+        import numpy as np
+
+        sentences = [s for s in sentences if s.strip()]
+        if not sentences:
+            return -1.0
+        emb = self.retriever.index.embeddings
+        q = np.asarray(emb.embed_query(question), dtype=np.float32)
+        m = np.asarray(emb.embed_documents(sentences), dtype=np.float32)
+        sims = m @ q / (np.linalg.norm(m, axis=1) * (np.linalg.norm(q) or 1.0) + 1e-12)
+        return float(sims.max())
+
+    def share(self, word: str) -> float:
+        """The share of indexed chunks that hold ``word``, in [0, 1]: its BM25 document frequency over the number of
+        chunks (for a word longer than two characters, that of its rarest bigram: an upper bound)."""
+        from bot.store.bm25 import tokenize
+
+        bm25 = self.retriever.index.ensure_bm25()
+        tokens = [t for t in tokenize(word) if len(t) >= 2 or t.isascii()]
+        if not tokens or not len(bm25.ids):
+            return 0.0
+        return min(bm25.document_frequencies(tokens).values()) / len(bm25.ids)
 
     def passes(self, best: float, passages: list[RetrievedChunk]) -> bool:
         """Whether best coverage ``best`` grounds an answer from ``passages``: ``best ≥ min_coverage``, or

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from bot.answer.cases import VERDICT_RE, rejected_view
 from bot.answer.direct import direct_answer, is_item, question_type
-from bot.answer.grounding import contradicts, coverage, instructs
+from bot.answer.grounding import contradicts, coverage, instructs, quantities
 from bot.config import Settings
 from bot.schema import Chunk, RetrievedChunk
 from bot.text.zh import sentence_pieces
@@ -195,16 +195,32 @@ def _time_span(ranked: list[Sentence], chosen: list[Sentence], policy: Policy) -
 
 
 def second_source(question: str, passages: list[RetrievedChunk], candidates: list[Sentence],
-                  chosen: list[Sentence], policy: Policy) -> list[Sentence]:
+                  chosen: list[Sentence], policy: Policy, wider: list[Sentence] | None = None) -> list[Sentence]:
     """A rule stated both in the 党章 and in a 条例 is cited from both: when every quoted regulation sentence
     comes from one regulation, the best sentence of another regulation joins when it scores at least
     ``second_source_share`` of the best sentence and, for a question asking for a number, duration or time,
-    states one (:data:`TIME_SPAN_RE` / a quantity / a point in time, the same test as the direct answer)."""
+    states one (:data:`TIME_SPAN_RE` / a quantity / a point in time, the same test as the direct answer).
+
+    For a number or duration question, a sentence of another regulation among ``wider`` (the candidates of every
+    passage, whatever its share of coverage) whose direct answer (:func:`direct_answer`) states the same quantity as
+    a quoted sentence's (:func:`quantities`, 二年 = 两年) restates the rule: it joins when it scores at least ``first_passage_share`` of the best sentence
+    (党章第四十一条 留党察看最长不超过两年 beside 纪律处分条例第十二条 留党察看期限最长不得超过二年, which shares more of
+    the question's words)."""
     titles = {passages[s.passage].chunk.title for s in chosen if passages[s.passage].chunk.doc_type == "法规"}
     if len(titles) != 1 or not chosen:
         return chosen
     top = max(s.score for s in chosen)
     kind = question_type(question)
+    if kind in ("duration", "number") and wider:
+        stated = [quantities(direct_answer(question, [s.text], kind=kind)) for s in chosen
+                  if passages[s.passage].chunk.doc_type == "法规"]
+        for s in wider:
+            c = passages[s.passage].chunk
+            if c.doc_type != "法规" or c.title in titles or s.score < top * policy.first_passage_share:
+                continue
+            own = quantities(direct_answer(question, [s.text], kind=kind))
+            if own and any(unit in q and values & q[unit] for q in stated for unit, values in own.items()):
+                return chosen + [s]
     for s in candidates:
         c = passages[s.passage].chunk
         if c.doc_type != "法规" or c.title in titles or s.score < top * policy.second_source_share:

@@ -33,10 +33,12 @@ def test_asked_detail_missing_is_declined_with_the_related_text(regulations):
                            ("入党宣誓时可以戴帽子吗？", "戴帽子"), ("发展党员时要审查申请人的社交媒体吗？", "社交媒体"),
                            ("党员离婚需要向党组织报告吗？", "离婚")]:
         ans = regulations.ask(question)
-        assert not ans.grounded and ans.answer.startswith("知识库中未找到"), question
+        first = ans.answer.split("\n")[0]
+        assert not ans.grounded and (first == "知识库中未找到依据。" or
+                                     (first.startswith("知识库中的《") and "但没有规定" in first)), question
         if ans.citations:  # the topic is there: the reply says what is missing and cites only what is there
             stated += 1
-            assert "没有规定" in ans.answer and word in ans.answer, ans.answer
+            assert "没有规定" in first and word in first, ans.answer
             assert all(word not in c.text for c in ans.citations)
     assert stated >= 2  # 入党宣誓 and 向党组织报告 are in the texts, 戴帽子 and 离婚 are not
 

@@ -56,3 +56,15 @@ def test_no_direct_answer_without_a_span_of_the_asked_kind():
     assert direct_answer("会员出国要报告吗？", ["会员应当向理事会报告住址变动。"], ["会员", "出国", "报告"],
                          required=[["会员"], ["出国"]]) == ""
 
+
+
+def test_yes_no_is_decided_by_the_asked_term_not_by_a_noun_it_qualifies():
+    from bot.answer.direct import locate_direct_answer
+
+    q = "预备党员在支部大会上可以参加表决吗？"
+    meeting = "召开讨论接收预备党员的党支部党员大会，实际到会有表决权的党员人数必须超过应到会有表决权的党员人数的半数。"
+    rights = "预备党员的权利，除了没有表决权、选举权和被选举权以外，也同正式党员一样。"
+    focus = ["预备党员", "支部", "大会", "参加", "表决"]
+    # 有表决权的党员 says nothing of whether a probationary member votes; the sentence need not name the meeting
+    answer, at = locate_direct_answer(q, [meeting, rights], focus, "yesno", [["预备党员"], ["支部"]])
+    assert (answer, at) == ("不可以。" + rights, 1)
