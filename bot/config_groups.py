@@ -17,8 +17,8 @@ tests/unit/test_shells_unit.py fails on a field in none):
                centering, centering_pool, centering_min_vectors, near_duplicate, reranker_model,
                rerank_candidates, max_per_document, regulation_prior_bm25_share, regulation_prior_dense_margin,
                fusion_pool_factor, superseded_factor, near_duplicate_ngram
-``answer``     the grounding rule: min_coverage, min_coverage_dense, min_dense; the extractive answer's
-               selection policy: answer_* (#17)
+``answer``     the grounding rule: min_coverage, min_coverage_dense, min_dense; the focus check: focus_common_share,
+               focus_min_cosine (#18); the extractive answer's selection policy: answer_* (#17)
 ``ingest``     input limits of documents and the ingest run: max_file_mb, max_document_chars, max_pdf_pages,
                max_container_mb, max_container_entries, parse_memory_mb, parse_timeout_s, bm25_refresh_s,
                ingest_throttle_s
@@ -118,6 +118,8 @@ class AnswerSettings:
     min_coverage: float
     min_coverage_dense: float
     min_dense: float
+    focus_common_share: float
+    focus_min_cosine: float
     answer_max_chars: int
     answer_overflow_chars: int
     answer_max_sentences: int
