@@ -403,7 +403,7 @@ def no_test_point(statement: str) -> str | None:
     s = statement_of(statement)
     if _TEST_POINT.search(s):
         return None
-    for m in re.finditer(r"(?:[^、，。；：（）\s]{1,12}、){2,}[^、，。；：（）\s]{1,12}", s):
+    for m in re.finditer(r"(?:[^、，。；：（）\s]{1,12}、){2,}[^、，。；：（）\s等]{1,12}", s):
         if not s[m.end():].startswith("等"):
             return None
     return "判断题没有考点"
