@@ -76,7 +76,7 @@ def _distractor_rank(c: int, value: int, unit: str) -> tuple:
 
     one_off = abs(c - value) == 1 and c not in (value * 2, value / 2)
     common = c in (value * 2, value / 2) or c in COMMON_VALUES.get(unit, ())
-    return (one_off, not common, abs(math.log(c / value)))
+    return (one_off, not common, abs(math.log(c / value)) if value > 0 and c > 0 else float(abs(c - value)))
 
 
 def number_variants(element: str) -> list[str]:
