@@ -58,7 +58,8 @@ def assert_key_right(item: dict) -> None:
         for letter, text in item["options"].items():
             assert (norm(text) in src) == (letter in item["answer"]), (letter, text)
     else:
-        statement = re.sub(r"^“[^”]+”，其中包括：", "", body).rstrip("。") if "其中包括" in body else body
+        # a list item stated with its list as a noun phrase: "党员必须履行的义务包括：…"
+        statement = re.sub(r"^[^：，。]{2,40}包括：", "", body).rstrip("。") if "包括：" in body else body
         assert (norm(statement) in src) == (item["answer"] == "正确"), statement
 
 
