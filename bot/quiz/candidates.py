@@ -303,6 +303,24 @@ def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     return sentence[:pos] + b + sentence[pos + len(a):], a, b
 
 
+def permission_made_duty(sentence: str) -> tuple[str, str, str] | None:
+    """``sentence`` with its permission (可以) turned into a duty (应当), as (false statement, "可以", "应当"):
+    "…可以从轻处分" → "…应当从轻处分", the 应当/可以 distinction contest banks test (named so by the
+    independent organiser, issue #19). None when 可以 is not in the main clause, is said twice ("可以…，也可以…"),
+    or is followed by 不 ("可以不…").
+
+    >>> permission_made_duty("主动交代问题的，可以从轻处分。")[0]
+    '主动交代问题的，应当从轻处分。'
+    """
+    if sentence.count("可以") != 1 or "可以不" in sentence or "也可以" in sentence:
+        return None
+    pos = sentence.find("可以")
+    rest = sentence[pos:]
+    if re.search(r"的[，,；]", rest) or re.match(r"可以[^，。；、]{0,6}的", rest):
+        return None
+    return sentence[:pos] + "应当" + sentence[pos + 2:], "可以", "应当"
+
+
 def statement_items(chunk: Chunk) -> list[Candidate]:
     """A true 判断 for every sentence of :data:`MIN_STATEMENT`–:data:`MAX_JUDGEMENT` characters (an item
     of a list stated with its lead), and a false one for a sentence whose main clause prohibits something,
@@ -324,7 +342,7 @@ def statement_items(chunk: Chunk) -> list[Candidate]:
         out.append((QuizItem(id=item_id(stem), type="判断", stem=stem, answer="正确",
                              explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
                              source=_source(chunk, s), difficulty="易", tags=tags), s))
-        lifted = None if framed else lifted_prohibition(s)
+        lifted = None if framed else (lifted_prohibition(s) or permission_made_duty(s))
         if lifted:
             false_s, a, b = lifted
             stem_f = lead_in(chunk) + "判断：" + false_s

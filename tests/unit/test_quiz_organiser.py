@@ -337,3 +337,15 @@ def test_one_statement_is_not_shown_twice_in_a_set():
     b = _item("判断", "正确")
     assert _SetBuilder.statements(a, None) & _SetBuilder.statements(b, "如实报告个人情况。")
     assert not _SetBuilder.statements(_item("单选", "A", {"A": "六个月", "B": "一年", "C": "三个月", "D": "两年"}), None)
+
+
+def test_a_permission_made_a_duty_is_a_false_statement():
+    from bot.quiz.candidates import permission_made_duty
+
+    assert permission_made_duty("主动说明情况并积极退赔的，可以减轻处理。") == ("主动说明情况并积极退赔的，应当减轻处理。", "可以", "应当")
+    assert permission_made_duty("组长可以委托副组长主持会议，也可以委托其他成员主持。") is None  # 可以 twice
+    assert permission_made_duty("确有困难的成员可以不参加晚间活动。") is None  # 可以不
+    assert permission_made_duty("可以免予评议的，应当报组长同意。") is None  # inside a condition
+    chunk = _chunk("第五条 主动说明情况并积极退赔损失的成员，可以减轻处理。")
+    false = [i for i, _ in statement_items(chunk) if i.answer == "错误"]
+    assert len(false) == 1 and "“应当”应为“可以”" in false[0].explanation
