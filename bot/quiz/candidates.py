@@ -300,6 +300,8 @@ def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     rest = sentence[pos:]
     if re.search(r"的[，,；]", rest) or re.match(re.escape(a) + r"[^，。；、]{0,6}的", rest):
         return None
+    if sentence[:pos].endswith(("但", "但是", "但不", "并且")):  # "…可以适当延长，但可以超过六个月" reads garbled
+        return None
     return sentence[:pos] + b + sentence[pos + len(a):], a, b
 
 

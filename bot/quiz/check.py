@@ -392,13 +392,14 @@ _TEST_POINT = re.compile(
     r"不得|不能|不宜|不准|不允许|禁止|严禁|可以|一律|不予|无权|有权|"
     r"是指|称为|为[^，。；]{0,6}(?:制度|原则|机关|组织|形式)|是党的|是[^，。；]{1,20}的(?:基础|核心|机关|组织|制度|原则|形式|依据)|"
     r"由[^，。；]{1,20}(?:负责|决定|审批|批准|审查|讨论|确定|提出|领导|组织|管理|主持|作出)|"
-    r"报[^，。；]{1,16}(?:备案|批准|审批|审查)|审批|批准|备案")
+    r"报[^，。；]{1,16}(?:备案|批准|审批|审查)|审批|批准|备案|"
+    r"给予[^，。；]{0,16}处分|处分[^，。；]{0,4}(?:是指|分为)|除名|开除|终止|视为|没有[^，。；]{0,8}权|不再|按照[^，。；]{0,8}处理")
 
 
 def no_test_point(statement: str) -> str | None:
     """Reason when a true 判断's ``statement`` holds nothing checkable — no number, duration or
-    frequency, no prohibition or permission, no definition, no one named to decide/approve/report
-    (:data:`_TEST_POINT`), no closed list of three or more members: an exhortation ("各级党组织对违纪行为
+    frequency, no prohibition or permission, no definition, no one named to decide/approve/report, no
+    sanction or consequence (给予…处分, 除名, 终止, 视为, 没有…权) (:data:`_TEST_POINT`), no closed list of three or more members: an exhortation ("各级党组织对违纪行为
     应当严肃查处", "应当加强检查考核") that everyone judges 正确 (organiser's reading, issue #19)."""
     s = statement_of(statement)
     if _TEST_POINT.search(s):
@@ -456,7 +457,7 @@ def lost_premise(sentences: list[str], sentence: str) -> str | None:
 _UPPER_AFTER = ("以下", "以内")
 _UPPER_BEFORE = ("不超过", "不得超过", "不满", "最长", "最多", "未满")
 _LOWER_AFTER = ("以上",)
-_LOWER_BEFORE = ("超过", "不少于", "不得少于", "满", "至少", "最短", "最少", "年满")
+_LOWER_BEFORE = ("超过", "不少于", "不得少于", "不能少于", "不应少于", "不低于", "满", "至少", "最短", "最少", "年满")
 
 
 def bound_of(sentence: str, start: int, end: int) -> str | None:

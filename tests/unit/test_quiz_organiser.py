@@ -349,3 +349,12 @@ def test_a_permission_made_a_duty_is_a_false_statement():
     chunk = _chunk("第五条 主动说明情况并积极退赔损失的成员，可以减轻处理。")
     false = [i for i, _ in statement_items(chunk) if i.answer == "错误"]
     assert len(false) == 1 and "“应当”应为“可以”" in false[0].explanation
+
+
+def test_a_sanction_or_consequence_is_a_test_point_and_a_but_clause_is_not_lifted():
+    from bot.quiz.check import bound_of, no_test_point
+
+    assert no_test_point("擅自离岗造成损失的，给予通报批评处分。") is None
+    assert no_test_point("停职期间，当事人没有表决权和被推荐权。") is None
+    assert lifted_prohibition("特殊情况可以适当延长，但不得超过三个月。") is None  # "但可以超过" is garbled
+    assert bound_of("延长时间不能少于半年。", 8, 10) == "lower"
