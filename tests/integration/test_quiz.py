@@ -71,7 +71,9 @@ def test_cli_quiz_rights_and_duties(built):
     out = json.loads(r.stdout)
     items = out["items"]
     # the set asked for, or an honest shortfall that says how many and why
-    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 6
+    # (at least 4: a true 判断 needs a false one beside it, MIN_FALSE_SHARE, so this topic's many true
+    # sentences no longer fill the set; the organiser preferred a short set to a row of "正确")
+    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 4
                                 and out["shortfall"]["why"])
     assert len({i["type"] for i in items}) >= 3
     # spread: at most two items per article, and the articles on duties and rights are used
