@@ -1,6 +1,6 @@
 """Candidate items made from one article (offline mode), before the quality gate: from numbers
 (:func:`number_items`), from enumerations (:func:`enumeration_items`), from whole sentences
-(:func:`statement_items`; no flipped modal verbs), and the "下列说法正确的是" 单选 built from those
+(:func:`statement_items`; false ones only from a lifted prohibition or a permission made a duty), and the "下列说法正确的是" 单选 built from those
 statements (:func:`statement_choices`).
 
 Each candidate is ``(item, body)``: ``body`` is the statement checked against the source (the blank

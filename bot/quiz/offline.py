@@ -6,8 +6,9 @@ made — no model needed:
 * *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
   ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
   enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
-* *whole sentences* → true 判断 items (no modal verb flipped to 不得 for a false one: an organiser
-  reads "党组织不得做好…" as absurd).
+* *whole sentences* → true 判断 items when they hold a test point, and false ones from a lifted
+  prohibition (不得 → 可以) or a permission made a duty (可以 → 应当); never 应当 → 不得 (an organiser
+  reads "党组织不得做好…" as absurd). False 判断 are at least :data:`MIN_FALSE_SHARE` of a set's 判断.
 
 The steps: the topic's articles (:class:`bot.quiz.articles.RegulationArticles`) → candidates per
 article (:mod:`bot.quiz.candidates`, from what :mod:`bot.quiz.extract` reads off the text) → a set:
