@@ -1,6 +1,6 @@
 """Candidate items made from one article (offline mode), before the quality gate: from numbers
 (:func:`number_items`), from enumerations (:func:`enumeration_items`), from whole sentences
-(:func:`statement_items`; no flipped modal verbs), and the "下列说法正确的是" 单选 built from those
+(:func:`statement_items`; false ones only from a lifted prohibition or a permission made a duty), and the "下列说法正确的是" 单选 built from those
 statements (:func:`statement_choices`).
 
 Each candidate is ``(item, body)``: ``body`` is the statement checked against the source (the blank
@@ -14,8 +14,9 @@ import random
 import re
 from collections.abc import Callable
 
-from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, missing_context, not_a_proposition,
-                            same_kind_list, unfinished_sentence)
+from bot.quiz.check import (answer_key, bound_of, dangling_opening, dangling_reference, in_months,
+                            list_noun_phrase, missing_context, not_a_proposition, open_list, same_kind_list,
+                            unfinished_sentence)
 from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, NUMBER, Enumeration,
                               accepted_forms, number_variants, related_leads, sentences_of)
 from bot.quiz.gate import check_item
@@ -94,6 +95,11 @@ def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Cand
             if paren:  # "两年以下（含两年）": a wrong value changes the parenthetical too, or is not offered
                 variants = inclusive_variants(el, paren.group(1), variants)
             whole = el + paren.group(0) if paren else el
+            # a falsehood must leave the bound's range: "两年以下" is still true of "三年以下（含三年）…的，开除党籍"
+            bound = bound_of(s, m.start(), m.end())
+            key_v = in_months(el)
+            outside = [v for v in variants if key_v is None or bound is None or in_months(v) is None
+                       or (in_months(v) > key_v if bound == "upper" else in_months(v) < key_v)]
             stem = lead_in(chunk) + body
             expl = f"{cite(chunk)}规定：“{s}”故答案为“{el}”。"
             out.append((QuizItem(id=item_id(stem), type="填空", stem=stem, answer=accepted_forms(el), explanation=expl,
@@ -102,7 +108,9 @@ def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Cand
                 distractors = variants[:3] if difficulty != "易" else variants[-3:]
                 cbody = s[: m.start()] + "（  ）" + s[m.start() + len(whole):]
                 out.append((single_choice(rng, chunk, s, cbody, whole, distractors, ["数字"]), cbody))
-                wrong = variants[0]
+                if not outside:
+                    continue
+                wrong = outside[0]
                 end = paren.end() if paren else m.end()
                 false_s = s[: m.start()] + wrong + s[end:]
                 stem_f = lead_in(chunk) + "判断：" + false_s
@@ -132,13 +140,13 @@ def parallel_members(enum: Enumeration, pool: list[Enumeration]) -> list[str]:
     return out
 
 
-def _membership(rng: random.Random, enum: Enumeration, lead: str, quote: str, phrase: str, key: str,
+def _membership(rng: random.Random, enum: Enumeration, quote: str, phrase: str, key: str,
                 opts: list[str], why: str, tags: list[str]) -> QuizItem:
-    """A "“lead”，下列…是（  ）" single choice whose key is ``key`` among the options ``opts`` (shuffled)."""
+    """A "下列选项中属于…的是（  ）" single choice (``phrase``) whose key is ``key`` among the options ``opts`` (shuffled)."""
     chunk = enum.chunk
     opts = list(opts)
     rng.shuffle(opts)
-    stem = f"{lead_in(chunk)}“{lead}”，{phrase}"
+    stem = f"{lead_in(chunk)}{phrase}"
     answer = LETTERS[opts.index(key)]
     return QuizItem(id=item_id(stem), type="单选", stem=stem, options={LETTERS[i]: o for i, o in enumerate(opts)},
                     answer=answer, explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{why}，故选 {answer}。",
@@ -158,6 +166,25 @@ def _list_lead(enum: Enumeration) -> str:
 
 def _list_choices(rng: random.Random, enum: Enumeration, lead: str, quote: str, parallel: list[str],
                   is_items: bool) -> list[Candidate]:
+    """As :func:`_framed_choices`, with the list named as a noun phrase (:func:`list_noun_phrase`): "党员必须履行
+    下列义务" → "下列选项中不属于党员必须履行的义务的是". A lead that cannot be rewritten gives items tagged
+    :data:`STIFF_LEAD` (the gate drops them, counted)."""
+    np_ = list_noun_phrase(lead)
+    made = _framed_choices(rng, enum, np_ or lead, quote, parallel, is_items)
+    if np_ is None:
+        for item, _ in made:
+            item.tags.append(STIFF_LEAD)
+    return made
+
+
+#: tag of an item whose list lead could not be rewritten as a noun phrase (the gate drops it)
+STIFF_LEAD = "引导语生硬"
+#: tag of an item made from an open list (…等): a blank in it has no unique answer (the gate drops it)
+OPEN_LIST = "开放列举"
+
+
+def _framed_choices(rng: random.Random, enum: Enumeration, np_: str, quote: str, parallel: list[str],
+                    is_items: bool) -> list[Candidate]:
     """Items asking which options belong to the list: a 多选 on a random subset of three or four
     members with one or two distractors of a parallel list; with three parallel members a 单选 "属于"
     and a 单选 "不属于"; for an article's item list a false and a true membership 判断."""
@@ -169,22 +196,22 @@ def _list_choices(rng: random.Random, enum: Enumeration, lead: str, quote: str, 
     options = {LETTERS[i]: o for i, o in enumerate(opts)}
     answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in members)
     others = "、".join(f"“{o}”" for o in opts if o not in members)
-    stem = f"{lead_in(chunk)}“{lead}”，{rng.choice(('下列选项中属于其所列内容的有（  ）。', '以下各项中，属于其所列内容的有（  ）。'))}"
+    stem = f"{lead_in(chunk)}{rng.choice(('下列选项中属于', '以下各项中，属于'))}{np_}的有（  ）。"
     out.append((QuizItem(id=item_id(stem), type="多选", stem=stem, options=options, answer=answer,
                          explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
                          source=_source(chunk, quote), difficulty="难", tags=[chunk.title, src_kind]), None))
     if len(parallel) >= 3:
         key = rng.choice(offer)
-        out.append((_membership(rng, enum, lead, quote, "下列选项中属于其所列内容的是（  ）。", key,
+        out.append((_membership(rng, enum, quote, f"下列选项中属于{np_}的是（  ）。", key,
                                 [key, *rng.sample(parallel, 3)], f"只有“{key}”在其中", [src_kind]), None))
         # reversed: three listed members and one from the parallel list
         odd = rng.choice(parallel[:3])
-        out.append((_membership(rng, enum, lead, quote, "下列选项中不属于其所列内容的是（  ）。", odd,
+        out.append((_membership(rng, enum, quote, f"下列选项中不属于{np_}的是（  ）。", odd,
                                 [*rng.sample(offer, 3), odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
     # 判断: a member of the parallel list stated as a member of this one (false), and a true member
     if is_items and parallel:
         for statement, ans in ((rng.choice(parallel[:3]), "错误"), (rng.choice(offer), "正确")):
-            stem_j = f"{lead_in(chunk)}判断：“{lead}”，其中包括：{statement}。"
+            stem_j = f"{lead_in(chunk)}判断：{np_}包括：{statement}。"
             why = "不在其中" if ans == "错误" else "在其中"
             out.append((QuizItem(id=item_id(stem_j), type="判断", stem=stem_j, answer=ans,
                                  explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。“{statement}”{why}，故{ans}。",
@@ -209,12 +236,13 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
     others = sorted(map(len, enum.members[:-1]))
     if len(key) >= max(others) + 2 or len(key) > 2 * others[0] + 3:
         return out  # "农民、知识分子中发展党员": the run's end overran the list, not a member
+    tags = [chunk.title, src_kind] + ([OPEN_LIST] if open_list(s, run) else [])
     pieces = [*enum.members[:-1], "（  ）"]
     body = s[:start] + "、".join(pieces) + s[start + len(run):]
     stem = lead_in(chunk) + body
     out.append((QuizItem(id=item_id(stem), type="填空", stem=stem, answer=[key],
                          explanation=f"{cite(chunk)}规定：“{s}”故答案为“{key}”。",
-                         source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), body))
+                         source=_source(chunk, s), difficulty="中", tags=list(tags)), body))
     # a false 判断 with a member of a parallel list in the key's place, only one of the same
     # kind (组织纪律 for 廉洁纪律; "经常、认真、创造力" for
     # "…严肃" is not a statement anyone would make)
@@ -227,7 +255,7 @@ def _run_blank(enum: Enumeration, lead: str, parallel: list[str]) -> list[Candid
         stem_f = lead_in(chunk) + "判断：" + false_s
         out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
                              explanation=f"{cite(chunk)}规定：“{s}”题中“{near[0]}”应为“{key}”，故错误。",
-                             source=_source(chunk, s), difficulty="中", tags=[chunk.title, src_kind]), false_s))
+                             source=_source(chunk, s), difficulty="中", tags=list(tags)), false_s))
     return out
 
 
@@ -272,7 +300,27 @@ def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     rest = sentence[pos:]
     if re.search(r"的[，,；]", rest) or re.match(re.escape(a) + r"[^，。；、]{0,6}的", rest):
         return None
+    if sentence[:pos].endswith(("但", "但是", "但不", "并且")):  # "…可以适当延长，但可以超过六个月" reads garbled
+        return None
     return sentence[:pos] + b + sentence[pos + len(a):], a, b
+
+
+def permission_made_duty(sentence: str) -> tuple[str, str, str] | None:
+    """``sentence`` with its permission (可以) turned into a duty (应当), as (false statement, "可以", "应当"):
+    "…可以从轻处分" → "…应当从轻处分", the 应当/可以 distinction contest banks test (named so by the
+    independent organiser, issue #19). None when 可以 is not in the main clause, is said twice ("可以…，也可以…"),
+    or is followed by 不 ("可以不…").
+
+    >>> permission_made_duty("主动交代问题的，可以从轻处分。")[0]
+    '主动交代问题的，应当从轻处分。'
+    """
+    if sentence.count("可以") != 1 or "可以不" in sentence or "也可以" in sentence:
+        return None
+    pos = sentence.find("可以")
+    rest = sentence[pos:]
+    if re.search(r"的[，,；]", rest) or re.match(r"可以[^，。；、]{0,6}的", rest):
+        return None
+    return sentence[:pos] + "应当" + sentence[pos + 2:], "可以", "应当"
 
 
 def statement_items(chunk: Chunk) -> list[Candidate]:
@@ -289,12 +337,14 @@ def statement_items(chunk: Chunk) -> list[Candidate]:
             continue
         # an item of a list ("（一）参加党的有关会议…") is stated with its lead for context
         framed = bool(lead and ITEM.match(raw))
-        frame = (lambda x: f"“{lead}”，其中包括：{x}") if framed else (lambda x: x)
+        np_ = list_noun_phrase(lead) if framed else None
+        frame = (lambda x: f"{np_ or lead}包括：{x}") if framed else (lambda x: x)
         stem = lead_in(chunk) + "判断：" + frame(s)
+        tags = [chunk.title, "原文"] + (["列表项"] if framed else []) + ([STIFF_LEAD] if framed and not np_ else [])
         out.append((QuizItem(id=item_id(stem), type="判断", stem=stem, answer="正确",
                              explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
-                             source=_source(chunk, s), difficulty="易", tags=[chunk.title, "原文"]), s))
-        lifted = None if framed else lifted_prohibition(s)
+                             source=_source(chunk, s), difficulty="易", tags=tags), s))
+        lifted = None if framed else (lifted_prohibition(s) or permission_made_duty(s))
         if lifted:
             false_s, a, b = lifted
             stem_f = lead_in(chunk) + "判断：" + false_s
@@ -308,7 +358,7 @@ def _usable(item: QuizItem, body: str | None) -> bool:
     """A 判断 whose statement can be an option of "下列说法正确的是": not a list membership, 15–50
     characters, standing on its own (the gate's context checks)."""
     stmt = body or ""
-    return (item.type == "判断" and "列举归属" not in item.tags and "其中包括" not in item.stem
+    return (item.type == "判断" and "列举归属" not in item.tags and "列表项" not in item.tags
             and MIN_STATEMENT <= len(stmt) <= MAX_CHOICE_STATEMENT and not missing_context("判断：" + stmt)
             and not dangling_opening("判断：" + stmt) and not dangling_reference("判断：" + stmt)
             and not not_a_proposition(stmt) and not unfinished_sentence(item.source.quote))
@@ -335,11 +385,14 @@ def _statement_choice(rng: random.Random, key: QuizItem, kbody: str, chunk: Chun
     rng.shuffle(opts)
     letter = LETTERS[opts.index(keytext)]
     same = all(x[2].id == chunk.id for x in picked)
-    stem = f"根据{cite(chunk)}{'' if same or not chunk.article else '等规定'}，下列说法正确的是（  ）。"
-    wrong = "；".join(f"{x[0].explanation.split('题中', 1)[-1].rstrip('。')}" for x in picked)
+    # options from several articles: the stem names the regulation only, the explanation each option's article
+    stem = f"根据{cite(chunk) if same else '《' + chunk.title + '》'}，下列说法正确的是（  ）。"
+    wrong = "；".join(
+        f"{LETTERS[opts.index(x[1].rstrip('。；'))]} 项，{cite(x[2])}规定：“{x[0].source.quote}”"
+        f"{x[0].explanation.split('题中', 1)[-1].rstrip('。')}" for x in sorted(picked, key=lambda x: opts.index(x[1].rstrip('。；'))))
     return QuizItem(id=item_id(stem + keytext), type="单选", stem=stem,
                     options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=letter,
-                    explanation=f"{cite(chunk)}规定：“{kbody}”故选 {letter}。其余各项：{wrong}。",
+                    explanation=f"{letter} 项正确，{cite(chunk)}规定：“{kbody}”其余各项：{wrong}。",
                     source=_source(chunk, key.source.quote), difficulty="中", tags=[chunk.title, "说法辨析"],
                     also_quotes=[x[0].source.quote for x in picked])
 

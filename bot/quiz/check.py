@@ -369,3 +369,126 @@ def option_set(options: dict[str, str]) -> frozenset[str]:
     offer the same options" (六个月/五个月/七个月/八个月 twice)."""
     return frozenset(answer_key(o) for o in options.values())
 
+
+
+# ---- the organiser's fourth reading (issue #19, eval/README.md "Fourth round") ----
+
+def open_list(sentence: str, run: str) -> bool:
+    """Is the 顿号 run ``run`` of ``sentence`` an open list — followed by 等/等等 ("分配、调动、交流等决定")?
+    A blank on one of its members has no unique answer ("任免" fits as well as "交流"); a closed list
+    ("集会、游行、示威") may be blanked.
+
+    >>> open_list("拒不执行党组织的分配、调动、交流等决定的，给予警告处分。", "分配、调动、交流")
+    True
+    """
+    at = sentence.find(run)
+    return at >= 0 and sentence[at + len(run):].startswith("等")
+
+
+#: what a true 判断 can be tested on (:func:`no_test_point`): a number or a duration, a prohibition or a
+#: permission, a definition, who decides/approves/reports
+_TEST_POINT = re.compile(
+    rf"[{_CN}\d]+(?:分之|个?(?:年|月|日|天|周|周岁|岁|人|名|次|种|项|级|小时))|半年|每(?:年|月|季度|周|届)|"
+    r"不得|不能|不宜|不准|不允许|禁止|严禁|可以|一律|不予|无权|有权|"
+    r"是指|称为|为[^，。；]{0,6}(?:制度|原则|机关|组织|形式)|是党的|是[^，。；]{1,20}的(?:基础|核心|机关|组织|制度|原则|形式|依据)|"
+    r"由[^，。；]{1,20}(?:负责|决定|审批|批准|审查|讨论|确定|提出|领导|组织|管理|主持|作出)|"
+    r"报[^，。；]{1,16}(?:备案|批准|审批|审查)|审批|批准|备案|"
+    r"给予[^，。；]{0,16}处分|处分[^，。；]{0,4}(?:是指|分为)|除名|开除|终止|视为|没有[^，。；]{0,8}权|不再|按照[^，。；]{0,8}处理")
+
+
+def no_test_point(statement: str) -> str | None:
+    """Reason when a true 判断's ``statement`` holds nothing checkable — no number, duration or
+    frequency, no prohibition or permission, no definition, no one named to decide/approve/report, no
+    sanction or consequence (给予…处分, 除名, 终止, 视为, 没有…权) (:data:`_TEST_POINT`), no closed list of three or more members: an exhortation ("各级党组织对违纪行为
+    应当严肃查处", "应当加强检查考核") that everyone judges 正确 (organiser's reading, issue #19)."""
+    s = statement_of(statement)
+    if _TEST_POINT.search(s):
+        return None
+    for m in re.finditer(r"(?:[^、，。；：（）\s]{1,12}、){2,}[^、，。；：（）\s等]{1,12}", s):
+        if not s[m.end():].startswith("等"):
+            return None
+    return "判断题没有考点"
+
+
+#: the 下列/以下 lead of a list ("党员必须履行下列八项义务", "坚持以下原则") as verb phrase + noun
+_LIST_LEAD_WORDS = re.compile(r"^(.{2,24}?)(?:下列|以下|如下)(?:[一二三四五六七八九十]+(?:项|种|个方面|类|条))?([^，。：、的]{1,6})$")
+
+
+def list_noun_phrase(lead: str) -> str | None:
+    """The list an article's lead introduces, as a noun phrase a stem can use: "党员必须履行下列义务" →
+    "党员必须履行的义务", "入党介绍人的主要任务是" → "入党介绍人的主要任务", "党的纪律主要包括" →
+    "党的纪律"; None when the lead cannot be rewritten cleanly ("有下列情形之一的"): then the
+    framed item is not made (an organiser read "“党员必须履行下列义务”，其中包括：" as machine-made).
+
+    >>> list_noun_phrase("党员必须履行下列八项义务")
+    '党员必须履行的义务'
+    """
+    lead = re.sub(r"\s+", "", lead or "").rstrip("：:，, ")
+    if len(lead) > 30 or re.search(r"之一|[，。；“”]", lead):
+        return None
+    m = _LIST_LEAD_WORDS.match(lead)
+    if m:
+        verb, noun = m.group(1), m.group(2)
+        if re.search(r"(?<![享具拥含])有$", verb) or verb.endswith(("的", "对", "在")) or noun.endswith(("之一", "情形", "行为")):
+            return None
+        return f"{verb}的{noun}"
+    m = re.match(r"^(.{3,20}?)(?:主要)?(?:包括|是|有)$", lead)
+    if m and "的" in m.group(1) and not m.group(1).endswith(("的", "中", "时")):
+        return m.group(1)
+    return None
+
+
+def lost_premise(sentences: list[str], sentence: str) -> str | None:
+    """Reason when ``sentence`` holds only under a case an earlier sentence of its article sets: it opens
+    with "对于…" or "对…的，" (the case of the sentence before: "对于应当给予留党察看以下处分的，作出…结论"
+    after "党员死亡的，…"), or the article's first sentence opens with a case ("…的，") that the later
+    sentences go on under. None for the first sentence and for articles without a case."""
+    if not sentences or sentence not in sentences or sentences.index(sentence) == 0:
+        return None
+    if re.match(r"^(对于|对[^，。；]{1,40}的，)", sentence):
+        return "题干缺少前提"
+    first = sentences[0]
+    if re.match(r"^(?!对)[^，。；：]{2,40}的，", first) and not re.match(r"^[^，。；]{2,40}的，", sentence):
+        return "题干缺少前提"
+    return None
+
+
+#: words that make a number an upper bound ("三年以下", "不超过半年") or a lower bound ("三人以上", "不少于")
+_UPPER_AFTER = ("以下", "以内")
+_UPPER_BEFORE = ("不超过", "不得超过", "不满", "最长", "最多", "未满")
+_LOWER_AFTER = ("以上",)
+_LOWER_BEFORE = ("超过", "不少于", "不得少于", "不能少于", "不应少于", "不低于", "满", "至少", "最短", "最少", "年满")
+
+
+def bound_of(sentence: str, start: int, end: int) -> str | None:
+    """"upper" when the number at ``sentence[start:end]`` is an upper bound (以下/以内 after it, 不超过/不满…
+    before it), "lower" for a lower bound (以上; 超过/不少于/满/至少 before), None for an exact value. A
+    false statement must leave the bound's range: a smaller upper bound ("两年以下" for "三年以下（含三年）")
+    is still true."""
+    after, before = sentence[end:end + 2], sentence[max(0, start - 4):start]
+    el = sentence[start:end]
+    if el.endswith(_UPPER_AFTER) or after.startswith(_UPPER_AFTER):
+        return "upper"
+    if el.endswith(_LOWER_AFTER) or after.startswith(_LOWER_AFTER):
+        return "lower"
+    if before.endswith(_UPPER_BEFORE):
+        return "upper"
+    if before.endswith(_LOWER_BEFORE):
+        return "lower"
+    return None
+
+
+def number_value(text: str) -> float | None:
+    """The value of a number answer ("两年以下（含两年）" → 2.0, "六个月" → 6.0, "一年" in months → 12.0
+    when ``text`` is in 年 and compared with months is not done here); None when not a number."""
+    k = answer_key(text)
+    m = re.match(r"^([\d.]+)", k)
+    return float(m.group(1)) if m else None
+
+
+def in_months(text: str) -> float | None:
+    """A duration in months ("一年" → 12, "六个月" → 6, "半年" → 6), other numbers as they are."""
+    v = number_value(text)
+    if v is None:
+        return None
+    return v * 12 if answer_key(text).endswith("年") else v

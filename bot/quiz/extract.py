@@ -63,9 +63,25 @@ def _fraction_variants(m: re.Match) -> list[str]:
     return [f"{cn2an.an2cn(d)}分之{cn2an.an2cn(n)}{m.group(3)}" for n, d in others]
 
 
+#: values rules commonly set, per unit: a distractor among them reads as a real rule ("三个月", "一年"), where
+#: one unit off the key ("五个月""七个月" around "六个月") is guessable (organiser's reading, issue #19)
+COMMON_VALUES = {"个月": (1, 2, 3, 6, 12, 18, 24), "年": (1, 2, 3, 5, 10), "日": (3, 5, 7, 10, 15, 30),
+                 "天": (3, 5, 7, 10, 15, 30)}
+
+
+def _distractor_rank(c: int, value: int, unit: str) -> tuple:
+    """Order of wrong values: halves and doubles and common values (:data:`COMMON_VALUES`) first, one
+    unit off the key last, nearest (by ratio) first within each."""
+    import math
+
+    one_off = abs(c - value) == 1 and c not in (value * 2, value / 2)
+    common = c in (value * 2, value / 2) or c in COMMON_VALUES.get(unit, ())
+    return (one_off, not common, abs(math.log(c / value)) if value > 0 and c > 0 else float(abs(c - value)))
+
+
 def number_variants(element: str) -> list[str]:
     """Plausible wrong values of a number element of the same unit: "一年" → ["半年", "两年", "三年", …],
-    nearest first ([] when ``element`` is not a number with a unit).
+    halves, doubles and common values first, one unit off last (:func:`_distractor_rank`) ([] when ``element`` is not a number with a unit).
 
     Fractions vary the denominator ("五分之一" → "三分之一", "四分之一", "十分之一").
     """
@@ -84,9 +100,14 @@ def number_variants(element: str) -> list[str]:
         cands = {value // 2, value * 2, value * 3 // 2, value * 3} - {0}
     else:
         cands = {value - 1, value + 1, value * 2, value + 2, max(1, value // 2), value * 3}
+    cands |= {c for c in COMMON_VALUES.get(unit, ()) if c < 10 * max(1, value)}
     cands = {c for c in cands if c > 0 and c != value}
     out = []
-    for c in sorted(cands, key=lambda c: abs(c - value)):
+    for c in sorted(cands, key=lambda c: _distractor_rank(c, value, unit)):
+        if unit == "个月" and c in (12, 24):  # "一年" as rules say it, not "十二个月"
+            years = c // 12
+            out.append(f"{years if arabic else ('一' if years == 1 else '两')}年{suffix}")
+            continue
         word = str(c) if arabic else ("两" if c == 2 and unit not in ("周岁", "岁") else cn2an.an2cn(c))
         out.append(f"{word}{ge}{unit}{suffix}")
     if unit == "年" and value == 1:

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 
 from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, fact_key, fragment_option, kind_mismatch, leaks_key,
-                            missing_context, not_a_proposition, resolve_opening, statement_of, too_long,
-                            unfinished_sentence)
-from bot.quiz.extract import article_subject
+                            lost_premise, missing_context, no_test_point, not_a_proposition, resolve_opening, statement_of,
+                            too_long, unfinished_sentence)
+from bot.quiz.extract import article_subject, sentences_of
 from bot.quiz.model import ENUM_TAG, QuizItem, norm
 from bot.schema import Chunk
 
@@ -138,6 +138,8 @@ def gate(item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
     drop reason or None."""
     if (why := _option_faults(item, body)):
         return why
+    if (why := organiser_faults(item, body, chunk)):
+        return why
     if item.type == "判断" and (body or item.stem).rstrip().endswith(("：", ":", "，", "、")):
         return "题干是残句"  # a statement cut before its list ("…可以予以：")
     if (why := missing_context(item.stem)) or (why := too_long(item.stem)):
@@ -156,6 +158,24 @@ def gate(item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
         return why
     if item.type == "判断" and (why := not_a_proposition(item.stem)):
         return why
+    return None
+
+
+def organiser_faults(item: QuizItem, body: str | None, chunk: Chunk) -> str | None:
+    """The faults of the organiser's fourth reading (issue #19): a blank in an open list (…等), a list lead
+    that could not be rewritten as a noun phrase, a true 判断 with nothing to test (:func:`no_test_point`),
+    and a statement that holds only under an earlier sentence's case (:func:`lost_premise`). Returns the
+    drop reason or None."""
+    if "开放列举" in item.tags and item.type in ("填空", "判断"):
+        return "开放列举（…等）答案不唯一"
+    if "引导语生硬" in item.tags:
+        return "列举引导语无法改写"
+    if item.type == "判断" and item.answer == "正确" and "原文" in item.tags and "列表项" not in item.tags:
+        if (why := no_test_point(body or item.stem)):
+            return why
+    if "列表项" not in item.tags:
+        if (why := lost_premise(sentences_of(chunk), item.source.quote)):
+            return why
     return None
 
 

@@ -63,13 +63,22 @@ def _offline(pipeline, topic: str, n: int, types: list[str], difficulty: str, ex
 
 
 def _shortfall(qs: QuizSet, n: int, scope: str, per_article: int) -> dict:
-    """``QuizSet.shortfall`` in the organiser's words: articles × per_article caps the count."""
-    faults = "、".join(f"{r}{c}道" for r, c in qs.dropped.most_common(3))
+    """``QuizSet.shortfall`` in a branch secretary's words: how many were asked and made, how many
+    candidates there were and why each dropped one was dropped (every reason, so the counts add up:
+    candidates = made + dropped), and what to do next. An organiser could not follow the earlier
+    message (counts that did not add up, advice for an operator; issue #19)."""
+    dropped = sum(qs.dropped.values())
     ceiling = qs.articles * per_article
-    limit = f"，所以最多只能出 {ceiling} 题" if ceiling < n else ""
-    why = (f"{scope}相关条文 {qs.articles} 条，每个条文最多出 {per_article} 题{limit}；通过质量检查的有 {len(qs.items)} 道"
-           + (f"（未通过：{faults}）" if faults else "") + "。可提高每个条文的出题数、扩大范围或换个主题。")
-    return {"asked": n, "made": len(qs.items), "why": why}
+    parts = [f"{scope}下找到相关条文 {qs.articles} 条，每条最多出 {per_article} 题"
+             + (f"，最多只能出 {ceiling} 题" if ceiling < n else "") + "。"]
+    if dropped:
+        reasons = "、".join(f"{r} {c} 道" for r, c in qs.dropped.most_common())
+        parts.append(f"共审查候选题 {qs.candidates} 道，选用 {len(qs.items)} 道，淘汰 {dropped} 道（{reasons}）。")
+    else:
+        parts.append(f"这些条文一共只能出 {qs.candidates} 道候选题，都已选用，没有题目因质量问题被淘汰。")
+    parts.append("如需更多题目：可以换一个更宽的主题（例如把“入党介绍人”换成“发展党员”），"
+                 "或指定整部条规，或允许每条条文多出几题（例如每条 3 题）；也可以先用这些题，其余题目人工补充。")
+    return {"asked": n, "made": len(qs.items), "why": "".join(parts)}
 
 
 def generate_quiz(pipeline, topic: str, n: int = 12, types: list[str] | None = None, difficulty: str = "中",

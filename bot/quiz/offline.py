@@ -6,8 +6,9 @@ made — no model needed:
 * *enumerations* — 顿号 lists ("警告、严重警告、撤销党内职务…") and article item lists
   ("党员享有下列权利：（一）…（二）…") → 多选 ("下列属于…的有", distractors from a parallel
   enumeration such as 权利 vs 义务), 填空 and 单选 (one member masked);
-* *whole sentences* → true 判断 items (no modal verb flipped to 不得 for a false one: an organiser
-  reads "党组织不得做好…" as absurd).
+* *whole sentences* → true 判断 items when they hold a test point, and false ones from a lifted
+  prohibition (不得 → 可以) or a permission made a duty (可以 → 应当); never 应当 → 不得 (an organiser
+  reads "党组织不得做好…" as absurd). False 判断 are at least :data:`MIN_FALSE_SHARE` of a set's 判断.
 
 The steps: the topic's articles (:class:`bot.quiz.articles.RegulationArticles`) → candidates per
 article (:mod:`bot.quiz.candidates`, from what :mod:`bot.quiz.extract` reads off the text) → a set:
@@ -31,13 +32,11 @@ from bot.schema import Chunk
 
 #: the order in which types take turns making up for one that runs short
 FILL_ORDER = ("单选", "多选", "填空", "判断")
-#: at most this many more true than false 判断 in a set: with modal flips gone (an organiser read them as
-#: absurd) false statements are scarce, and a row of 判断 that are all 正确 gives the key away; the
-#: other types fill the place (issue #19, organiser's reading)
-TRUE_SURPLUS = 3
-#: when every other candidate is spent, true 判断 may fill the set up to this share of it (14 of 20):
-#: 发展党员 keeps 20 items instead of stopping at 18 (measured on the ten regulations, 2026-12-03)
-RELAXED_TRUE_SHARE = 0.7
+#: least share of false 判断 among a set's 判断 items: a contest wants "错误" at least 30% of the time (an
+#: independent organiser found 48 of 50 判断 "正确" and read the row as giving the key away, issue #19).
+#: False statements are scarce, so a set makes fewer 判断 — the other types fill the place, or the set
+#: falls short — rather than fill with true ones
+MIN_FALSE_SHARE = 0.3
 
 
 class QuizGenerator(RegulationArticles):
@@ -114,6 +113,7 @@ class QuizGenerator(RegulationArticles):
             cands += [(i, b, c, r + len(chunks)) for i, b, c, r in self._candidates([c for c in more if c.id not in known], difficulty)]
         result = QuizSet(items=[])
         result.dropped += self._precounted
+        result.candidates += sum(self._precounted.values())  # candidates = items + dropped, always
         result.articles = len({(c.title, c.article) for c in chunks})
         total = sum(counts.values())
         builder = _SetBuilder(self, result, self._queues(cands, total, per_article), existing, per_article)
@@ -125,7 +125,7 @@ class QuizGenerator(RegulationArticles):
 class _SetBuilder:
     """Takes candidates into ``result`` one at a time (:meth:`take`), keeping the set's invariants:
     stems unique (also against ``existing``), one item per fact, one per answer key and per option
-    set, at most ``per_article`` per article, at most :data:`TRUE_SURPLUS` more true than false 判断,
+    set, at most ``per_article`` per article, false 判断 at least :data:`MIN_FALSE_SHARE` of the 判断,
     and (``focus``) every item's own sentence on the topic."""
 
     def __init__(self, gen: QuizGenerator, result: QuizSet, queues: dict[str, list], existing: list[str] | None,
@@ -138,17 +138,26 @@ class _SetBuilder:
         self.keys: set[str] = set()  # answer keys taken (item_keys): one 六个月 item per set
         self.option_sets: set = set()  # option sets of the choice items taken
         self.focus = None  # TopicFocus of the topic, or None (scoped sets)
-        self.judged: Counter = Counter()  # 判断 taken, by answer (TRUE_SURPLUS)
+        self.judged: Counter = Counter()  # 判断 taken, by answer (MIN_FALSE_SHARE)
         self.art_keys: defaultdict = defaultdict(set)  # article → answer keys of its items taken
         self.art_said: defaultdict = defaultdict(set)  # article → numbers its items' stems state
-        self.deferred: list = []  # true 判断 held back by true_cap, in queue order
-        self.relaxed_cap: int | None = None  # the cap once the other types have run out (fill)
+        self.deferred: list = []  # true 判断 held back for want of false ones (MIN_FALSE_SHARE), in queue order
+        self.stated: set[str] = set()  # option texts and judged statements of the items taken
 
     def true_cap(self) -> int:
-        """How many true 判断 the set may hold now: :data:`TRUE_SURPLUS` more than the false ones, or,
-        once the set would otherwise fall short, ``relaxed_cap``."""
-        strict = self.judged["错误"] + TRUE_SURPLUS
-        return strict if self.relaxed_cap is None else max(strict, self.relaxed_cap)
+        """How many true 判断 the set may hold now: as many as keep the false ones at
+        :data:`MIN_FALSE_SHARE` of the 判断 items (1 false → 2 true, 3 false → 7 true)."""
+        return int(self.judged["错误"] * (1 - MIN_FALSE_SHARE) / MIN_FALSE_SHARE + 1e-9)
+
+    @staticmethod
+    def statements(item: QuizItem, body: str | None) -> set[str]:
+        """What an item shows as a statement or option (normalised, six characters or more): two items
+        showing one ("切实开展批评和自我批评" an option of two items, the key of one the statement of a
+        判断) answer each other."""
+        texts = [t for t in (item.options or {}).values()] if item.type in ("单选", "多选") else []
+        if item.type == "判断":
+            texts.append(statement_of(body or item.stem))
+        return {n for n in (norm(t).rstrip("。；") for t in texts) if len(n) >= 6}
 
     def take(self, t: str) -> bool:
         """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
@@ -159,7 +168,7 @@ class _SetBuilder:
             if self.per[art] >= self.per_article:
                 continue
             if item.type == "判断" and item.answer == "正确" and self.judged["正确"] >= self.true_cap():
-                self.deferred.append((item, body, chunk, _))  # may still be taken when the set falls short
+                self.deferred.append((item, body, chunk, _))  # taken when a false one makes room
                 continue
             result.candidates += 1
             if self.focus is not None and not self.focus(item.source.quote + statement_of(item.stem), chunk):
@@ -176,7 +185,8 @@ class _SetBuilder:
                 continue
             keys = item_facts(item, body)
             text = fact_text(item, body)
-            if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)):
+            shown = self.statements(item, body)
+            if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)) or shown & self.stated:
                 result.dropped["与已选题考同一知识点"] += 1
                 continue
             item.check_body = body
@@ -189,6 +199,7 @@ class _SetBuilder:
                 continue
             self.seen.add(norm(item.stem))
             self.facts.update(keys)
+            self.stated.update(shown)
             self.keys.update(answers)
             self.art_keys[art].update(answers)
             self.art_said[art].update(said)
@@ -199,14 +210,17 @@ class _SetBuilder:
             self.per[art] += 1
             if item.type == "判断":
                 self.judged[str(item.answer)] += 1
+                if item.answer == "错误" and self.deferred:  # room for true ones again
+                    self.queues["判断"] = self.deferred + self.queues["判断"]
+                    self.deferred = []
             result.items.append(item)
             return True
         return False
 
     def fill(self, counts: dict[str, int], total: int) -> None:
         """Types interleaved so article slots are shared across types; then, when a type ran short,
-        the other requested types in :data:`FILL_ORDER` fill up to ``total``; last, when the set is
-        still short, the true 判断 held back by :data:`TRUE_SURPLUS`, up to :data:`RELAXED_TRUE_SHARE` of it."""
+        the other requested types in :data:`FILL_ORDER` fill up to ``total`` (no true 判断 beyond
+        :data:`MIN_FALSE_SHARE` allows: the set falls short instead)."""
         made = Counter()
         progress = True
         while progress:
@@ -221,12 +235,6 @@ class _SetBuilder:
             for t in FILL_ORDER:
                 if counts.get(t, 0) > 0 and len(self.result.items) < total and self.take(t):
                     progress = True
-        if len(self.result.items) < total and counts.get("判断", 0) > 0 and self.deferred:
-            # every other candidate is spent: true 判断 held back may fill, up to RELAXED_TRUE_SHARE of the set
-            self.relaxed_cap = int(total * RELAXED_TRUE_SHARE)
-            self.queues["判断"] = self.deferred + self.queues["判断"]
-            self.deferred = []
-            while len(self.result.items) < total and self.take("判断"):
-                pass
-        if self.deferred:
-            self.result.dropped["正确的判断题已够多"] += len(self.deferred)
+        if self.deferred:  # counted once, as candidates that did not make it
+            self.result.candidates += len(self.deferred)
+            self.result.dropped["错误的判断题太少，少出正确的判断题"] += len(self.deferred)

@@ -58,7 +58,8 @@ def assert_key_right(item: dict) -> None:
         for letter, text in item["options"].items():
             assert (norm(text) in src) == (letter in item["answer"]), (letter, text)
     else:
-        statement = re.sub(r"^“[^”]+”，其中包括：", "", body).rstrip("。") if "其中包括" in body else body
+        # a list item stated with its list as a noun phrase: "党员必须履行的义务包括：…"
+        statement = re.sub(r"^[^：，。]{2,40}包括：", "", body).rstrip("。") if "包括：" in body else body
         assert (norm(statement) in src) == (item["answer"] == "正确"), statement
 
 
@@ -70,7 +71,9 @@ def test_cli_quiz_rights_and_duties(built):
     out = json.loads(r.stdout)
     items = out["items"]
     # the set asked for, or an honest shortfall that says how many and why
-    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 6
+    # (at least 4: a true 判断 needs a false one beside it, MIN_FALSE_SHARE, so this topic's many true
+    # sentences no longer fill the set; the organiser preferred a short set to a row of "正确")
+    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 4
                                 and out["shortfall"]["why"])
     assert len({i["type"] for i in items}) >= 3
     # spread: at most two items per article, and the articles on duties and rights are used
@@ -88,7 +91,8 @@ def test_cli_quiz_rights_and_duties(built):
 @pytest.mark.parametrize("topic", ["党的纪律", "预备党员", "公民的基本权利", "党的全国代表大会"])
 def test_generated_keys_are_right(pipeline, topic):
     qs = generate_quiz(pipeline, topic, n=8)
-    assert len(qs.items) == 8 or (qs.shortfall["made"] == len(qs.items) >= 2 and qs.shortfall["why"])
+    # a short set is honest (false 判断 >= 30 % leaves true sentences unused: 预备党员 gives 1 of 8 on this index)
+    assert len(qs.items) == 8 or (qs.shortfall["made"] == len(qs.items) >= 1 and qs.shortfall["why"])
     for item in qs.items:
         assert_key_right(item.model_dump())
 

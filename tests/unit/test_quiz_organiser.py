@@ -5,6 +5,7 @@ option set, and every item's own sentence on the topic. Literal examples, writte
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from bot.quiz.articles import TopicFocus
@@ -174,3 +175,186 @@ def test_a_number_distractor_never_repeats_a_number_of_its_sentence():
             opts = set(item.options.values())
             assert not ({"一年", "二年", "两年"} - {item.options[item.answer]}) & opts, item.options
             assert "一名" not in opts, item.options  # "一至一名" is a slip, not a rule
+
+
+# ==== the organiser's fourth reading (eval/README.md "Fourth round"): literal examples written for these tests ====
+
+def _gate(item, body, chunk):
+    from bot.quiz.gate import gate
+
+    return gate(item, body, chunk)
+
+
+def test_no_fill_in_blank_on_a_member_of_an_open_list():
+    from bot.quiz.candidates import enumeration_items
+    from bot.quiz.extract import enumerations
+
+    open_chunk = _chunk("第五条 拒不服从小组的轮岗、借调、培训等安排的，给予通报批评。")
+    closed_chunk = _chunk("第五条 组织成员参加晨读、夜学、周末讲座，并记录出勤情况。")
+    open_items = [x for e in enumerations(open_chunk) for x in enumeration_items(random.Random(1), e, [])]
+    closed_items = [x for e in enumerations(closed_chunk) for x in enumeration_items(random.Random(1), e, [])]
+    fills = [(i, b) for i, b in open_items if i.type == "填空"]
+    assert fills, "the blank is made and then dropped, so the drop is counted"
+    assert all(_gate(i, b, open_chunk) == "开放列举（…等）答案不唯一" for i, b in fills)
+    closed = [(i, b) for i, b in closed_items if i.type == "填空"]
+    assert closed and all(_gate(i, b, closed_chunk) is None for i, b in closed)
+
+
+def test_a_true_judgement_needs_something_to_test():
+    from bot.quiz.check import no_test_point
+
+    assert no_test_point("各级小组对评比中弄虚作假的行为应当严肃处理。") == "判断题没有考点"
+    assert no_test_point("对在联络工作中敷衍塞责的，按照有关规定予以追责。") == "判断题没有考点"
+    assert no_test_point("各单位应当重视退休成员的经验，充分发挥他们的作用。") == "判断题没有考点"
+    assert no_test_point("主管部门应当加强对联络工作的检查考核。") == "判断题没有考点"
+    assert no_test_point("新成员的见习期为六个月。") is None  # a duration
+    assert no_test_point("小组每季度至少召开一次全体会议。") is None  # a frequency
+    assert no_test_point("受到通报批评的成员不宜担任联络人。") is None  # a prohibition
+    assert no_test_point("年度计划由小组全体会议讨论决定。") is None  # who decides
+    assert no_test_point("评议结果报上级工会备案。") is None  # who is reported to
+    assert no_test_point("评议坚持公开、公平、公正的原则。") is None  # a closed list of three
+    assert no_test_point("小组可以开展读书、观影、参观等活动。") is None  # a permission
+    assert no_test_point("小组应当开展读书、观影、参观等活动。") == "判断题没有考点"  # an open list is no test point
+
+
+def test_an_exhortation_is_dropped_by_the_gate_and_counted():
+    chunk = _chunk("第五条 经小组批准吸收的新成员，其见习期为六个月。各级小组对评比中弄虚作假的行为应当严肃处理。")
+    made = [(i, b) for i, b in statement_items(chunk) if i.answer == "正确"]
+    reasons = sorted(str(_gate(i, b, chunk)) for i, b in made)
+    assert reasons == ["None", "判断题没有考点"]
+
+
+def test_list_leads_become_noun_phrases():
+    from bot.quiz.check import list_noun_phrase
+
+    assert list_noun_phrase("会员必须履行下列职责") == "会员必须履行的职责"
+    assert list_noun_phrase("会员享有下列五项权利") == "会员享有的权利"
+    assert list_noun_phrase("联络员的主要任务是") == "联络员的主要任务"
+    assert list_noun_phrase("年度评议遵循以下原则") == "年度评议遵循的原则"
+    assert list_noun_phrase("有下列情形之一的") is None  # no noun phrase: the framed item is dropped
+    assert list_noun_phrase("会员有下列行为的") is None
+
+
+def test_framed_items_read_as_plain_sentences_or_are_dropped():
+    text = ("第五条 会员必须履行下列职责：（一）按时参加小组组织的各项学习活动和志愿服务；（二）如实向小组报告个人的重大事项和工作变动情况；"
+            "（三）按照规定的标准和期限足额缴纳会费。")
+    chunk = _chunk(text)
+    framed = [(i, b) for i, b in statement_items(chunk) if "列表项" in i.tags]
+    assert framed
+    for item, _ in framed:
+        assert "会员必须履行的职责包括：" in item.stem and "下列" not in item.stem and "其中包括" not in item.stem
+    stiff = _chunk("第五条 会员有下列情形之一的，应当停止活动：（一）连续三个月不参加学习活动的；（二）拒不缴纳会费的；"
+                   "（三）不按规定报告个人情况的。")
+    for item, body in statement_items(stiff):
+        if "列表项" in item.tags:
+            assert _gate(item, body, stiff) == "列举引导语无法改写"
+
+
+def test_a_changed_bound_leaves_its_range():
+    # an upper bound: a smaller value is still true ("两年以下" ⊂ "三年以下"), so the false value is larger
+    chunk = _chunk("第五条 连续缺勤三个月以内的，给予提醒谈话。")
+    false = [i for i, _ in number_items(random.Random(2), chunk, "中") if i.type == "判断"]
+    assert false
+    for item in false:
+        wrong = item.explanation.split("题中“")[1].split("”")[0]
+        assert wrong in ("六个月以内", "一年以内", "十八个月以内", "两年以内", "四个月以内", "五个月以内"), wrong
+    # a lower bound: the false value is smaller
+    chunk = _chunk("第五条 参加活动满六个月的，可以申请结业证书。")
+    false = [i for i, _ in number_items(random.Random(2), chunk, "中") if i.type == "判断"]
+    assert false
+    for item in false:
+        wrong = item.explanation.split("题中“")[1].split("”")[0]
+        assert wrong in ("三个月", "两个月", "一个月", "五个月"), wrong
+    from bot.quiz.check import bound_of
+
+    s = "判处两年以下（含两年）拘役的，一般应当除名。"
+    assert bound_of(s, 2, 6) == "upper"
+    assert bound_of("会议应当有三人以上参加。", 5, 9) == "lower"
+    assert bound_of("会期不超过五天。", 5, 7) == "upper"
+    assert bound_of("见习期为一年。", 4, 6) is None
+
+
+def test_number_distractors_prefer_halves_doubles_and_common_periods():
+    from bot.quiz.extract import number_variants
+
+    assert number_variants("六个月")[:2] == ["三个月", "一年"]
+    assert not {"五个月", "七个月"} & set(number_variants("六个月")[:3])
+    assert number_variants("五年")[:2] == ["三年", "十年"]
+
+
+def test_a_sentence_under_an_earlier_case_loses_its_premise():
+    from bot.quiz.check import lost_premise
+
+    sentences = ["会员去世的，不再进行评议。", "对于应当给予通报以下处理的，作出书面说明并存档。"]
+    assert lost_premise(sentences, sentences[1]) == "题干缺少前提"
+    assert lost_premise(sentences, sentences[0]) is None
+    case = ["会员调离本单位的，应当办理转出手续。", "转出手续一般在一个月内办结。"]
+    assert lost_premise(case, case[1]) == "题干缺少前提"  # the case of the first sentence still governs
+    plain = ["会员的见习期为六个月。", "见习期满，小组应当及时讨论其能否转正。"]
+    assert lost_premise(plain, plain[1]) is None
+
+
+def test_statement_choice_cites_the_regulation_and_each_options_article():
+    from bot.quiz.candidates import statement_choices
+
+    def chunk(no, text):
+        c = _chunk(text)
+        return dataclasses.replace(c, id=f"c{no}", article=f"第{'一二三四五六七八九'[no - 1]}条", article_no=no)
+
+    chunks = [chunk(1, "第一条 小组全体会员会议每季度召开一次，由组长召集并主持。"),
+              chunk(2, "第二条 经小组批准吸收的新会员，见习期为一年，自批准之日算起。"),
+              chunk(3, "第三条 小组组长和副组长每届任期为三年，可以连选连任。"),
+              chunk(4, "第四条 会员无正当理由连续六个月不参加小组活动的，视为自动退会。")]
+    cands = []
+    for r, c in enumerate(chunks):
+        cands += [(i, b, c, r) for i, b in number_items(random.Random(r), c, "中") + statement_items(c)]
+    made = statement_choices(random.Random(5), cands, lambda s: False)
+    assert made
+    for item, *_ in made:
+        assert item.stem == "根据《示例工作规定》，下列说法正确的是（  ）。"
+        for letter in "ABCD":
+            assert f"{letter} 项" in item.explanation
+        assert "等规定" not in item.stem
+
+
+def test_false_judgements_are_at_least_thirty_percent_of_the_judgements():
+    from bot.quiz.offline import MIN_FALSE_SHARE, _SetBuilder
+
+    builder = _SetBuilder.__new__(_SetBuilder)
+    from collections import Counter
+
+    builder.judged = Counter({"错误": 0})
+    assert builder.true_cap() == 0  # no false statement: no true one either
+    builder.judged = Counter({"错误": 3})
+    cap = builder.true_cap()
+    assert 3 / (3 + cap) >= MIN_FALSE_SHARE and 3 / (3 + cap + 1) < MIN_FALSE_SHARE
+
+
+def test_one_statement_is_not_shown_twice_in_a_set():
+    from bot.quiz.offline import _SetBuilder
+
+    a = _item("单选", "B", {"A": "按时参加小组学习", "B": "如实报告个人情况", "C": "按期缴纳会费", "D": "自觉接受批评"})
+    b = _item("判断", "正确")
+    assert _SetBuilder.statements(a, None) & _SetBuilder.statements(b, "如实报告个人情况。")
+    assert not _SetBuilder.statements(_item("单选", "A", {"A": "六个月", "B": "一年", "C": "三个月", "D": "两年"}), None)
+
+
+def test_a_permission_made_a_duty_is_a_false_statement():
+    from bot.quiz.candidates import permission_made_duty
+
+    assert permission_made_duty("主动说明情况并积极退赔的，可以减轻处理。") == ("主动说明情况并积极退赔的，应当减轻处理。", "可以", "应当")
+    assert permission_made_duty("组长可以委托副组长主持会议，也可以委托其他成员主持。") is None  # 可以 twice
+    assert permission_made_duty("确有困难的成员可以不参加晚间活动。") is None  # 可以不
+    assert permission_made_duty("可以免予评议的，应当报组长同意。") is None  # inside a condition
+    chunk = _chunk("第五条 主动说明情况并积极退赔损失的成员，可以减轻处理。")
+    false = [i for i, _ in statement_items(chunk) if i.answer == "错误"]
+    assert len(false) == 1 and "“应当”应为“可以”" in false[0].explanation
+
+
+def test_a_sanction_or_consequence_is_a_test_point_and_a_but_clause_is_not_lifted():
+    from bot.quiz.check import bound_of, no_test_point
+
+    assert no_test_point("擅自离岗造成损失的，给予通报批评处分。") is None
+    assert no_test_point("停职期间，当事人没有表决权和被推荐权。") is None
+    assert lifted_prohibition("特殊情况可以适当延长，但不得超过三个月。") is None  # "但可以超过" is garbled
+    assert bound_of("延长时间不能少于半年。", 8, 10) == "lower"
