@@ -76,8 +76,10 @@ def _shortfall(qs: QuizSet, n: int, scope: str, per_article: int) -> dict:
         parts.append(f"共审查候选题 {qs.candidates} 道，选用 {len(qs.items)} 道，淘汰 {dropped} 道（{reasons}）。")
     else:
         parts.append(f"这些条文一共只能出 {qs.candidates} 道候选题，都已选用，没有题目因质量问题被淘汰。")
-    parts.append("如需更多题目：可以换一个更宽的主题（例如把“入党介绍人”换成“发展党员”），"
-                 "或指定整部条规，或允许每条条文多出几题（例如每条 3 题）；也可以先用这些题，其余题目人工补充。")
+    wider = ("扩大条文范围（例如指定整部条规）" if not scope.startswith("主题")
+             else "换一个范围更宽的主题，或直接指定整部条规")
+    parts.append(f"如需更多题目：可以{wider}，或允许每条条文多出几题（例如每条 3 题）；"
+                 "也可以先用这些题，其余题目人工补充。")
     return {"asked": n, "made": len(qs.items), "why": "".join(parts)}
 
 
