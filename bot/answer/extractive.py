@@ -5,7 +5,9 @@ citations.
    does not hold is told so (:func:`~bot.answer.grounding.missing_articles`).
 2. Grounding (:mod:`bot.answer.grounding`): the best passage's key-term coverage must reach the threshold, else
    the answer is 知识库中未找到依据 with no citations; a detail the knowledge base states nowhere is said to be
-   missing (:func:`~bot.answer.grounding.unstated_words`).
+   missing (:func:`~bot.answer.grounding.unstated_words`). A question close in meaning to a quoted sentence
+   (``settings.min_sentence_cosine``) needs only ``min_coverage_sentence``, and a word no text uses is then no
+   missing detail when the quoted sentences hold an answer of the asked kind.
 3. Whole articles: a regulation article the splitter cut into pieces is quoted and counted as one; for a
    judgement asked about a case, its verdict passages are added (:mod:`bot.answer.cases`).
 4. Sentence selection (:mod:`bot.answer.selection`, its numbers in Settings ``answer_*``).
