@@ -11,7 +11,9 @@ the share of questions answered (``grounded``) is printed, under two rules side 
   is declined with 知识库中未找到…依据…没有规定…, and so is a reply whose quoted sentences leave a specific focus
   word of the question unstated (:func:`bot.answer.grounding.uncovered_focus`: 党员出国要向组织报告吗 answered from a
   sentence on reporting that never says 出国) unless the question is close in meaning to a quoted sentence
-  (``settings.focus_min_cosine``): 知识库中的《…》规定了…，但没有规定….
+  (``settings.focus_min_cosine``): 知识库中的《…》规定了…，但没有规定…. A question close in meaning to a quoted sentence
+  (``settings.min_sentence_cosine``) needs only ``min_coverage_sentence`` of the passage rule, and a word no text uses
+  then declines it only when the quoted sentences hold no answer of the asked kind.
 
 ``--no-ingest`` reads a prebuilt index as it is (``--corpus`` is then only the knowledge-base root its paths are
 relative to), e.g. the ten-regulation index: ``--corpus ../shared/corpus --data-dir <copy of the index> --no-ingest``.
