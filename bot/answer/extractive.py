@@ -5,7 +5,9 @@ citations.
    does not hold is told so (:func:`~bot.answer.grounding.missing_articles`).
 2. Grounding (:mod:`bot.answer.grounding`): the best passage's key-term coverage must reach the threshold, else
    the answer is 知识库中未找到依据 with no citations; a detail the knowledge base states nowhere is said to be
-   missing (:func:`~bot.answer.grounding.unstated_words`).
+   missing (:func:`~bot.answer.grounding.unstated_words`). A question close in meaning to a quoted sentence
+   (``settings.min_sentence_cosine``) needs only ``min_coverage_sentence``, and a word no text uses is then no
+   missing detail when the quoted sentences hold an answer of the asked kind.
 3. Whole articles: a regulation article the splitter cut into pieces is quoted and counted as one; for a
    judgement asked about a case, its verdict passages are added (:mod:`bot.answer.cases`).
 4. Sentence selection (:mod:`bot.answer.selection`, its numbers in Settings ``answer_*``).
@@ -82,28 +84,53 @@ class ExtractiveAnswerer(Grounding):
         if not passages:
             return Answer(answer=NOT_FOUND, grounded=False, question=question)
         best, covs, terms_of = self.grounding_evidence(question, passages)
-        if not self.passes(best, passages):
-            return Answer(answer=NOT_FOUND, grounded=False, question=question,
-                          notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        s = self.settings
+        passed = self.passes(best, passages)
+        refused = Answer(answer=NOT_FOUND, grounded=False, question=question,
+                         notes=[f"最相关片段的关键词覆盖率 {best:.2f} 低于阈值 {self.min_coverage:.2f}"])
+        if not passed and best < s.min_coverage_sentence:
+            return refused
         passages, covs = self._whole_articles(terms_of, passages, covs)
         passages, covs = self._with_verdict_passages(terms_of, passages, covs)
         chosen = self._select(terms_of, passages, covs)
         if not chosen:  # every passage that covered the question was refused (it addressed the assistant)
             return Answer(answer=NOT_FOUND, grounded=False, question=question,
                           notes=["相关片段含有针对助手的指令性文字，已按不可信内容排除"])
+        cosine: list[float] = []  # the question's cosine with its best quoted sentence, computed once when needed
+
+        def cos() -> float:
+            if not cosine:
+                cosine.append(self.quoted_cosine(question, chosen))
+            return cosine[0]
+
+        # a colloquial question shares few key terms with the article that answers it (军队里党的工作由谁负责: 0.16 of
+        # 党章第二十四条); a quoted sentence close in meaning stands in for the coverage
+        if not passed and cos() < s.min_sentence_cosine:
+            return refused
         order, by_passage = self._order(terms_of, passages, covs, chosen)
         bodies = [body(passages[i].chunk.text, by_passage[i]) for i in order]
         direct_ref = any(p.direct for p in passages)
         unstated = [] if direct_ref else unstated_words(
             question, self.occurs, "\n".join(passages[i].chunk.text for i in order))
         notes: list[str] = []
+        kind = question_type(question)
+        found: tuple[str, int | None] | None = None
+        if unstated and cos() >= s.min_sentence_cosine:
+            # a word the knowledge base never uses may be the member's wording of a stated rule (起码, 凑够, 算数):
+            # answered when a quoted sentence is close in meaning and holds an answer of the asked kind (一年以上)
+            found = self._direct(question, terms_of, kind, chosen, order, bodies)
+            if found[0]:
+                notes.append(f"知识库未出现{'、'.join(unstated)}；问句与所引句子的余弦 {cos():.3f}，且所引句子含所问内容")
+                unstated = []
         if not unstated and not direct_ref:  # the quoted sentences must cover the question's focus
-            unstated, note = self._unfocused(question, chosen)
+            unstated, note = self._unfocused(question, chosen, cos)
             notes += [note] if note else []
         # answer first: a short span of what is quoted, of the kind the question asks for (never when the
         # detail asked about is not in the knowledge base); the passage it comes from is cited first
-        kind = question_type(question)
-        first, source = ("", None) if unstated else self._direct(question, terms_of, kind, chosen, order, bodies)
+        if unstated:
+            first, source = "", None
+        else:
+            first, source = found or self._direct(question, terms_of, kind, chosen, order, bodies)
         if source is not None and source != order[0] and (
                 passages[source].chunk.doc_type == "法规" or passages[order[0]].chunk.doc_type != "法规"):
             k = order.index(source)
@@ -119,18 +146,25 @@ class ExtractiveAnswerer(Grounding):
         return Answer(answer="\n".join(([first] if first else []) + parts), grounded=True, citations=citations,
                       question=question, direct_answer=first, notes=notes)
 
-    def _unfocused(self, question: str, chosen: list[Sentence]) -> tuple[list[str], str]:
+    def quoted_cosine(self, question: str, chosen: list[Sentence]) -> float:
+        """The question's highest cosine with the sentences an answer quotes (:meth:`similarity`, in [-1, 1]):
+        the main sentences, or every quoted one when all are context."""
+        quoted = [s.whole or s.text for s in chosen]
+        return self.similarity(question, [s.whole or s.text for s in chosen if not s.context] or quoted)
+
+    def _unfocused(self, question: str, chosen: list[Sentence], cos=None) -> tuple[list[str], str]:
         """(the question's focus terms the quoted sentences ``chosen`` leave unstated, a note for the log): a term
         is stated when :func:`bot.answer.grounding.uncovered_focus` finds it in the quoted text, or when it is the
         knowledge base's own vocabulary (held by at least ``settings.focus_common_share`` of the chunks: 党员, 组织);
         the rest count as stated when the question is close in meaning to a quoted sentence (:meth:`similarity` ≥
-        ``settings.focus_min_cosine``). [] when the focus is covered."""
+        ``settings.focus_min_cosine``; ``cos``: a function giving that cosine, computed once by the caller). [] when the
+        focus is covered."""
         quoted = [s.whole or s.text for s in chosen]
         missing = [w for w in uncovered_focus(question, "\n".join(quoted))
                    if self.share(w) < self.settings.focus_common_share]  # 党员, 组织: the knowledge base's own vocabulary
         if not missing:
             return [], ""
-        cos = self.similarity(question, [s.whole or s.text for s in chosen if not s.context] or quoted)
+        cos = cos() if cos is not None else self.quoted_cosine(question, chosen)
         note = f"所引句子未出现{'、'.join(missing)}；问句与所引句子的最高余弦 {cos:.3f}"
         return ([] if cos >= self.settings.focus_min_cosine else missing), note
 

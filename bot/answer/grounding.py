@@ -4,13 +4,17 @@ that the knowledge base states nowhere (answerability).
 - *Coverage* (:func:`coverage`) is the IDF-weighted share of a question's key terms (:func:`key_terms`: CJK
   character bigrams and Latin words, question words removed) that occur in a passage. The best passage's
   coverage must reach ``settings.min_coverage``, or ``min_coverage_dense`` with a dense cosine of at least
-  ``min_dense`` (:meth:`Grounding.grounded`; tuned with ``python -m eval.grounding``). A passage fetched by an
+  ``min_dense`` (:meth:`Grounding.grounded`; tuned with ``python -m eval.grounding``); the extractive answerer also
+  accepts a coverage of ``min_coverage_sentence`` when the question is close in meaning to a quoted sentence
+  (``min_sentence_cosine``: a colloquial wording shares few key terms with the article). A passage fetched by an
   explicit article reference ("党章第七条") is always grounded; a question using abbreviations (纪委, 地委) is
   also measured with them spelled out.
 - A question about an article the knowledge base does not hold (党章第九十条; a regulation that is not
   indexed) is told so (:func:`missing_articles`) instead of being answered from other articles.
 - A question asking about a detail no indexed text states (入党申请书必须手写吗) is not answered from the rest
-  (:func:`unstated_words`, :func:`content_words`, :func:`abbreviates`; ``python -m eval.answerability``).
+  (:func:`unstated_words`, :func:`content_words`, :func:`abbreviates`; ``python -m eval.answerability``), unless
+  a quoted sentence is close in meaning (``min_sentence_cosine``) and holds an answer of the asked kind (起码要考察多长
+  时间 → 一年以上: 起码 is the member's word, not the asked detail).
 - A reply must cover the question's focus (:func:`uncovered_focus`): every content word stated by the quoted
   sentences (verbatim, through the lexicon or as an abbreviation), or the question close in meaning to one of
   them (:meth:`Grounding.similarity` ≥ ``settings.focus_min_cosine``); else 党员出国要向组织报告吗 would be

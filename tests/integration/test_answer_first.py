@@ -152,3 +152,16 @@ def test_json_record_keeps_its_fields(ask):
     assert rec["direct_answer"] and rec["answer"].startswith(rec["direct_answer"])
     assert "direct_answer" not in ask("党章第九条").to_json()
 
+
+
+@pytest.mark.parametrize("question, title, article, answer", [
+    # few key terms of 第二十四条 (0.16), but a quoted sentence close in meaning (settings.min_sentence_cosine)
+    ("军队里党的工作由谁负责？", "中国共产党章程", "第二十四条", "中央军事委员会"),
+    # 起码 occurs in no indexed text; the quoted sentence is close in meaning and states the asked duration
+    ("当上积极分子后，起码要考察多长时间才能列为发展对象？", "中国共产党发展党员工作细则", "第十三条", "一年以上"),
+])
+def test_a_colloquial_question_is_answered_from_the_article_that_states_it(ask, question, title, article, answer):
+    ans = ask(question)
+    assert ans.grounded, ans.answer
+    assert (ans.citations[0].title, ans.citations[0].article) == (title, article), ans.answer
+    assert answer in ans.answer
