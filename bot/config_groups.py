@@ -18,7 +18,7 @@ tests/unit/test_shells_unit.py fails on a field in none):
                rerank_candidates, max_per_document, regulation_prior_bm25_share, regulation_prior_dense_margin,
                fusion_pool_factor, superseded_factor, near_duplicate_ngram
 ``answer``     the grounding rule: min_coverage, min_coverage_dense, min_dense; the focus check: focus_common_share,
-               focus_min_cosine (#18); the extractive answer's selection policy: answer_* (#17)
+               focus_min_cosine, min_coverage_sentence, min_sentence_cosine (#18); the extractive answer's selection policy: answer_* (#17)
 ``ingest``     input limits of documents and the ingest run: max_file_mb, max_document_chars, max_pdf_pages,
                max_container_mb, max_container_entries, parse_memory_mb, parse_timeout_s, bm25_refresh_s,
                ingest_throttle_s
@@ -120,6 +120,8 @@ class AnswerSettings:
     min_dense: float
     focus_common_share: float
     focus_min_cosine: float
+    min_coverage_sentence: float
+    min_sentence_cosine: float
     answer_max_chars: int
     answer_overflow_chars: int
     answer_max_sentences: int
