@@ -162,7 +162,7 @@ def test_invalid_answers_write_nothing(study_db_url, pipeline):
 def test_daily_set_mixes_due_reviews_and_new_items(study_db_url, pipeline):
     store = StudyStore(study_db_url)
     svc = StudyService(pipeline, store)
-    first = svc.topic_set("党员的权利和义务", 6)
+    first = svc.topic_set("党的纪律", 6)
     assert first.items and all(i.source_title for i in first.items)
     yesterday = datetime.now(UTC) - timedelta(days=2)
     for it in first.items:  # all answered wrong two days ago: all due today
@@ -188,8 +188,8 @@ def test_a_second_topic_set_does_not_repeat_the_first(study_db_url, pipeline):
     from bot.quiz import norm
 
     svc = StudyService(pipeline, StudyStore(study_db_url))
-    first = svc.topic_set("党员的权利和义务", 4)
-    second = svc.topic_set("党员的权利和义务", 4, avoid=[i.key for i in first.items])
+    first = svc.topic_set("党的纪律", 4)
+    second = svc.topic_set("党的纪律", 4, avoid=[i.key for i in first.items])
     assert len(first.items) == 4 and len(second.items) == 4
     assert not {norm(i.stem) for i in first.items} & {norm(i.stem) for i in second.items}
 

@@ -62,7 +62,7 @@ def test_record_survives_restart_and_is_private(regulations_built, study_db_url,
     ever_wrong: set[str] = set()
     with launch_app(env) as url:
         m01 = client(url, "m01")
-        practice = m01.predict("练习", "党员的权利和义务", 10, api_name="/study_set")
+        practice = m01.predict("练习", "发展党员", 10, api_name="/study_set")
         items = practice["items"]
         assert len(items) >= 6, practice
         assert all("answer" not in i for i in items)  # keys stay on the server
