@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from bot.quiz.check import (answer_key, bound_of, dangling_opening, dangling_reference, in_months,
                             list_noun_phrase, missing_context, not_a_proposition, open_list, same_kind_list,
-                            unfinished_sentence)
+                            strip_bound, unfinished_sentence)
 from bot.quiz.extract import (GENERIC_BIGRAMS, ITEM, LISTING_LEAD, MIN_STATEMENT, NUMBER, Enumeration,
                               accepted_forms, number_variants, related_leads, sentences_of)
 from bot.quiz.gate import check_item
@@ -67,10 +67,10 @@ def inclusive_variants(element: str, inner: str, variants: list[str]) -> list[st
     >>> inclusive_variants("两年以下", "两年", ["一年以下", "三年以下"])
     ['一年以下（含一年）', '三年以下（含三年）']
     """
-    core = re.sub(r"(以上|以下|以内)$", "", element)
+    core = strip_bound(element)
     if norm(inner) != norm(core):
         return []
-    return [f"{v}（含{re.sub(r'(以上|以下|以内)$', '', v)}）" for v in variants]
+    return [f"{v}（含{strip_bound(v)}）" for v in variants]
 
 
 def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Candidate]:

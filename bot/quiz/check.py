@@ -123,7 +123,7 @@ def leaks_key(stem: str, keys: list[str], options: list[str] | None = None) -> s
         return "题干泄露答案"
     # a number key repeated as a paraphrase next to the blank: "（  ）（含二人）" for "二人以上"
     for k in keys:
-        core = re.sub(r"(以上|以下|以内)$", "", _norm(k))
+        core = strip_bound(_norm(k))
         if core != _norm(k) and len(core) >= 2 and re.search(rf"[{_CN}\d]", core) and core in body:
             return "题干泄露答案"
     # a count question whose members are spelled out after the blank
@@ -349,12 +349,17 @@ def fact_key(quote: str, masked: str | None) -> tuple[str, str]:
 _NUMBER_KEY = re.compile(rf"([{_CN}\d半]+)(个)?(年|月|日|天|周岁|岁|人|名|次|种|项)")
 
 
+def strip_bound(text: str) -> str:
+    """``text`` without a trailing bound word (以上/以下/以内): "二人以上" → "二人", "两年以下" → "两年"."""
+    return re.sub(r"(以上|以下|以内)$", "", text)
+
+
 def answer_key(text: str) -> str:
     """What an answer says, for "no two items of a set share a key": a number answer as value and unit
     whatever its form ("六个月", "6个月以上", "六个月（含六个月）" → "6月"), any other answer normalised.
     An organiser read three 六个月 items in one set as one question asked three times."""
     t = re.sub(r"（[^（）]*）", "", text or "").strip()
-    m = _NUMBER_KEY.fullmatch(re.sub(r"(以上|以下|以内)$", "", t))
+    m = _NUMBER_KEY.fullmatch(strip_bound(t))
     if m:
         try:
             value = chinese_number(m.group(1).replace("半", "0.5")) if m.group(1) != "半" else 0.5
