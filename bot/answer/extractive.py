@@ -152,7 +152,7 @@ class ExtractiveAnswerer(Grounding):
         quoted = [s.whole or s.text for s in chosen]
         return self.similarity(question, [s.whole or s.text for s in chosen if not s.context] or quoted)
 
-    def _unfocused(self, question: str, chosen: list[Sentence], cos=None) -> tuple[list[str], str]:
+    def _unfocused(self, question: str, chosen: list[Sentence], cos) -> tuple[list[str], str]:
         """(the question's focus terms the quoted sentences ``chosen`` leave unstated, a note for the log): a term
         is stated when :func:`bot.answer.grounding.uncovered_focus` finds it in the quoted text, or when it is the
         knowledge base's own vocabulary (held by at least ``settings.focus_common_share`` of the chunks: 党员, 组织);
@@ -164,9 +164,9 @@ class ExtractiveAnswerer(Grounding):
                    if self.share(w) < self.settings.focus_common_share]  # 党员, 组织: the knowledge base's own vocabulary
         if not missing:
             return [], ""
-        cos = cos() if cos is not None else self.quoted_cosine(question, chosen)
-        note = f"所引句子未出现{'、'.join(missing)}；问句与所引句子的最高余弦 {cos:.3f}"
-        return ([] if cos >= self.settings.focus_min_cosine else missing), note
+        cosine = cos()
+        note = f"所引句子未出现{'、'.join(missing)}；问句与所引句子的最高余弦 {cosine:.3f}"
+        return ([] if cosine >= self.settings.focus_min_cosine else missing), note
 
     @staticmethod
     def _order(question: str, passages: list[RetrievedChunk], covs: list[float],
