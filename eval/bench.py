@@ -72,16 +72,18 @@ MODES: dict[str, tuple[dict, str]] = {
 
 def count_embed_chars(corpus: Path, modes: list[str]) -> None:
     """Print the characters a first index of ``corpus`` embeds in each mode, by loading and splitting
-    every document (no embedding): passages' ``embed_text`` (heading path + text) and, for the types
-    that get sentence vectors, their sentences (:func:`bot.text.zh.split_sentences`)."""
+    every document (no embedding) and counting with the writer's own rule
+    (:func:`bot.ingest.writer.chars_to_embed`); also passages and sentences per document type."""
     from bot.config import Settings
     from bot.ingest.load import iter_files, load_document
     from bot.ingest.split import split_document
-    from bot.text.zh import split_sentences
+    from bot.ingest.writer import chars_to_embed
 
+    every = Settings(sentence_doc_types=ALL_TYPES)  # counts sentences of every type, for the table by type
+    per_mode = {mode: Settings(**MODES[mode][0]) for mode in modes}
+    totals = dict.fromkeys(modes, 0)
     passages: dict[str, int] = {}
     sentences: dict[str, int] = {}
-    labels: dict[str, int] = {}
     for f in iter_files(corpus):
         try:
             doc = load_document(f, corpus)
@@ -89,21 +91,19 @@ def count_embed_chars(corpus: Path, modes: list[str]) -> None:
             print(f"  跳过 {f}：{e}", file=sys.stderr)
             continue
         chunks = split_document(doc)
+        if not chunks:
+            continue
         t = doc.doc_type
-        passages[t] = passages.get(t, 0) + sum(len(c.embed_text) for c in chunks)
-        sentences[t] = sentences.get(t, 0) + sum(len(x) for c in chunks for x in split_sentences(c.text))
-        labels[t] = labels.get(t, 0) + sum(len(x) for x in {c.path_label for c in chunks})
+        whole = sum(len(c.embed_text) for c in chunks)
+        passages[t] = passages.get(t, 0) + whole
+        sentences[t] = sentences.get(t, 0) + chars_to_embed(chunks, every) - whole
+        for mode, st in per_mode.items():
+            totals[mode] += chars_to_embed(chunks, st)
     print("\n[0] 首次索引需要向量化的字数（只切分、不向量化；按文档类型）")
     for t in sorted(passages):
         print(f"  {t}：片段 {passages[t]} 字，句子 {sentences[t]} 字")
     for mode in modes:
-        st = Settings(**MODES[mode][0])
-        types = st.sentence_types
-        if st.chunk_vectors == "pooled":
-            n = sum(sentences[t] + labels[t] if t in types else passages[t] for t in passages)
-        else:
-            n = sum(passages.values()) + sum(sentences[t] for t in passages if t in types)
-        print(f"  {mode:<14} {n / 1e6:5.2f} M 字  （{MODES[mode][1]}）")
+        print(f"  {mode:<14} {totals[mode] / 1e6:5.2f} M 字  （{MODES[mode][1]}）")
 
 
 def bench_ingest(corpus: Path, full: bool, n_docs: int, mode: str = "default", keep: Path | None = None) -> None:

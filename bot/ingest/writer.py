@@ -10,7 +10,7 @@ embeddings (an older version, ``sentence_weight = 0``, or a type newly added to 
 gets them on the next ingest
 (:meth:`DocumentWriter.missing_sentences`), without re-embedding any chunk.
 
-Public API: :class:`DocumentWriter`.
+Public API: :class:`DocumentWriter`, :func:`chars_to_embed`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,27 @@ import logging
 from collections import defaultdict
 from typing import Any
 
+from bot.config import Settings
 from bot.schema import Chunk
 from bot.store.chroma import WRITE_BATCH, ChunkStore, sentence_id
 from bot.store.embed import pool_vectors
 from bot.text.zh import split_sentences
 
 log = logging.getLogger(__name__)
+
+
+def chars_to_embed(chunks: list[Chunk], settings: Settings) -> int:
+    """Characters a first write of one document's ``chunks`` embeds under ``settings``: its passages
+    (``embed_text``: heading path + text), plus its sentences when its type is in ``settings.sentence_types``;
+    with pooled passage vectors (``settings.chunk_vectors``), its sentences plus each distinct heading path once.
+    Also what ``python -m eval.bench`` counts per mode."""
+    if not chunks:
+        return 0
+    sentences = chunks[0].doc_type in settings.sentence_types
+    sentence_chars = DocumentWriter.sentence_chars(chunks) if sentences else 0
+    if sentences and settings.chunk_vectors == "pooled":
+        return sentence_chars + sum(len(label) for label in {c.path_label for c in chunks})
+    return sum(len(c.embed_text) for c in chunks) + sentence_chars
 
 
 class DocumentWriter:
@@ -58,15 +73,9 @@ class DocumentWriter:
         return sum(len(s) for c in chunks for s in split_sentences(c.text))
 
     def embed_chars(self, chunks: list[Chunk]) -> int:
-        """Characters embedded when writing one document's ``chunks``: passages, plus sentences when its
-        type gets them; with pooled passage vectors, the sentences plus each distinct heading path once."""
-        if not chunks:
-            return 0
-        doc_type = chunks[0].doc_type
-        if self.pooled_for(doc_type):
-            return self.sentence_chars(chunks) + sum(len(label) for label in {c.path_label for c in chunks})
-        n = sum(len(c.embed_text) for c in chunks)
-        return n + self.sentence_chars(chunks) if self.sentences_for(doc_type) else n
+        """Characters embedded when writing one document's ``chunks`` (:func:`chars_to_embed` under this
+        writer's settings)."""
+        return chars_to_embed(chunks, self.settings)
 
     # ---------------------------------------------------------------- embedding
     def _embed(self, texts: list[str]) -> list[list[float]]:
