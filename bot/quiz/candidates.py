@@ -191,15 +191,21 @@ def _framed_choices(rng: random.Random, enum: Enumeration, np_: str, quote: str,
     chunk, out, src_kind, offer = enum.chunk, [], "列举", list(enum.offer)
     k = min(4, len(offer))
     members = rng.sample(offer, k)
-    opts = members + rng.sample(parallel[:4], 1 if k == 4 else 2)
-    rng.shuffle(opts)
-    options = {LETTERS[i]: o for i, o in enumerate(opts)}
-    answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in members)
-    others = "、".join(f"“{o}”" for o in opts if o not in members)
-    stem = f"{lead_in(chunk)}{rng.choice(('下列选项中属于', '以下各项中，属于'))}{np_}的有（  ）。"
-    out.append((QuizItem(id=item_id(stem), type="多选", stem=stem, options=options, answer=answer,
-                         explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
-                         source=_source(chunk, quote), difficulty="难", tags=[chunk.title, src_kind]), None))
+    spare = [m for m in parallel if m not in parallel[:4]]
+    # a long list (党章第四条's eight rights) also gives a 多选 on the members the first did not show, with
+    # other distractors, so a set can take it beside a "不属于" 单选 on the first ones (gate.item_lists)
+    rest = [m for m in offer if m not in members]
+    groups = [(members, parallel[:4])] + ([(rest[:4], spare or parallel[:4])] if len(rest) >= 3 else [])
+    for group, pool in groups:
+        opts = group + rng.sample(pool, min(len(pool), 1 if len(group) == 4 else 2))
+        rng.shuffle(opts)
+        options = {LETTERS[i]: o for i, o in enumerate(opts)}
+        answer = "".join(LETTERS[i] for i, o in enumerate(opts) if o in group)
+        others = "、".join(f"“{o}”" for o in opts if o not in group)
+        stem = f"{lead_in(chunk)}{rng.choice(('下列选项中属于', '以下各项中，属于'))}{np_}的有（  ）。"
+        out.append((QuizItem(id=item_id(stem), type="多选", stem=stem, options=options, answer=answer,
+                             explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
+                             source=_source(chunk, quote), difficulty="难", tags=[chunk.title, src_kind]), None))
     if len(parallel) >= 3:
         key = rng.choice(offer)
         out.append((_membership(rng, enum, quote, f"下列选项中属于{np_}的是（  ）。", key,

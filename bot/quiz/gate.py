@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot.quiz.check import (answer_key, dangling_opening, dangling_reference, fact_key, fragment_option, kind_mismatch, leaks_key,
                             lost_premise, missing_context, no_test_point, not_a_proposition, resolve_opening, statement_of,
                             too_long, unfinished_sentence)
-from bot.quiz.extract import article_subject, sentences_of
+from bot.quiz.extract import ITEM, article_subject, sentences_of
 from bot.quiz.model import ENUM_TAG, QuizItem, norm
 from bot.schema import Chunk
 
@@ -181,16 +181,28 @@ def organiser_faults(item: QuizItem, body: str | None, chunk: Chunk) -> str | No
 
 def item_facts(item: QuizItem, body: str | None) -> set:
     """The facts an item tests (see :func:`bot.quiz.check.fact_key`): its source sentence as a whole
-    (a set keeps one item per sentence), or its list when it is made from an enumeration (one item
-    per list: two 多选 on 第四十一条's five 处分 answer each other); and the element it masks or
-    changes. A 判断 tests its whole source sentence (so the true and false versions of one
+    (a set keeps one item per sentence; not for an article's item list, whose items are limited per list,
+    :func:`item_lists`); and the element it masks or changes. A 判断 tests its whole source sentence (so the true and false versions of one
     statement collide); one that changes a number also tests that number, as a 填空 on it does."""
     q = item.source.quote
-    lists = {fact_key(t, "列举") for t in item.tags if t.startswith(ENUM_TAG)}
     # one item per source sentence: two items on one sentence show each other's key (a 填空 on its
-    # number beside a 判断 stating it); list items are keyed by their list instead
+    # number beside a 判断 stating it). Items on an article's item list quote the whole article: they are
+    # limited per list instead (:func:`item_lists`)
     also = {fact_key(x, "句") for x in item.also_quotes}
-    return lists | also | {fact_key(q, "句")} | _masked_facts(item, body, q)
+    whole = {fact_key(q, "句")} if not (item_lists(item) and ITEM.search(q)) else set()
+    return also | whole | _masked_facts(item, body, q)
+
+
+#: most items a set takes from one list, of different types and showing no member twice (:func:`item_lists`)
+ITEMS_PER_LIST = 2
+
+
+def item_lists(item: QuizItem) -> set:
+    """The lists an item is made from (:data:`bot.quiz.model.ENUM_TAG`), as fact keys. A set takes at most
+    :data:`ITEMS_PER_LIST` items from one list, of different types, that show no member (option or stated
+    member) twice: a "不属于" 单选 and a 多选 on 党章第四条's eight rights test different members; two 多选 on
+    第四十一条's five 处分 answer each other."""
+    return {fact_key(t, "列举") for t in item.tags if t.startswith(ENUM_TAG)}
 
 
 def _masked_facts(item: QuizItem, body: str | None, q: str) -> set:

@@ -26,7 +26,7 @@ from bot.quiz.articles import RegulationArticles
 from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
 from bot.quiz.check import answer_key, count_mismatch, option_set, same_fact, statement_of
 from bot.quiz.extract import ITEM, NUMBER, Enumeration, enumerations
-from bot.quiz.gate import check_item, fact_text, gate, item_facts, item_keys
+from bot.quiz.gate import ITEMS_PER_LIST, check_item, fact_text, gate, item_facts, item_keys, item_lists
 from bot.quiz.model import ENUM_TAG, TYPES, QuizItem, QuizSet, norm
 from bot.schema import Chunk
 
@@ -143,6 +143,8 @@ class _SetBuilder:
         self.art_said: defaultdict = defaultdict(set)  # article → numbers its items' stems state
         self.deferred: list = []  # true 判断 held back for want of false ones (MIN_FALSE_SHARE), in queue order
         self.stated: set[str] = set()  # option texts and judged statements of the items taken
+        self.stated_in: defaultdict = defaultdict(set)  # the same, per article (list items are checked here)
+        self.lists: defaultdict = defaultdict(list)  # list fact → [(type, members shown)] of its items taken
 
     def true_cap(self) -> int:
         """How many true 判断 the set may hold now: as many as keep the false ones at
@@ -158,6 +160,21 @@ class _SetBuilder:
         if item.type == "判断":
             texts.append(statement_of(body or item.stem))
         return {n for n in (norm(t).rstrip("。；") for t in texts) if len(n) >= 6}
+
+    @staticmethod
+    def members_shown(item: QuizItem, body: str | None) -> set[str]:
+        """Every option text and stated member of a list item, normalised, of any length ("警告")."""
+        texts = list((item.options or {}).values()) if item.type in ("单选", "多选") else []
+        if item.type == "判断" and body:
+            texts.append(body)
+        return {norm(t).rstrip("。；") for t in texts}
+
+    def list_room(self, key, item: QuizItem, body: str | None) -> bool:
+        """Whether list ``key`` takes ``item``: fewer than :data:`ITEMS_PER_LIST` taken, none of its type,
+        and no member shown by both."""
+        taken = self.lists[key]
+        shown = self.members_shown(item, body)
+        return (len(taken) < ITEMS_PER_LIST and all(t != item.type and not (m & shown) for t, m in taken))
 
     def take(self, t: str) -> bool:
         """Add the next candidate of type ``t`` that passes; False when the type's queue runs out."""
@@ -186,7 +203,13 @@ class _SetBuilder:
             keys = item_facts(item, body)
             text = fact_text(item, body)
             shown = self.statements(item, body)
-            if keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)) or shown & self.stated:
+            lists = item_lists(item)
+            # a list item shown again in another article's list item is no answer to it: "行使表决权…" offered as
+            # not a duty (党章第三条) does not say whether it is a right (第四条)
+            listish = bool(lists) or bool({"列表项", "列举归属"} & set(item.tags))
+            against = self.stated_in[art] if listish else self.stated
+            if (keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)) or shown & against
+                    or not all(self.list_room(k, item, body) for k in lists)):
                 result.dropped["与已选题考同一知识点"] += 1
                 continue
             item.check_body = body
@@ -199,7 +222,10 @@ class _SetBuilder:
                 continue
             self.seen.add(norm(item.stem))
             self.facts.update(keys)
+            for k in lists:
+                self.lists[k].append((item.type, self.members_shown(item, body)))
             self.stated.update(shown)
+            self.stated_in[art].update(shown)
             self.keys.update(answers)
             self.art_keys[art].update(answers)
             self.art_said[art].update(said)

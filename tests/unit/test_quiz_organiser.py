@@ -358,3 +358,47 @@ def test_a_sanction_or_consequence_is_a_test_point_and_a_but_clause_is_not_lifte
     assert no_test_point("停职期间，当事人没有表决权和被推荐权。") is None
     assert lifted_prohibition("特殊情况可以适当延长，但不得超过三个月。") is None  # "但可以超过" is garbled
     assert bound_of("延长时间不能少于半年。", 8, 10) == "lower"
+
+
+def test_one_list_gives_two_items_of_different_types_showing_different_members():
+    from collections import defaultdict
+
+    from bot.quiz.gate import ITEMS_PER_LIST, item_facts, item_lists
+    from bot.quiz.model import ENUM_TAG
+    from bot.quiz.offline import _SetBuilder
+
+    tag = ENUM_TAG + "会员享有下列权利"
+    quote = "第五条 会员享有下列权利：（一）参加年会；（二）查阅账目；（三）提出建议；（四）申请退会；（五）推荐新会员。"
+
+    def listed(type_, answer, options, tags=()):
+        item = _item(type_, answer, options, tags=[tag, *tags])
+        item.source = QuizSource(title="示例工作规定", article="第五条", quote=quote)
+        return item
+
+    odd = listed("单选", "D", {"A": "参加年会", "B": "查阅账目", "C": "提出建议", "D": "按时缴费"}, ["不属于"])
+    many = listed("多选", "ABC", {"A": "申请退会", "B": "推荐新会员", "C": "参加年会", "D": "按时缴费"})
+    other = listed("多选", "AB", {"A": "申请退会", "B": "推荐新会员", "C": "列席理事会"})
+    fourth = listed("判断", "错误", {})
+
+    def builder_room_after(first, second):
+        b = _SetBuilder.__new__(_SetBuilder)
+        b.lists = defaultdict(list)
+        for k in item_lists(first):
+            b.lists[k].append((first.type, b.members_shown(first, None)))
+        return all(b.list_room(k, second, None) for k in item_lists(second))
+
+    # the 单选's key "按时缴费" (not a right) shown again answers the 多选's question on it
+    assert not builder_room_after(odd, listed("多选", "AB", {"A": "申请退会", "B": "推荐新会员", "C": "按时缴费"}))
+    # an article's item list is limited per list, not by its whole-article sentence key
+    assert item_lists(odd) == item_lists(many) and item_lists(odd)
+    assert not (item_facts(odd, None) & item_facts(other, None))
+    builder = _SetBuilder.__new__(_SetBuilder)
+    builder.lists = defaultdict(list)
+    (key,) = item_lists(odd)
+    assert builder.list_room(key, odd, None)
+    builder.lists[key].append((odd.type, builder.members_shown(odd, None)))
+    assert not builder.list_room(key, many, None)  # shows 参加年会 again: the two answer each other
+    assert builder.list_room(key, other, None)  # 多选 on members the 单选 did not show
+    assert not builder.list_room(key, listed("单选", "A", {"A": "申请退会", "B": "按时缴费"}), None)  # a second 单选
+    builder.lists[key].append((other.type, builder.members_shown(other, None)))
+    assert ITEMS_PER_LIST == 2 and not builder.list_room(key, fourth, "会员享有的权利包括：按时表决。")
