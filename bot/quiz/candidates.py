@@ -120,6 +120,47 @@ def number_items(rng: random.Random, chunk: Chunk, difficulty: str) -> list[Cand
     return out
 
 
+#: the bodies of Party procedure a contest asks "经（  ）讨论通过" about, one class per body: its name as a
+#: distractor, then the forms it takes in regulation text (longest first). Two forms of one class are never
+#: offered against each other (上级党委 is a 上级党组织). Source: the bodies of 发展党员工作细则 第二十四条–第三十二条
+#: and 党章 第五条–第七条 (党小组, 支部委员会, 支部大会, 上级党委, 组织部门).
+ORGAN_CLASSES: list[tuple[str, tuple[str, ...]]] = [
+    ("党小组", ("党小组",)),
+    ("支部委员会", ("党支部委员会", "支部委员会")),
+    ("支部大会", ("党支部大会", "支部大会")),
+    ("上级党委", ("上级党组织", "上级党委")),
+    ("党委组织部门", ("党委组织部门", "组织部门")),
+]
+_ORGAN = re.compile("|".join(sorted((f for _, forms in ORGAN_CLASSES for f in forms), key=len, reverse=True)))
+#: a character that continues a noun: "上级党委组织部门", "党小组长" are other bodies or persons
+_NOUN_GOES_ON = "组委部党支会员书长成"
+#: words before a body that only its own kind fits ("县级党委组织部门", "党委及其组织部门", "党的总支部委员会"):
+#: a 党小组 or a 支部大会 offered there is no distractor but nonsense
+_LEVEL_BEFORE = ("级", "以上", "以下", "及其", "总", "的")
+
+
+def organ_items(rng: random.Random, chunk: Chunk) -> list[Candidate]:
+    """A 单选 "经（  ）讨论通过" for each sentence naming one body of :data:`ORGAN_CLASSES` once: the body as
+    the key among three bodies of other classes that the sentence does not name (each then checked against the
+    index by :func:`bot.quiz.gate.check_item`: a filled-in distractor found in any article drops the item)."""
+    out = []
+    for s in sentences_of(chunk):
+        if len(s) < MIN_STATEMENT:  # "（三）支部委员会审查。": a list item's fragment
+            continue
+        found = [m for m in _ORGAN.finditer(s) if not (m.end() < len(s) and s[m.end()] in _NOUN_GOES_ON)
+                 and not s[: m.start()].endswith(_LEVEL_BEFORE)]
+        named = {name for name, forms in ORGAN_CLASSES for f in forms if f in s}
+        if len(found) != 1 or len(named) != 1:
+            continue
+        m = found[0]
+        others = [name for name, _ in ORGAN_CLASSES if name not in named]
+        if len(others) < 3:
+            continue
+        body = s[: m.start()] + "（  ）" + s[m.end():]
+        out.append((single_choice(rng, chunk, s, body, m.group(0), rng.sample(others, 3), ["机构"]), body))
+    return out
+
+
 def parallel_members(enum: Enumeration, pool: list[Enumeration]) -> list[str]:
     """Members of *parallel* enumerations — same regulation, a lead sharing a content bigram
     (党员享有下列权利 ~ 党员必须履行下列义务), members of similar length — that do not occur in
@@ -329,6 +370,50 @@ def permission_made_duty(sentence: str) -> tuple[str, str, str] | None:
     return sentence[:pos] + "应当" + sentence[pos + 2:], "可以", "应当"
 
 
+#: contrasting terms of Party procedure and discipline that contest banks swap to make a false 判断 (支部大会
+#: 讨论 vs 支部委员会审查 in 发展党员工作细则; 报批准 vs 报备案; 从轻、减轻 vs 从重、加重 in 纪律处分条例 第十七条/
+#: 第十九条). Each side is replaced whole, and only in a sentence that holds no word of the other side, so the
+#: result contradicts the rule rather than restating another one; each is then checked against the whole index
+#: (:func:`bot.quiz.gate.check_item`'s truth probe), which drops it when some article says it after all.
+CONTRASTS: list[tuple[dict[str, str], str | None]] = [
+    ({"支部大会": "支部委员会"}, None),
+    ({"支部委员会": "支部大会"}, None),
+    ({"批准": "备案"}, r"报[^，。；]{0,12}批准"),
+    ({"备案": "批准"}, r"报[^，。；]{0,12}备案"),
+    ({"从轻": "从重", "减轻": "加重"}, None),
+    ({"从重": "从轻", "加重": "减轻"}, None),
+]
+
+
+def swapped_term(sentence: str) -> tuple[str, str, str] | None:
+    """``sentence`` with one side of a :data:`CONTRASTS` pair replaced by the other, as (false statement,
+    the original words, the words put in), or None when it holds neither side, both sides, or a side outside
+    its context (批准 only in "报…批准").
+
+    >>> swapped_term("接收预备党员，必须经支部大会讨论通过。")[0]
+    '接收预备党员，必须经支部委员会讨论通过。'
+    >>> swapped_term("经支部委员会审查后，提交支部大会讨论。") is None
+    True
+    """
+    for swap, context in CONTRASTS:
+        if not any(a in sentence for a in swap):
+            continue
+        if any(b in sentence for b in swap.values()) or (context and not re.search(context, sentence)):
+            continue
+        if "不得" in sentence or "不能" in sentence:  # "不得…批准": a negation turns the swap true or unclear
+            continue
+        # each side once, and as a body of its own: "总支部委员会" is another body than "支部委员会"
+        if any(sentence.count(a) > 1 or f"总{a}" in sentence for a in swap):
+            continue
+        out = sentence
+        for a, b in swap.items():
+            out = out.replace(a, b)
+        said = "、".join(a for a in swap if a in sentence)
+        put = "、".join(b for a, b in swap.items() if a in sentence)
+        return out, said, put
+    return None
+
+
 def statement_items(chunk: Chunk) -> list[Candidate]:
     """A true 判断 for every sentence of :data:`MIN_STATEMENT`–:data:`MAX_JUDGEMENT` characters (an item
     of a list stated with its lead), and a false one for a sentence whose main clause prohibits something,
@@ -351,12 +436,15 @@ def statement_items(chunk: Chunk) -> list[Candidate]:
                              explanation=f"{cite(chunk)}原文即为：“{s}”故正确。",
                              source=_source(chunk, s), difficulty="易", tags=tags), s))
         lifted = None if framed else (lifted_prohibition(s) or permission_made_duty(s))
-        if lifted:
-            false_s, a, b = lifted
+        swapped = None if framed or lifted else swapped_term(s)  # one false version of a sentence
+        for made, kind in ((lifted, "情态"), (swapped, "对调")):
+            if not made:
+                continue
+            false_s, a, b = made
             stem_f = lead_in(chunk) + "判断：" + false_s
             out.append((QuizItem(id=item_id(stem_f), type="判断", stem=stem_f, answer="错误",
                                  explanation=f"{cite(chunk)}规定：“{s}”题中“{b}”应为“{a}”，故错误。",
-                                 source=_source(chunk, s), difficulty="中", tags=[chunk.title, "情态"]), false_s))
+                                 source=_source(chunk, s), difficulty="中", tags=[chunk.title, kind]), false_s))
     return out
 
 
@@ -405,16 +493,18 @@ def _statement_choice(rng: random.Random, key: QuizItem, kbody: str, chunk: Chun
 
 def statement_choices(rng: random.Random, cands: list, truth_probe: Callable[[str], bool]) -> list:
     """单选 of the contest form "下列说法正确的是": the key a sentence of the article as it stands,
-    the three distractors false versions (a number changed, as the false 判断 items are made,
+    the three distractors false versions (a number changed or a procedure term swapped, as the false 判断 items are made,
     each checked false against the index) of other sentences of the same regulation among the
     topic's articles (the same article first). Statements of 15–50 characters that stand on their own (the gate's
     context checks); every sentence used is one of the item's facts.
 
     ``cands``: (item, body, chunk, rank) of every candidate; returns new ones of the same shape."""
     true = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "正确"]
-    # only a changed number is surely false and reads as a real rule; a list member swapped for
+    # only a changed number or a swapped procedure term (CONTRASTS) is surely false and reads as a real rule;
+    # a list member swapped for
     # another ("…甘于奉献、廉洁自律" for "…严守纪律") may still be a fair statement
-    false = [(i, b, c, r) for i, b, c, r in cands if _usable(i, b) and i.answer == "错误" and "数字" in i.tags]
+    false = [(i, b, c, r) for i, b, c, r in cands
+             if _usable(i, b) and i.answer == "错误" and ("数字" in i.tags or "对调" in i.tags)]
     checked: dict[str, bool] = {}
 
     def really_false(x) -> bool:
@@ -429,4 +519,50 @@ def statement_choices(rng: random.Random, cands: list, truth_probe: Callable[[st
         if len(picked) < 3:
             continue
         out.append((_statement_choice(rng, key, kbody, chunk, picked), None, chunk, rank))
+    # the reverse form, "下列说法错误的是": one false statement among three true ones of the same regulation. A
+    # regulation's true sentences far outnumber its false versions (most 判断 candidates are true, and a set
+    # takes true 判断 only beside false ones, MIN_FALSE_SHARE); this form puts three of them to use per falsehood
+    for fkey, fbody, chunk, rank in false:
+        picked = _pick_true(rng, fkey, chunk, true)
+        if len(picked) < 3 or not really_false((fkey, fbody, chunk, rank)):
+            continue
+        out.append((_wrong_statement_choice(rng, fkey, fbody, chunk, picked), None, chunk, rank))
     return out
+
+
+#: tag of a "下列说法错误的是" 单选: its key is the false statement (:func:`bot.quiz.gate.check_item` checks it so)
+WRONG_STATEMENT = "说法辨析（选错误）"
+
+
+def _pick_true(rng: random.Random, fkey: QuizItem, chunk: Chunk, true: list) -> list:
+    """Three true statements of other sentences of ``chunk``'s regulation (the same article first); never the
+    sentence the false key was made from, whose true version beside it would give the key away."""
+    others = [x for x in true if x[2].title == chunk.title and norm(x[0].source.quote) != norm(fkey.source.quote)]
+    rng.shuffle(others)
+    others.sort(key=lambda x: x[2].id != chunk.id)
+    picked, quotes = [], {norm(fkey.source.quote)}
+    for x in others:
+        if norm(x[0].source.quote) not in quotes:
+            picked.append(x)
+            quotes.add(norm(x[0].source.quote))
+        if len(picked) == 3:
+            break
+    return picked
+
+
+def _wrong_statement_choice(rng: random.Random, fkey: QuizItem, fbody: str, chunk: Chunk, picked: list) -> QuizItem:
+    keytext = fbody.rstrip("。；")
+    opts = [keytext, *(x[1].rstrip("。；") for x in picked)]
+    rng.shuffle(opts)
+    letter = LETTERS[opts.index(keytext)]
+    same = all(x[2].id == chunk.id for x in picked)
+    stem = f"根据{cite(chunk) if same else '《' + chunk.title + '》'}，下列说法错误的是（  ）。"
+    why = fkey.explanation.split("题中", 1)[-1].rstrip("。").removesuffix("，故错误")
+    right = "；".join(f"{LETTERS[opts.index(x[1].rstrip('。；'))]} 项见{cite(x[2])}"
+                     for x in sorted(picked, key=lambda x: opts.index(x[1].rstrip("。；"))))
+    return QuizItem(id=item_id(stem + keytext), type="单选", stem=stem,
+                    options={LETTERS[i]: o for i, o in enumerate(opts)}, answer=letter,
+                    explanation=f"{letter} 项错误，{cite(chunk)}规定：“{fkey.source.quote}”题中{why}。其余各项均为原文规定（{right}）。",
+                    source=_source(chunk, fkey.source.quote), difficulty="中",
+                    tags=[chunk.title, "说法辨析", WRONG_STATEMENT],
+                    also_quotes=[x[0].source.quote for x in picked])

@@ -427,8 +427,12 @@ def list_noun_phrase(lead: str) -> str | None:
 
     >>> list_noun_phrase("党员必须履行下列八项义务")
     '党员必须履行的义务'
+    >>> list_noun_phrase("机关党的基层委员会（含总支部委员会、支部委员会）的基本职责是")
+    '机关党的基层委员会的基本职责'
     """
     lead = re.sub(r"\s+", "", lead or "").rstrip("：:，, ")
+    # an inclusion note is not part of the name: "机关党的基层委员会（含…总支部委员会、支部委员会）的基本职责是"
+    lead = re.sub(r"（[^（）]*）", "", lead)
     if len(lead) > 30 or re.search(r"之一|[，。；“”]", lead):
         return None
     m = _LIST_LEAD_WORDS.match(lead)

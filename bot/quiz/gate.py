@@ -31,6 +31,12 @@ def _check_fill(item: QuizItem, src: str, body: str | None) -> str | None:
 def _check_single(item: QuizItem, src: str, truth_probe: TruthProbe, body: str | None) -> str | None:
     key = item.options.get(str(item.answer), "")
     others = [(x, t) for x, t in item.options.items() if x != item.answer]
+    if body is None and "说法辨析（选错误）" in item.tags:  # "下列说法错误的是": the key false, the others true
+        if norm(key) in src or truth_probe(key):
+            return "错误说法在原文中成立"
+        if any(norm(t) not in src and not truth_probe(t) for _, t in others):
+            return "答案与原文不符"
+        return None
     if body is None and "不属于" in item.tags:  # odd one out
         if norm(key) in src:
             return "干扰项也是正确说法"

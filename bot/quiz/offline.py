@@ -23,7 +23,7 @@ import random
 from collections import Counter, defaultdict
 
 from bot.quiz.articles import RegulationArticles
-from bot.quiz.candidates import enumeration_items, number_items, statement_choices, statement_items
+from bot.quiz.candidates import enumeration_items, number_items, organ_items, statement_choices, statement_items
 from bot.quiz.check import answer_key, count_mismatch, option_set, same_fact, statement_of
 from bot.quiz.extract import ITEM, NUMBER, Enumeration, enumerations
 from bot.quiz.gate import ITEMS_PER_LIST, check_item, fact_text, gate, item_facts, item_keys, item_lists
@@ -63,6 +63,7 @@ class QuizGenerator(RegulationArticles):
         for rank, chunk in enumerate(chunks):
             cands: list[tuple[QuizItem, str | None]] = []
             cands += number_items(self.rng, chunk, difficulty)
+            cands += organ_items(self.rng, chunk)
             for enum in enumerations(chunk):
                 made = enumeration_items(self.rng, enum, pool)
                 for item, _ in made:  # every item on one list tests the same thing: a set keeps one

@@ -43,6 +43,10 @@ def assert_key_right(item: dict) -> None:
             whole = norm(_article_text(item["source"]["title"], ""))
             assert norm(key) in src
             assert all(norm(t) not in whole for x, t in item["options"].items() if x != item["answer"])
+        elif "下列说法错误的是" in body:  # the key nowhere in the document, every other option as it stands there
+            whole = norm(_article_text(item["source"]["title"], ""))
+            assert norm(key) not in whole
+            assert all(norm(t) in whole for x, t in item["options"].items() if x != item["answer"])
         elif "不属于" in body:
             assert norm(key) not in src
             assert all(norm(t) in src for x, t in item["options"].items() if x != item["answer"])

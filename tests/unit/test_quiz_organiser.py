@@ -12,7 +12,7 @@ from bot.quiz.articles import TopicFocus
 from bot.quiz.candidates import inclusive_variants, lifted_prohibition, number_items, statement_items
 from bot.quiz.check import answer_key, dangling_reference, not_a_proposition, option_set
 from bot.quiz.gate import item_keys
-from bot.quiz.model import QuizItem, QuizSource
+from bot.quiz.model import QuizItem, QuizSource, norm
 from bot.schema import Chunk
 
 
@@ -308,13 +308,24 @@ def test_statement_choice_cites_the_regulation_and_each_options_article():
     cands = []
     for r, c in enumerate(chunks):
         cands += [(i, b, c, r) for i, b in number_items(random.Random(r), c, "中") + statement_items(c)]
-    made = statement_choices(random.Random(5), cands, lambda s: False)
-    assert made
-    for item, *_ in made:
-        assert item.stem == "根据《示例工作规定》，下列说法正确的是（  ）。"
+    texts = {norm(c.text) for c in chunks}
+    # the index answers as the four articles do: a statement is true when one of them says it
+    made = [x[0] for x in statement_choices(random.Random(5), cands, lambda s: any(norm(s) in t for t in texts))]
+    right = [i for i in made if "正确" in i.stem]
+    wrong = [i for i in made if "错误" in i.stem]
+    assert right and wrong and len(right) + len(wrong) == len(made)
+    for item in made:
+        assert item.stem in ("根据《示例工作规定》，下列说法正确的是（  ）。", "根据《示例工作规定》，下列说法错误的是（  ）。")
         for letter in "ABCD":
             assert f"{letter} 项" in item.explanation
         assert "等规定" not in item.stem
+        true = [t for t in item.options.values() if any(norm(t) in x for x in texts)]
+        # "正确": the key alone is said by an article; "错误": the key alone is not
+        assert len(true) == (1 if item in right else 3)
+        assert (item.options[item.answer] in true) == (item in right)
+        # a false key never sits beside its own sentence's true version
+        if item in wrong:
+            assert norm(item.source.quote).rstrip("。") not in {norm(t) for t in item.options.values()}
 
 
 def test_false_judgements_are_at_least_thirty_percent_of_the_judgements():
@@ -402,3 +413,37 @@ def test_one_list_gives_two_items_of_different_types_showing_different_members()
     assert not builder.list_room(key, listed("单选", "A", {"A": "申请退会", "B": "按时缴费"}), None)  # a second 单选
     builder.lists[key].append((other.type, builder.members_shown(other, None)))
     assert ITEMS_PER_LIST == 2 and not builder.list_room(key, fourth, "会员享有的权利包括：按时表决。")
+
+
+def test_a_swapped_procedure_term_is_a_false_statement_only_when_the_other_side_is_absent():
+    from bot.quiz.candidates import swapped_term
+
+    assert swapped_term("吸收新会员，须经理事会讨论后公布。") is None  # no contrast term at all
+    made = swapped_term("小组的年度计划，由支部委员会讨论后报上级党组织批准。")
+    assert made == ("小组的年度计划，由支部大会讨论后报上级党组织批准。", "支部委员会", "支部大会")
+    # both sides in one sentence: the swap would restate the other half, not contradict the rule
+    assert swapped_term("经支部委员会审查同意后，提请支部大会表决。") is None
+    # 批准 only where something is reported for approval; 备案 is the weaker act put in its place
+    assert swapped_term("调整方案报市级主管部门批准后实施。")[0] == "调整方案报市级主管部门备案后实施。"
+    assert swapped_term("批准的事项应当公开。") is None
+    # a mitigating pair is replaced whole
+    assert swapped_term("主动交代的，可以从轻或者减轻处理。")[0] == "主动交代的，可以从重或者加重处理。"
+    assert swapped_term("不得擅自批准超标准接待。") is None  # a negation makes the swap unclear
+    assert swapped_term("小组的总支部委员会和支部委员会各设委员一名。") is None  # 总支部委员会 is another body
+
+
+def test_a_body_of_party_procedure_gives_a_choice_among_other_bodies():
+    from bot.quiz.candidates import ORGAN_CLASSES, organ_items
+
+    chunk = _chunk("第五条 小组的年度学习计划，应当经支部大会讨论通过后执行。"
+                   "县级党委组织部门负责汇总全县的学习计划。经支部委员会审查后，提交支部大会讨论。")
+    made = organ_items(random.Random(3), chunk)
+    assert len(made) == 1, [i.stem for i, _ in made]  # one body in the sentence; not after 县级; not two bodies
+    item, body = made[0]
+    assert item.type == "单选" and body == "小组的年度学习计划，应当经（  ）讨论通过后执行。"
+    assert item.options[item.answer] == "支部大会"
+    names = {name for name, _ in ORGAN_CLASSES}
+    distractors = [t for x, t in item.options.items() if x != item.answer]
+    assert len(distractors) == 3 and set(distractors) <= names - {"支部大会"}
+    # a body that goes on as another noun ("党小组长") is not masked
+    assert organ_items(random.Random(3), _chunk("第五条 学习记录由党小组长每月汇总一次并存档。")) == []
