@@ -131,6 +131,11 @@ ORGAN_CLASSES: list[tuple[str, tuple[str, ...]]] = [
     ("上级党委", ("上级党组织", "上级党委")),
     ("党委组织部门", ("党委组织部门", "组织部门")),
 ]
+#: the bodies of a branch's own procedure, the only keys :func:`organ_items` masks: among 党小组, 支部委员会,
+#: 支部大会 and 上级党委 each is a plausible actor in a branch's procedure. A body acting on other organisations
+#: (上级党组织 "责令…作出检查", 组织部门 "组织整顿") has no plausible distractor here: an independent organiser
+#: read 党小组 or 支部大会 offered there as no test at all (issue #19)
+BRANCH_BODIES = ("党小组", "支部委员会", "支部大会")
 _ORGAN = re.compile("|".join(sorted((f for _, forms in ORGAN_CLASSES for f in forms), key=len, reverse=True)))
 #: a character that continues a noun: "上级党委组织部门", "党小组长" are other bodies or persons
 _NOUN_GOES_ON = "组委部党支会员书长成"
@@ -140,8 +145,8 @@ _LEVEL_BEFORE = ("级", "以上", "以下", "及其", "总", "的")
 
 
 def organ_items(rng: random.Random, chunk: Chunk) -> list[Candidate]:
-    """A 单选 "经（  ）讨论通过" for each sentence naming one body of :data:`ORGAN_CLASSES` once: the body as
-    the key among three bodies of other classes that the sentence does not name (each then checked against the
+    """A 单选 "经（  ）讨论通过" for each sentence naming one body of :data:`ORGAN_CLASSES` once, when that is a
+    branch body (:data:`BRANCH_BODIES`): the body as the key among the other branch bodies and 上级党委 (each then checked against the
     index by :func:`bot.quiz.gate.check_item`: a filled-in distractor found in any article drops the item)."""
     out = []
     for s in sentences_of(chunk):
@@ -153,7 +158,9 @@ def organ_items(rng: random.Random, chunk: Chunk) -> list[Candidate]:
         if len(found) != 1 or len(named) != 1:
             continue
         m = found[0]
-        others = [name for name, _ in ORGAN_CLASSES if name not in named]
+        if named - set(BRANCH_BODIES):
+            continue
+        others = [name for name in (*BRANCH_BODIES, "上级党委") if name not in named]
         if len(others) < 3:
             continue
         body = s[: m.start()] + "（  ）" + s[m.end():]
@@ -247,17 +254,21 @@ def _framed_choices(rng: random.Random, enum: Enumeration, np_: str, quote: str,
         out.append((QuizItem(id=item_id(stem), type="多选", stem=stem, options=options, answer=answer,
                              explanation=f"{cite(chunk)}列举为：{'；'.join(enum.members)}。{others}不在其中，故选 {answer}。",
                              source=_source(chunk, quote), difficulty="难", tags=[chunk.title, src_kind]), None))
+    # the 单选 and 判断 show the first 多选's members and distractors (parallel[:4]) and the true 判断 one of the
+    # rest, so that each can stand beside the second 多选 (rest, spare) in a set: two items of one list show no
+    # option twice (gate.item_lists)
     if len(parallel) >= 3:
-        key = rng.choice(offer)
+        key = rng.choice(members)
         out.append((_membership(rng, enum, quote, f"下列选项中属于{np_}的是（  ）。", key,
-                                [key, *rng.sample(parallel, 3)], f"只有“{key}”在其中", [src_kind]), None))
+                                [key, *rng.sample(parallel[:4], 3)], f"只有“{key}”在其中", [src_kind]), None))
         # reversed: three listed members and one from the parallel list
         odd = rng.choice(parallel[:3])
+        shown = members if len(members) >= 3 else offer
         out.append((_membership(rng, enum, quote, f"下列选项中不属于{np_}的是（  ）。", odd,
-                                [*rng.sample(offer, 3), odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
+                                [*rng.sample(shown, 3), odd], f"“{odd}”不在其中", [src_kind, "不属于"]), None))
     # 判断: a member of the parallel list stated as a member of this one (false), and a true member
     if is_items and parallel:
-        for statement, ans in ((rng.choice(parallel[:3]), "错误"), (rng.choice(offer), "正确")):
+        for statement, ans in ((rng.choice(parallel[:3]), "错误"), (rng.choice(rest or offer), "正确")):
             stem_j = f"{lead_in(chunk)}判断：{np_}包括：{statement}。"
             why = "不在其中" if ans == "错误" else "在其中"
             out.append((QuizItem(id=item_id(stem_j), type="判断", stem=stem_j, answer=ans,
@@ -328,6 +339,10 @@ def enumeration_items(rng: random.Random, enum: Enumeration, pool: list[Enumerat
 PROHIBITIONS = [("不得", "可以"), ("不能", "可以"), ("不宜", "可以"), ("禁止", "允许"), ("严禁", "允许")]
 
 
+#: words that name a deed as wrong: a prohibition of such a deed, lifted, is no plausible rule
+WRONG_WORDS = r"违反|违规|违纪|违法|错误|虚假|擅自|超标准|超范围|奢侈|浪费|私自|非公务|弄虚作假|以权谋私|不正当|不良"
+
+
 def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     """``sentence`` with its prohibition turned into a permission, as (false statement, prohibition,
     permission), or None when it has none in its main clause: a prohibition inside a condition ("…不得…的，
@@ -336,6 +351,8 @@ def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     >>> lifted_prohibition("受到警告处分一年内的党员，不得在党内提升职务。")[0]
     '受到警告处分一年内的党员，可以在党内提升职务。'
     >>> lifted_prohibition("违反规定不得公款宴请的，给予警告处分。") is None
+    True
+    >>> lifted_prohibition("对无公函的公务活动一律不予接待，严禁将非公务活动纳入接待范围。") is None
     True
     """
     if "不得不" in sentence:
@@ -348,6 +365,11 @@ def lifted_prohibition(sentence: str) -> tuple[str, str, str] | None:
     if re.search(r"的[，,；]", rest) or re.match(re.escape(a) + r"[^，。；、]{0,6}的", rest):
         return None
     if sentence[:pos].endswith(("但", "但是", "但不", "并且")):  # "…可以适当延长，但可以超过六个月" reads garbled
+        return None
+    # what is prohibited is named as wrong ("不得制作…违反党的纪律规定的信息", "禁止将非公务活动纳入接待范围"), or the
+    # sentence says no elsewhere too ("一律不予接待，…"): lifted, it contradicts itself and tests nothing (issue #19)
+    clause = re.split(r"[，。；]", rest, maxsplit=1)[0]
+    if re.search(WRONG_WORDS, clause) or re.search(r"不予|一律不|不准|不应|不要|但", sentence[:pos] + sentence[pos + len(a):]):
         return None
     return sentence[:pos] + b + sentence[pos + len(a):], a, b
 
@@ -371,8 +393,8 @@ def permission_made_duty(sentence: str) -> tuple[str, str, str] | None:
 
 
 #: contrasting terms of Party procedure and discipline that contest banks swap to make a false 判断 (支部大会
-#: 讨论 vs 支部委员会审查 in 发展党员工作细则; 报批准 vs 报备案; 从轻、减轻 vs 从重、加重 in 纪律处分条例 第十七条/
-#: 第十九条). Each side is replaced whole, and only in a sentence that holds no word of the other side, so the
+#: 讨论 vs 支部委员会审查 in 发展党员工作细则; 报批准 vs 报备案). Not 从轻 ↔ 从重: an independent organiser read
+#: "利用职权打击报复的，从轻处分" as absurd, no test (issue #19). Each side is replaced whole, and only in a sentence that holds no word of the other side, so the
 #: result contradicts the rule rather than restating another one; each is then checked against the whole index
 #: (:func:`bot.quiz.gate.check_item`'s truth probe), which drops it when some article says it after all.
 CONTRASTS: list[tuple[dict[str, str], str | None]] = [
@@ -380,8 +402,6 @@ CONTRASTS: list[tuple[dict[str, str], str | None]] = [
     ({"支部委员会": "支部大会"}, None),
     ({"批准": "备案"}, r"报[^，。；]{0,12}批准"),
     ({"备案": "批准"}, r"报[^，。；]{0,12}备案"),
-    ({"从轻": "从重", "减轻": "加重"}, None),
-    ({"从重": "从轻", "加重": "减轻"}, None),
 ]
 
 
@@ -404,6 +424,9 @@ def swapped_term(sentence: str) -> tuple[str, str, str] | None:
             continue
         # each side once, and as a body of its own: "总支部委员会" is another body than "支部委员会"
         if any(sentence.count(a) > 1 or f"总{a}" in sentence for a in swap):
+            continue
+        at = min(sentence.find(a) + len(a) for a in swap if a in sentence)
+        if at < len(sentence) and sentence[at] in _NOUN_GOES_ON:  # "支部委员会会议" → "支部大会会议" is no term
             continue
         out = sentence
         for a, b in swap.items():
@@ -463,11 +486,15 @@ def _pick_false(rng: random.Random, key: QuizItem, chunk: Chunk, false: list, re
     others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
     rng.shuffle(others)
     others.sort(key=lambda x: x[2].id != chunk.id)  # the same article first
-    picked, quotes = [], {norm(key.source.quote)}
+    picked, quotes, changes = [], {norm(key.source.quote)}, set()
     for x in others:
-        if norm(x[0].source.quote) not in quotes and really_false(x):
+        # three distractors made the same way ("支部大会" for "支部委员会" thrice) leave the key as the odd one
+        # out, found without knowing the rule (issue #19)
+        change = re.sub(r"[一二三四五六七八九十两百千\d]+", "#", x[0].explanation.split("题中", 1)[-1])
+        if norm(x[0].source.quote) not in quotes and change not in changes and really_false(x):
             picked.append(x)
             quotes.add(norm(x[0].source.quote))
+            changes.add(change)
         if len(picked) == 3:
             break
     return picked

@@ -83,7 +83,7 @@ def test_cli_quiz_rights_and_duties(built):
     # spread: at most two items per article, and the articles on duties and rights are used
     per_article = Counter((i["source"]["title"], i["source"]["article"]) for i in items)
     assert max(per_article.values()) <= 2, per_article
-    assert per_article[("中国共产党章程", "第三条")] + per_article[("中国共产党章程", "第四条")] >= 3
+    assert per_article[("中国共产党章程", "第三条")] >= 1 and per_article[("中国共产党章程", "第四条")] >= 1
     for item in items:
         assert set(item) >= {"id", "type", "stem", "options", "answer", "explanation", "source", "difficulty", "tags"}
         assert item["source"]["title"] in ("中国共产党章程", "中华人民共和国宪法")

@@ -426,8 +426,10 @@ def test_a_swapped_procedure_term_is_a_false_statement_only_when_the_other_side_
     # 批准 only where something is reported for approval; 备案 is the weaker act put in its place
     assert swapped_term("调整方案报市级主管部门批准后实施。")[0] == "调整方案报市级主管部门备案后实施。"
     assert swapped_term("批准的事项应当公开。") is None
-    # a mitigating pair is replaced whole
-    assert swapped_term("主动交代的，可以从轻或者减轻处理。")[0] == "主动交代的，可以从重或者加重处理。"
+    # 从轻 ↔ 从重 is not swapped: "打击报复的，从轻处分" reads as absurd, not as a test
+    assert swapped_term("主动交代的，可以从轻或者减轻处理。") is None
+    # a body named inside a longer term is left alone: "支部大会会议" is no term of any regulation
+    assert swapped_term("小组每季度召开一次支部委员会会议，研究学习安排。") is None
     assert swapped_term("不得擅自批准超标准接待。") is None  # a negation makes the swap unclear
     assert swapped_term("小组的总支部委员会和支部委员会各设委员一名。") is None  # 总支部委员会 is another body
 
@@ -447,3 +449,21 @@ def test_a_body_of_party_procedure_gives_a_choice_among_other_bodies():
     assert len(distractors) == 3 and set(distractors) <= names - {"支部大会"}
     # a body that goes on as another noun ("党小组长") is not masked
     assert organ_items(random.Random(3), _chunk("第五条 学习记录由党小组长每月汇总一次并存档。")) == []
+
+
+def test_a_prohibition_of_a_deed_named_as_wrong_is_not_lifted():
+    # lifted, these contradict themselves: an organiser read them as no test (issue #19)
+    assert lifted_prohibition("小组成员不得在群聊中转发违反会规的内容。") is None
+    assert lifted_prohibition("无书面通知的活动一律不予报销，不得将私人开支计入活动经费。") is None
+    # a prohibition of a neutral deed still gives the classic false statement
+    assert lifted_prohibition("见习期内的会员，不得担任小组组长。")[0] == "见习期内的会员，可以担任小组组长。"
+
+
+def test_choices_among_bodies_are_made_only_for_a_branch_body():
+    from bot.quiz.candidates import organ_items
+
+    # 上级党组织 acts on organisations: 党小组 or 支部大会 offered there is no distractor
+    assert organ_items(random.Random(1), _chunk("第五条 对工作不力的小组，上级党组织应当责令其限期整改。")) == []
+    made = organ_items(random.Random(1), _chunk("第五条 吸收新会员，应当经支部委员会审查后报上级批准。"))
+    assert [i.options[i.answer] for i, _ in made] == ["支部委员会"]
+    assert set(made[0][0].options.values()) == {"党小组", "支部委员会", "支部大会", "上级党委"}
