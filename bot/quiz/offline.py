@@ -145,6 +145,7 @@ class _SetBuilder:
         self.deferred: list = []  # true 判断 held back for want of false ones (MIN_FALSE_SHARE), in queue order
         self.stated: set[str] = set()  # option texts and judged statements of the items taken
         self.stated_in: defaultdict = defaultdict(set)  # the same, per article (list items are checked here)
+        self.claimed: set[str] = set()  # the statements of the 判断 taken (list items are checked against them too)
         self.lists: defaultdict = defaultdict(list)  # list fact → [(type, members shown)] of its items taken
 
     def true_cap(self) -> int:
@@ -208,7 +209,10 @@ class _SetBuilder:
             # a list item shown again in another article's list item is no answer to it: "行使表决权…" offered as
             # not a duty (党章第三条) does not say whether it is a right (第四条)
             listish = bool(lists) or bool({"列表项", "列举归属"} & set(item.tags))
-            against = self.stated_in[art] if listish else self.stated
+            # but a 判断 states its text as a claim, and reads as telling the answer of an item offering it ("党员必须
+            # 履行的义务包括：切实开展批评和自我批评" beside "下列不属于党员享有的权利的是" with that option; organiser)
+            against = ((self.stated if item.type == "判断" else self.stated_in[art] | self.claimed) if listish
+                       else self.stated)
             if (keys & self.facts or (text and any(same_fact(text, t) for t in self.texts)) or shown & against
                     or not all(self.list_room(k, item, body) for k in lists)):
                 result.dropped["与已选题考同一知识点"] += 1
@@ -227,6 +231,8 @@ class _SetBuilder:
                 self.lists[k].append((item.type, self.members_shown(item, body)))
             self.stated.update(shown)
             self.stated_in[art].update(shown)
+            if item.type == "判断":
+                self.claimed.update(shown)
             self.keys.update(answers)
             self.art_keys[art].update(answers)
             self.art_said[art].update(said)

@@ -75,9 +75,10 @@ def test_cli_quiz_rights_and_duties(built):
     out = json.loads(r.stdout)
     items = out["items"]
     # the set asked for, or an honest shortfall that says how many and why
-    # (at least 4: a true 判断 needs a false one beside it, MIN_FALSE_SHARE, so this topic's many true
-    # sentences no longer fill the set; the organiser preferred a short set to a row of "正确")
-    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 4
+    # (at least 3: a true 判断 needs a false one beside it, MIN_FALSE_SHARE, and two items of one list or of the
+    # parallel lists 第三条/第四条 may not show one member twice, so from 党章 and 宪法 alone this topic gives 3–8;
+    # the organiser preferred a short set to a row of "正确" and to items answering each other)
+    assert len(items) == 12 or (out["shortfall"]["asked"] == 12 and out["shortfall"]["made"] == len(items) >= 3
                                 and out["shortfall"]["why"])
     assert len({i["type"] for i in items}) >= 3
     # spread: at most two items per article, and the articles on duties and rights are used
