@@ -481,8 +481,29 @@ def _usable(item: QuizItem, body: str | None) -> bool:
             and not not_a_proposition(stmt) and not unfinished_sentence(item.source.quote))
 
 
+def true_values(false_item: QuizItem) -> set[str]:
+    """The true words a false statement changed ("题中“半年、二年”应为“一年、二年”" → {"一年", "二年"}), split at
+    、/和/或者; numbers as :func:`bot.quiz.check.answer_key` reads them."""
+    m = re.search(r"应为“([^”]+)”", false_item.explanation)
+    if not m:
+        return set()
+    return {answer_key(w) for w in re.split(r"、|和|或者|或", m.group(1)) if w}
+
+
+def betrays(false_item: QuizItem, texts: list[str]) -> bool:
+    """Whether another option of a 说法 item states what ``false_item`` changed ("受到留党察看处分一年的党员" beside
+    "留党察看分为半年、二年"): the false one is then found without knowing the rule (organiser, issue #19)."""
+    values = [v for v in true_values(false_item) if v]
+    for t in texts:
+        numbers = {answer_key(x.group(0)) for x in NUMBER.finditer(t)}
+        if any(v in numbers or (len(v) >= 3 and v in norm(t)) for v in values):
+            return True
+    return False
+
+
 def _pick_false(rng: random.Random, key: QuizItem, chunk: Chunk, false: list, really_false: Callable) -> list:
-    """Three false statements of other sentences of ``chunk``'s regulation, each checked false."""
+    """Three false statements of other sentences of ``chunk``'s regulation, each checked false, none betrayed by
+    another option (:func:`betrays`)."""
     others = [x for x in false if x[2].title == chunk.title and norm(x[0].source.quote) != norm(key.source.quote)]
     rng.shuffle(others)
     others.sort(key=lambda x: x[2].id != chunk.id)  # the same article first
@@ -491,7 +512,9 @@ def _pick_false(rng: random.Random, key: QuizItem, chunk: Chunk, false: list, re
         # three distractors made the same way ("支部大会" for "支部委员会" thrice) leave the key as the odd one
         # out, found without knowing the rule (issue #19)
         change = re.sub(r"[一二三四五六七八九十两百千\d]+", "#", x[0].explanation.split("题中", 1)[-1])
-        if norm(x[0].source.quote) not in quotes and change not in changes and really_false(x):
+        shown = [key.source.quote, *(y[1] for y in picked)]
+        if (norm(x[0].source.quote) not in quotes and change not in changes
+                and not betrays(x[0], shown) and not any(betrays(y[0], [x[1]]) for y in picked) and really_false(x)):
             picked.append(x)
             quotes.add(norm(x[0].source.quote))
             changes.add(change)
@@ -569,7 +592,7 @@ def _pick_true(rng: random.Random, fkey: QuizItem, chunk: Chunk, true: list) -> 
     others.sort(key=lambda x: x[2].id != chunk.id)
     picked, quotes = [], {norm(fkey.source.quote)}
     for x in others:
-        if norm(x[0].source.quote) not in quotes:
+        if norm(x[0].source.quote) not in quotes and not betrays(fkey, [x[1]]):
             picked.append(x)
             quotes.add(norm(x[0].source.quote))
         if len(picked) == 3:

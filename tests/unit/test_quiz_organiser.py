@@ -467,3 +467,13 @@ def test_choices_among_bodies_are_made_only_for_a_branch_body():
     made = organ_items(random.Random(1), _chunk("第五条 吸收新会员，应当经支部委员会审查后报上级批准。"))
     assert [i.options[i.answer] for i, _ in made] == ["支部委员会"]
     assert set(made[0][0].options.values()) == {"党小组", "支部委员会", "支部大会", "上级党委"}
+
+
+def test_an_option_stating_the_changed_value_betrays_the_false_one():
+    from bot.quiz.candidates import betrays
+
+    false = _item("判断", "错误", explanation="规定：“…”题中“半年、二年”应为“一年、二年”，故错误。")
+    assert betrays(false, ["受到观察处分一年的会员，期满后恢复其会员权利"])
+    assert not betrays(false, ["会员无正当理由连续六个月不参加活动的，视为自动退会"])
+    swapped = _item("判断", "错误", explanation="规定：“…”题中“支部大会”应为“支部委员会”，故错误。")
+    assert betrays(swapped, ["支部委员会每月召开一次"]) and not betrays(swapped, ["小组每季度召开一次例会"])
